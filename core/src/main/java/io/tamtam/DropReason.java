@@ -1,0 +1,29 @@
+package io.tamtam;
+
+/** Why an inbound packet was dropped; {@link ClusterStats#dropped(DropReason)} counts each. */
+public enum DropReason {
+    /** Shorter than its header or than a length field inside it says. */
+    TRUNCATED,
+    /** Does not start with the TamTam magic bytes. */
+    BAD_MAGIC,
+    /** Speaks a protocol version this node does not. */
+    UNSUPPORTED_VERSION,
+    /** Larger than the datagram or frame limit. */
+    OVERSIZED,
+    /** Structurally invalid: reserved flags, unknown message kind, bad field values, trailing bytes. */
+    MALFORMED,
+    /** Encrypted with another key, tampered with, or plaintext where encryption is required. */
+    UNAUTHENTICATED,
+    /** Compressed with an unknown algorithm, or corrupt compressed data. */
+    BAD_COMPRESSION,
+    /** A user message whose payload the codec could not decode, or with no handler registered. */
+    UNDECODABLE_PAYLOAD,
+    /** A user message of a type no handler is registered for. */
+    NO_HANDLER,
+    /** From a node with an incompatible protocol or application version. */
+    INCOMPATIBLE_VERSION,
+    /** Addressed to another node id (a node restarted at the same address). */
+    WRONG_TARGET,
+    /** Valid, but a bounded queue was full. */
+    QUEUE_FULL
+}

@@ -1,0 +1,33 @@
+package io.tamtam;
+
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An immutable snapshot of one member of the cluster. A later change (state, incarnation, metadata)
+ * produces a new snapshot; compare nodes by {@link #id()}.
+ */
+public interface Node {
+
+    /** @return the node's id, a UUIDv7 unless the configuration gave one */
+    UUID id();
+
+    /** @return the address the node advertises for both the datagram and the stream path */
+    InetSocketAddress address();
+
+    /** @return the node's state as this node last saw it */
+    NodeState state();
+
+    /** @return the node's incarnation number; only the node itself increases it, to refute suspicion */
+    long incarnation();
+
+    /** @return the node's metadata; a read-only view */
+    Map<String, String> metadata();
+
+    /** @return the wire protocol version the node speaks */
+    int protocolVersion();
+
+    /** @return the application version the node announced, empty when none */
+    String applicationVersion();
+}

@@ -1,0 +1,62 @@
+package io.tamtam.spi;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The best-effort, unordered packet path (UDP in production). The cluster sends every packet that fits
+ * {@link #maxDatagramSize()} here and everything larger over the {@link StreamTransport}.
+ *
+ * <p>Lifecycle: created by a {@link Factory}, {@link #bind bound} once, {@link #close closed} once
+ * (idempotent). Threading: {@link #send} may be called from any thread and must not block; the
+ * {@link Listener} is called on transport threads and must not block either.
+ */
+public interface DatagramTransport extends AutoCloseable {
+
+    /**
+     * Starts receiving.
+     *
+     * @param address  the address to bind; port 0 picks a free port
+     * @param listener receives every inbound datagram
+     * @return the bound address, with the actual port
+     * @throws IOException when the address cannot be bound
+     */
+    InetSocketAddress bind(InetSocketAddress address, Listener listener) throws IOException;
+
+    /** @return the largest datagram this transport sends, in bytes */
+    int maxDatagramSize();
+
+    /**
+     * Sends one datagram, best effort. Never blocks and never throws for network errors: a datagram
+     * that cannot be sent is dropped, as the network itself may drop it.
+     *
+     * @param to       destination
+     * @param datagram bytes from position to limit; the transport copies them before returning
+     */
+    void send(InetSocketAddress to, ByteBuffer datagram);
+
+    /** Stops receiving and releases the socket. Idempotent. */
+    @Override
+    void close();
+
+    /** Receives datagrams. Called on a transport thread; must not block. */
+    @FunctionalInterface
+    interface Listener {
+        /**
+         * @param sender   the source address of the datagram
+         * @param datagram the bytes, valid only for the duration of the call
+         */
+        void onDatagram(InetSocketAddress sender, ByteBuffer datagram);
+    }
+
+    /** Creates datagram transports; found by {@link java.util.ServiceLoader} or set in the config. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * @param options validated settings from the cluster configuration
+         * @return a new, unbound transport
+         */
+        DatagramTransport create(TransportOptions options);
+    }
+}

@@ -1,0 +1,92 @@
+package io.tamtam.spi;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The reliable path (TCP in production): length-delimited frames over pooled connections, and
+ * dedicated byte streams.
+ *
+ * <p>Frames to one destination are delivered in the order {@link #sendFrame} was called, as long as the
+ * connection holds; a connection that breaks fails the futures of frames not yet written. Connections
+ * are opened on demand, reused, and closed when idle, so that a node holds few of them.
+ *
+ * <p>Lifecycle: created by a {@link Factory}, {@link #bind bound} once, {@link #close closed} once
+ * (idempotent), which fails every pending future with a {@link java.io.IOException}. Threading: every
+ * method may be called from any thread and none blocks; the {@link Listener} is called on transport
+ * threads and must not block.
+ */
+public interface StreamTransport extends AutoCloseable {
+
+    /**
+     * Starts accepting connections.
+     *
+     * @param address  the address to bind; port 0 picks a free port
+     * @param listener receives inbound frames and streams
+     * @return the bound address, with the actual port
+     * @throws IOException when the address cannot be bound
+     */
+    InetSocketAddress bind(InetSocketAddress address, Listener listener) throws IOException;
+
+    /** @return the largest frame, in bytes, this transport sends or accepts */
+    int maxFrameSize();
+
+    /**
+     * Sends one frame to the node listening at {@code to}.
+     *
+     * @param to    the destination's listen address
+     * @param frame bytes from position to limit; the transport copies them before returning
+     * @return completes when the frame was written to the connection; fails with the reason
+     *         (connect timeout, connection refused, frame too large, transport closed)
+     */
+    CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer frame);
+
+    /**
+     * Opens a dedicated, bidirectional byte stream to the node listening at {@code to}.
+     *
+     * @param to the destination's listen address
+     * @return the connected stream, or a failure with the reason
+     */
+    CompletableFuture<StreamChannel> openStream(InetSocketAddress to);
+
+    /** Closes every connection and stops accepting. Idempotent. */
+    @Override
+    void close();
+
+    /** Receives inbound traffic. Called on transport threads; must not block. */
+    interface Listener {
+        /**
+         * @param remote the remote end of the connection the frame came on
+         * @param frame  the frame, valid only for the duration of the call
+         */
+        void onFrame(InetSocketAddress remote, ByteBuffer frame);
+
+        /**
+         * An inbound dedicated stream. The listener owns it from now on and must close it.
+         *
+         * @param stream the accepted stream
+         */
+        void onStream(StreamChannel stream);
+
+        /**
+         * Inbound bytes the transport refused before they reached the cluster, such as a frame whose
+         * length prefix exceeds the maximum. The cluster counts them.
+         *
+         * @param remote the remote end
+         * @param reason why the bytes were refused
+         */
+        void onDropped(InetSocketAddress remote, io.tamtam.DropReason reason);
+    }
+
+    /** Creates stream transports; found by {@link java.util.ServiceLoader} or set in the config. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * @param options validated settings from the cluster configuration
+         * @return a new, unbound transport
+         */
+        StreamTransport create(TransportOptions options);
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * TamTam core: the API ({@code io.tamtam}), the extension points ({@code io.tamtam.spi}) and the
+ * protocol, whose {@code io.tamtam.internal} packages are not exported.
+ */
+module io.tamtam.core {
+    requires org.slf4j;
+
+    exports io.tamtam;
+    exports io.tamtam.spi;
+
+    uses io.tamtam.spi.Codec;
+    uses io.tamtam.spi.Compressor;
+    uses io.tamtam.spi.CipherFactory;
+    uses io.tamtam.spi.DatagramTransport.Factory;
+    uses io.tamtam.spi.StreamTransport.Factory;
+}
