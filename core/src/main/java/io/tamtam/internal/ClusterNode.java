@@ -2,12 +2,215 @@ package io.tamtam.internal;
 
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
+import io.tamtam.ClusterStats;
+import io.tamtam.DeliveryException;
+import io.tamtam.DropReason;
+import io.tamtam.ErrorHandler;
+import io.tamtam.JoinException;
+import io.tamtam.MembershipEvent;
+import io.tamtam.MembershipListener;
+import io.tamtam.MessageHandler;
+import io.tamtam.Node;
+import io.tamtam.NodeState;
+import io.tamtam.NodeStream;
+import io.tamtam.RemoteException;
+import io.tamtam.RequestHandler;
+import io.tamtam.StreamHandler;
+import io.tamtam.Subscription;
+import io.tamtam.TamTamException;
+import io.tamtam.internal.dissemination.Disseminator;
+import io.tamtam.internal.dissemination.SeenCache;
+import io.tamtam.internal.failure.Awareness;
+import io.tamtam.internal.failure.FailureDetector;
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.membership.MemberTable;
+import io.tamtam.internal.membership.Membership;
+import io.tamtam.internal.membership.NodeSnapshot;
+import io.tamtam.internal.messaging.Messaging;
+import io.tamtam.internal.messaging.Payloads;
+import io.tamtam.internal.runtime.ExecutorScheduler;
+import io.tamtam.internal.runtime.Uuid7;
+import io.tamtam.internal.sync.PushPull;
+import io.tamtam.internal.wire.MemberInfo;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.Packet;
+import io.tamtam.internal.wire.PacketCodec;
+import io.tamtam.internal.wire.WireException;
+import io.tamtam.internal.wire.WireFormat;
+import io.tamtam.spi.DatagramTransport;
+import io.tamtam.spi.Scheduler;
+import io.tamtam.spi.StreamChannel;
+import io.tamtam.spi.StreamTransport;
+import io.tamtam.spi.TransportOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** One running node: wires the protocol parts together. */
-public final class ClusterNode {
-    private ClusterNode() {
+/** One running node: wires the protocol parts together and implements the API. */
+public final class ClusterNode implements Cluster {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    private static final int SEEN_BROADCASTS = 65_536;
+    private static final int BIND_ATTEMPTS = 8;
+
+    private record PendingReply(CompletableFuture<byte[]> future, UUID target, Scheduler.Cancellable timeout) {
+    }
+
+    private final ClusterConfig config;
+    private final UUID id;
+    private final Scheduler scheduler;
+    private final ExecutorScheduler ownScheduler;
+    private final Executor callbacks;
+    private final ExecutorService ownCallbacks;
+    private final ErrorHandler errorHandler;
+    private final Stats stats = new Stats();
+    private final Plugins plugins;
+    private final Payloads payloads;
+    private final PacketCodec codec;
+    private final DatagramTransport datagrams;
+    private final StreamTransport streams;
+    private final Context ctx;
+    private final Events events;
+    private final Disseminator dissemination;
+    private final Awareness awareness;
+    private final Membership membership;
+    private final FailureDetector detector;
+    private final PushPull pushPull;
+    private final Messaging messaging;
+    private final Streams nodeStreams;
+    private final SeenCache<BroadcastId> seen = new SeenCache<>(SEEN_BROADCASTS);
+    private final Map<Long, PendingReply> pendingReplies = new ConcurrentHashMap<>();
+    private final AtomicLong nextCorrelation;
+    private final Object metadataLock = new Object();
+    private Map<String, String> metadata = Map.of();
+    private long nextBroadcastSeq;
+    private volatile boolean closed;
+    private CompletableFuture<Void> leaveFuture;
+
+    private record BroadcastId(UUID origin, long seq) {
+    }
+
+    private ClusterNode(ClusterConfig config, Plugins plugins) throws IOException {
+        this.config = config;
+        this.plugins = plugins;
+        this.id = config.nodeId() != null ? config.nodeId() : Uuid7.next();
+        String shortId = id.toString().substring(0, 8);
+        this.errorHandler = config.errorHandler() != null ? config.errorHandler()
+                : (context, error) -> LOG.warn("{} failed on node {}", context, shortId, error);
+        if (config.callbackExecutor() != null) {
+            callbacks = config.callbackExecutor();
+            ownCallbacks = null;
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(ClusterConfig.DEFAULT_CALLBACK_THREADS,
+                    ClusterConfig.DEFAULT_CALLBACK_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "tamtam-callback-" + shortId + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            pool.allowCoreThreadTimeOut(true);
+            callbacks = pool;
+            ownCallbacks = pool;
+        }
+        if (config.scheduler() != null) {
+            scheduler = config.scheduler();
+            ownScheduler = null;
+        } else {
+            ownScheduler = new ExecutorScheduler("tamtam-protocol-" + shortId, this::reportError);
+            scheduler = ownScheduler;
+        }
+        SplittableRandom random = config.randomSeed() != null ? new SplittableRandom(config.randomSeed()) : new SplittableRandom();
+        nextCorrelation = new AtomicLong(random.nextLong());
+        nextBroadcastSeq = random.nextLong() & Long.MAX_VALUE;
+        payloads = new Payloads(plugins.codec());
+        codec = new PacketCodec(id, plugins.compressor(),
+                config.compressionDisabled() ? Integer.MAX_VALUE : config.compressionMinBytes(),
+                plugins.ciphers(), config.maxFrameSize());
+        TransportOptions options = new TransportOptions(config.maxDatagramSize(), config.maxFrameSize(),
+                config.connectTimeout(), config.idleTimeout(), config.writeTimeout());
+
+        // Bind the stream path first, then the datagram path on the same port number.
+        StreamTransport st = null;
+        DatagramTransport dt = null;
+        InetSocketAddress bound = null;
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < BIND_ATTEMPTS && dt == null; attempt++) {
+            st = plugins.streams().create(options);
+            try {
+                bound = st.bind(config.bindAddress(), new StreamListener());
+            } catch (IOException e) {
+                st.close();
+                shutdownThreads();
+                throw new IOException("cannot bind the stream transport to " + config.bindAddress() + ": " + e.getMessage(), e);
+            }
+            DatagramTransport candidate = plugins.datagrams().create(options);
+            try {
+                candidate.bind(bound, this::onDatagram);
+                dt = candidate;
+            } catch (IOException e) {
+                candidate.close();
+                st.close();
+                lastFailure = e;
+                if (config.bindAddress().getPort() != 0) {
+                    break;
+                }
+            }
+        }
+        if (dt == null) {
+            shutdownThreads();
+            throw new IOException("cannot bind the datagram transport to the stream transport's port "
+                    + (bound == null ? "" : bound.getPort()) + ": " + (lastFailure == null ? "" : lastFailure.getMessage()), lastFailure);
+        }
+        streams = st;
+        datagrams = dt;
+        InetSocketAddress advertise = config.advertiseAddress() != null ? config.advertiseAddress() : advertisable(bound);
+
+        MemberTable table = new MemberTable(random);
+        Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize());
+        ctx = new Context(config, id, config.clock(), scheduler, random, table, outbox, stats);
+        events = new Events(callbacks, this::reportError);
+        dissemination = new Disseminator(ctx);
+        stats.evictedFrom(() -> dissemination.queue().evicted());
+        awareness = new Awareness(config.awarenessMaxMultiplier());
+        MemberInfo self = new MemberInfo(id, 0, NodeState.ALIVE, advertise, WireFormat.PROTOCOL_VERSION,
+                config.applicationVersion(), Map.of());
+        membership = new Membership(ctx, dissemination, awareness, events, self);
+        detector = new FailureDetector(ctx, membership, dissemination, awareness);
+        pushPull = new PushPull(ctx, membership);
+        messaging = new Messaging(callbacks, payloads, stats, this::reportError, this::nodeOrPlaceholder);
+        nodeStreams = new Streams(this, streams, codec, callbacks);
+        events.addInternal((type, node) -> {
+            if (type == MembershipEvent.Type.DEAD || type == MembershipEvent.Type.LEFT) {
+                failPendingTo(node.id(), "node " + node.id() + " is " + type.name().toLowerCase());
+            } else if (type == MembershipEvent.Type.REMOVED) {
+                messaging.forget(node.id());
+            }
+        });
     }
 
     /**
@@ -16,6 +219,681 @@ public final class ClusterNode {
      * @throws IOException when the transports cannot bind
      */
     public static Cluster start(ClusterConfig config) throws IOException {
-        throw new UnsupportedOperationException("under construction");
+        ClusterNode node = new ClusterNode(config, Plugins.resolve(config));
+        node.scheduler.execute(node::startLoops);
+        return node;
+    }
+
+    private static InetSocketAddress advertisable(InetSocketAddress bound) {
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return bound;
+        }
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+                        return new InetSocketAddress(a, bound.getPort());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall through to loopback
+        }
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
+    }
+
+    private void startLoops() {
+        detector.start();
+        pushPull.start();
+        scheduleGossip();
+        scheduleReap();
+    }
+
+    private void scheduleGossip() {
+        scheduler.schedule(() -> {
+            if (!closed) {
+                dissemination.gossipRound();
+                scheduleGossip();
+            }
+        }, config.gossipInterval().toNanos());
+    }
+
+    private void scheduleReap() {
+        long every = Math.min(config.deadNodeRetention().toNanos() / 4 + 1, Duration.ofSeconds(1).toNanos());
+        scheduler.schedule(() -> {
+            if (!closed) {
+                membership.reap();
+                scheduleReap();
+            }
+        }, every);
+    }
+
+    void reportError(String context, Throwable error) {
+        try {
+            errorHandler.onError(context, error);
+        } catch (RuntimeException e) {
+            LOG.warn("error handler failed", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    private void onDatagram(InetSocketAddress from, ByteBuffer datagram) {
+        int len = datagram.remaining();
+        if (len > config.maxDatagramSize()) {
+            stats.drop(DropReason.OVERSIZED);
+            return;
+        }
+        byte[] bytes = new byte[len];
+        datagram.get(bytes);
+        onPacket(bytes, from, false);
+    }
+
+    private final class StreamListener implements StreamTransport.Listener {
+        @Override
+        public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
+            int len = frame.remaining();
+            if (len > config.maxFrameSize()) {
+                stats.drop(DropReason.OVERSIZED);
+                return;
+            }
+            byte[] bytes = new byte[len];
+            frame.get(bytes);
+            onPacket(bytes, remote, true);
+        }
+
+        @Override
+        public void onStream(StreamChannel stream) {
+            if (closed) {
+                stream.close();
+                return;
+            }
+            nodeStreams.accept(stream);
+        }
+
+        @Override
+        public void onDropped(InetSocketAddress remote, DropReason reason) {
+            stats.drop(reason);
+        }
+    }
+
+    private void onPacket(byte[] bytes, InetSocketAddress from, boolean viaFrame) {
+        if (closed) {
+            return;
+        }
+        Packet packet;
+        try {
+            packet = codec.decode(bytes, 0, bytes.length);
+        } catch (WireException e) {
+            stats.drop(e.reason());
+            return;
+        } catch (RuntimeException e) {
+            stats.drop(DropReason.MALFORMED);
+            return;
+        }
+        stats.received(bytes.length);
+        UUID sender = packet.sender();
+        if (sender.equals(id)) {
+            return;
+        }
+        List<Message> protocol = null;
+        for (Message m : packet.messages()) {
+            if (!handleDirect(m, sender)) {
+                if (protocol == null) {
+                    protocol = new ArrayList<>(packet.messages().size());
+                }
+                protocol.add(m);
+            }
+        }
+        if (protocol != null) {
+            List<Message> forProtocol = protocol;
+            scheduler.execute(() -> {
+                for (Message m : forProtocol) {
+                    handleProtocol(m, sender, from, viaFrame);
+                }
+            });
+        }
+    }
+
+    /** User traffic that needs no protocol state is handled on the receiving thread. */
+    private boolean handleDirect(Message m, UUID sender) {
+        if (m instanceof Message.User u) {
+            messaging.deliver(sender, u.userType(), u.payload(), false, null);
+        } else if (m instanceof Message.Reliable r) {
+            messaging.deliver(sender, r.userType(), r.payload(), false,
+                    (status, reply) -> answer(sender, new Message.ReliableAck(r.seq(), status,
+                            status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8))));
+        } else if (m instanceof Message.Request r) {
+            messaging.deliver(sender, r.userType(), r.payload(), true,
+                    (status, reply) -> answer(sender, new Message.Reply(r.id(), status, reply)));
+        } else if (m instanceof Message.ReliableAck a) {
+            completeReply(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8));
+        } else if (m instanceof Message.Reply r) {
+            completeReply(r.id(), sender, r.status(), r.body());
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private void answer(UUID to, Message m) {
+        Member member = ctx.table().get(to);
+        if (member == null) {
+            return;
+        }
+        ctx.outbox().sendFrame(member.snapshot().address(), m).whenComplete((v, err) -> {
+            if (err != null) {
+                // The sender times out and reports it; nothing else to do here.
+                LOG.debug("could not answer {}: {}", to, err.toString());
+            }
+        });
+    }
+
+    private void handleProtocol(Message m, UUID sender, InetSocketAddress from, boolean viaFrame) {
+        if (closed) {
+            return;
+        }
+        if (m instanceof Message.Ping p) {
+            if (!membership.leaving()) {
+                detector.onPing(p, viaFrame ? memberAddress(sender) : from);
+            }
+        } else if (m instanceof Message.PingReq p) {
+            detector.onPingReq(p, viaFrame ? memberAddress(sender) : from);
+        } else if (m instanceof Message.Ack a) {
+            detector.onAck(a);
+        } else if (m instanceof Message.Nack n) {
+            detector.onNack(n);
+        } else if (m instanceof Message.Alive a) {
+            membership.onAlive(a.member());
+        } else if (m instanceof Message.Suspect s) {
+            membership.onSuspect(s.node(), s.incarnation(), s.from());
+        } else if (m instanceof Message.Dead d) {
+            membership.onDead(d.node(), d.incarnation(), d.from());
+        } else if (m instanceof Message.Broadcast b) {
+            onBroadcast(b);
+        } else if (m instanceof Message.PushPull p) {
+            pushPull.onPushPull(p, sender);
+        } else if (m instanceof Message.Refuse r) {
+            pushPull.onRefuse(r);
+        } else {
+            stats.drop(DropReason.MALFORMED);
+        }
+    }
+
+    private InetSocketAddress memberAddress(UUID node) {
+        Member m = ctx.table().get(node);
+        return m == null ? null : m.snapshot().address();
+    }
+
+    private void onBroadcast(Message.Broadcast b) {
+        if (b.origin().equals(id) || !seen.firstTime(new BroadcastId(b.origin(), b.seq()))) {
+            return;
+        }
+        dissemination.enqueue(new BroadcastId(b.origin(), b.seq()), b, true, null);
+        messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
+    }
+
+    private Node nodeOrPlaceholder(UUID node) {
+        Member m = ctx.table().get(node);
+        if (m != null) {
+            return m.snapshot();
+        }
+        return new NodeSnapshot(node, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), NodeState.DEAD, 0,
+                Map.of(), 0, "");
+    }
+
+    // ------------------------------------------------------------------ membership API
+
+    @Override
+    public CompletableFuture<Node> join(Collection<InetSocketAddress> seeds) {
+        CompletableFuture<Node> result = new CompletableFuture<>();
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this cluster node is closed; create a new one"));
+        }
+        List<InetSocketAddress> list = List.copyOf(seeds);
+        if (list.isEmpty()) {
+            return CompletableFuture.failedFuture(new JoinException("join needs at least one seed address", List.of()));
+        }
+        scheduler.execute(() -> {
+            List<Throwable> reasons = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger left = new AtomicInteger(list.size());
+            InetSocketAddress self = membership.self().snapshot().address();
+            for (InetSocketAddress seed : list) {
+                CompletableFuture<MemberInfo> attempt = seed.equals(self)
+                        ? CompletableFuture.failedFuture(new TamTamException("seed " + seed + " is this node's own address"))
+                        : pushPull.exchange(seed, true);
+                attempt.whenComplete((info, err) -> {
+                    if (err == null) {
+                        Member m = ctx.table().get(info.id());
+                        Node n = m != null ? m.snapshot() : new NodeSnapshot(info.id(), info.address(), info.state(),
+                                info.incarnation(), info.metadata(), info.protocolVersion(), info.applicationVersion());
+                        completeAsync(result, n);
+                    } else {
+                        reasons.add(new TamTamException("seed " + seed + ": " + describe(err), err));
+                        if (left.decrementAndGet() == 0 && !result.isDone()) {
+                            StringBuilder sb = new StringBuilder("could not join through any of ").append(list.size()).append(" seed(s):");
+                            synchronized (reasons) {
+                                for (Throwable t : reasons) {
+                                    sb.append(' ').append(t.getMessage()).append(';');
+                                }
+                            }
+                            failAsync(result, new JoinException(sb.toString(), reasons));
+                        }
+                    }
+                });
+            }
+        });
+        return result;
+    }
+
+    private static String describe(Throwable t) {
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    @Override
+    public CompletableFuture<Node> join() {
+        if (config.seedProvider() == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "no seed provider configured: call join(addresses...) or set ClusterConfig.Builder.seedProvider(...)"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return config.seedProvider().seeds();
+            } catch (IOException e) {
+                throw new JoinException("seed discovery failed: " + e.getMessage(), List.of(e));
+            }
+        }, callbacks).thenCompose(this::join);
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> leave(Duration timeout) {
+        if (leaveFuture != null) {
+            return leaveFuture;
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        leaveFuture = f;
+        if (closed) {
+            f.complete(null);
+            return f;
+        }
+        scheduler.execute(() -> {
+            detector.stop();
+            pushPull.stop();
+            if (ctx.table().liveCount() <= 1) {
+                finishLeave(f);
+                return;
+            }
+            membership.leave(() -> finishLeave(f));
+            scheduler.schedule(() -> finishLeave(f), timeout.toNanos());
+        });
+        return f;
+    }
+
+    private void finishLeave(CompletableFuture<Void> f) {
+        if (!f.isDone()) {
+            completeAsync(f, null);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        scheduler.execute(() -> {
+            detector.stop();
+            pushPull.stop();
+            dissemination.stop();
+        });
+        failAllPending("the cluster node is closed");
+        nodeStreams.close();
+        streams.close();
+        datagrams.close();
+        shutdownThreads();
+    }
+
+    private void shutdownThreads() {
+        if (ownScheduler != null) {
+            ownScheduler.close();
+        }
+        if (ownCallbacks != null) {
+            ownCallbacks.shutdown();
+        }
+    }
+
+    @Override
+    public Node localNode() {
+        return membership.self().snapshot();
+    }
+
+    @Override
+    public Collection<Node> members() {
+        List<Node> out = new ArrayList<>();
+        for (Member m : ctx.table().members()) {
+            out.add(m.snapshot());
+        }
+        return out;
+    }
+
+    @Override
+    public List<Node> aliveMembers() {
+        List<Node> out = new ArrayList<>();
+        for (Member m : ctx.table().members()) {
+            NodeSnapshot s = m.snapshot();
+            if (s.state() == NodeState.ALIVE || s.state() == NodeState.SUSPECT) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Node> member(UUID node) {
+        Member m = ctx.table().get(node);
+        return m == null ? Optional.empty() : Optional.of(m.snapshot());
+    }
+
+    @Override
+    public Subscription addMembershipListener(MembershipListener listener) {
+        return events.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    @Override
+    public void setMetadata(String key, String value) {
+        java.util.Objects.requireNonNull(key, "key");
+        java.util.Objects.requireNonNull(value, "value");
+        changeMetadata(m -> m.put(key, value));
+    }
+
+    @Override
+    public void replaceMetadata(Map<String, String> entries) {
+        changeMetadata(m -> {
+            m.clear();
+            m.putAll(entries);
+        });
+    }
+
+    @Override
+    public void removeMetadata(String key) {
+        changeMetadata(m -> m.remove(key));
+    }
+
+    private void changeMetadata(java.util.function.Consumer<Map<String, String>> change) {
+        synchronized (metadataLock) {
+            Map<String, String> next = new LinkedHashMap<>(metadata);
+            change.accept(next);
+            checkMetadata(next);
+            metadata = Collections.unmodifiableMap(next);
+            Map<String, String> snapshot = metadata;
+            scheduler.execute(() -> membership.updateMetadata(snapshot));
+        }
+    }
+
+    private void checkMetadata(Map<String, String> m) {
+        if (m.size() > 255) {
+            throw new IllegalArgumentException("metadata has " + m.size() + " entries; at most 255 are allowed");
+        }
+        int size = 1;
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            int k = e.getKey().getBytes(StandardCharsets.UTF_8).length;
+            if (k > 255) {
+                throw new IllegalArgumentException("metadata key '" + e.getKey().substring(0, 16) + "...' is longer than 255 UTF-8 bytes");
+            }
+            size += 1 + k + 2 + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (size > config.maxMetadataBytes()) {
+            throw new IllegalArgumentException("metadata would take " + size + " bytes encoded; the limit is maxMetadataBytes = "
+                    + config.maxMetadataBytes() + " (raise it up to maxDatagramSize / 2, or store less)");
+        }
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    @Override
+    public <T> Subscription handle(int type, Class<T> payloadClass, MessageHandler<T> handler) {
+        return messaging.handle(type, payloadClass, handler);
+    }
+
+    @Override
+    public <T, R> Subscription handleRequest(int type, Class<T> payloadClass, RequestHandler<T, R> handler) {
+        return messaging.handleRequest(type, payloadClass, handler);
+    }
+
+    private byte[] encodeOrFail(int type, Object payload) throws IOException {
+        Messaging.checkUserType(type);
+        if (closed) {
+            throw new IOException("the cluster node is closed");
+        }
+        return payloads.encode(payload);
+    }
+
+    @Override
+    public CompletableFuture<Void> broadcast(int type, Object payload) {
+        byte[] bytes;
+        try {
+            bytes = encodeOrFail(type, payload);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new DeliveryException("cannot broadcast: " + e.getMessage(), e));
+        }
+        int limit = config.maxFrameSize() - codec.overhead() - 64;
+        if (bytes.length > limit) {
+            return CompletableFuture.failedFuture(new DeliveryException("broadcast payload of " + bytes.length
+                    + " bytes exceeds the " + limit + " bytes a frame can carry; raise maxFrameSize or use streams"));
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            if (closed) {
+                failAsync(f, new DeliveryException("the cluster node is closed"));
+                return;
+            }
+            long seq = nextBroadcastSeq++;
+            BroadcastId bid = new BroadcastId(id, seq);
+            seen.firstTime(bid);
+            dissemination.enqueue(bid, new Message.Broadcast(id, seq, type, bytes), true, null);
+            completeAsync(f, null);
+        });
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Void> send(Node node, int type, Object payload) {
+        byte[] bytes;
+        try {
+            bytes = encodeOrFail(type, payload);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
+        }
+        InetSocketAddress to = liveAddress(node);
+        if (to == null) {
+            return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.outbox().sendAny(to, new Message.User(type, bytes)).whenComplete((v, err) -> {
+            if (err == null) {
+                completeAsync(f, null);
+            } else {
+                failAsync(f, new DeliveryException("send to " + node.id() + " failed: " + describe(err), err));
+            }
+        });
+        return f;
+    }
+
+    private InetSocketAddress liveAddress(Node node) {
+        Member m = ctx.table().get(node.id());
+        if (m == null || !m.isLive()) {
+            return null;
+        }
+        return m.snapshot().address();
+    }
+
+    @Override
+    public CompletableFuture<Void> sendReliable(Node node, int type, Object payload) {
+        byte[] bytes;
+        try {
+            bytes = encodeOrFail(type, payload);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
+        }
+        long seq = nextCorrelation.getAndIncrement();
+        return exchange(node, seq, new Message.Reliable(seq, type, bytes), config.reliableTimeout()).thenApply(b -> null);
+    }
+
+    @Override
+    public <R> CompletableFuture<R> request(Node node, int type, Object payload, Class<R> replyClass, Duration timeout) {
+        byte[] bytes;
+        try {
+            bytes = encodeOrFail(type, payload);
+            payloads.checkSupported(replyClass);
+        } catch (IOException | IllegalStateException e) {
+            return CompletableFuture.failedFuture(new DeliveryException("cannot send request: " + e.getMessage(), e));
+        }
+        long rid = nextCorrelation.getAndIncrement();
+        return exchange(node, rid, new Message.Request(rid, type, bytes), timeout).thenApply(reply -> {
+            try {
+                return payloads.decode(reply, replyClass);
+            } catch (IOException e) {
+                throw new DeliveryException("cannot decode the reply as " + replyClass.getName() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private CompletableFuture<byte[]> exchange(Node node, long correlation, Message m, Duration timeout) {
+        InetSocketAddress to = liveAddress(node);
+        if (to == null) {
+            return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
+        }
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Scheduler.Cancellable t = scheduler.schedule(() -> {
+            PendingReply p = pendingReplies.remove(correlation);
+            if (p != null) {
+                failAsync(p.future(), new DeliveryException("no acknowledgement from node " + node.id() + " within " + timeout,
+                        new TimeoutException(timeout.toString())));
+            }
+        }, timeout.toNanos());
+        pendingReplies.put(correlation, new PendingReply(f, node.id(), t));
+        byte[] packet = codec.encode(m);
+        sendWithRetry(to, packet, correlation, 1);
+        return f;
+    }
+
+    private void sendWithRetry(InetSocketAddress to, byte[] packet, long correlation, int retries) {
+        ctx.outbox().sendFramePacket(to, packet).whenComplete((v, err) -> {
+            if (err == null) {
+                return;
+            }
+            if (retries > 0 && !closed && pendingReplies.containsKey(correlation)) {
+                // A broken connection: the transport reconnects on the next send.
+                sendWithRetry(to, packet, correlation, retries - 1);
+                return;
+            }
+            PendingReply p = pendingReplies.remove(correlation);
+            if (p != null) {
+                p.timeout().cancel();
+                failAsync(p.future(), new DeliveryException("cannot reach " + to + ": " + describe(err), err));
+            }
+        });
+    }
+
+    private void completeReply(long correlation, UUID sender, int status, byte[] body) {
+        PendingReply p = pendingReplies.get(correlation);
+        if (p == null || !p.target().equals(sender)) {
+            return;
+        }
+        pendingReplies.remove(correlation);
+        p.timeout().cancel();
+        if (status == WireFormat.STATUS_OK) {
+            completeAsync(p.future(), body);
+        } else if (status == WireFormat.STATUS_HANDLER_ERROR) {
+            failAsync(p.future(), new RemoteException(new String(body, StandardCharsets.UTF_8)));
+        } else {
+            failAsync(p.future(), new DeliveryException("node " + sender + " refused the message: " + new String(body, StandardCharsets.UTF_8)));
+        }
+    }
+
+    private void failPendingTo(UUID node, String reason) {
+        pendingReplies.forEach((k, p) -> {
+            if (p.target().equals(node) && pendingReplies.remove(k, p)) {
+                p.timeout().cancel();
+                failAsync(p.future(), new DeliveryException(reason));
+            }
+        });
+    }
+
+    private void failAllPending(String reason) {
+        pendingReplies.forEach((k, p) -> {
+            if (pendingReplies.remove(k, p)) {
+                p.timeout().cancel();
+                failAsync(p.future(), new DeliveryException(reason));
+            }
+        });
+    }
+
+    <T> void completeAsync(CompletableFuture<T> f, T value) {
+        try {
+            callbacks.execute(() -> f.complete(value));
+        } catch (RuntimeException e) {
+            f.complete(value);
+        }
+    }
+
+    <T> void failAsync(CompletableFuture<T> f, Throwable error) {
+        try {
+            callbacks.execute(() -> f.completeExceptionally(error));
+        } catch (RuntimeException e) {
+            f.completeExceptionally(error);
+        }
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    @Override
+    public CompletableFuture<NodeStream> openStream(Node node, int streamType) {
+        Messaging.checkUserType(streamType);
+        InetSocketAddress to = liveAddress(node);
+        if (to == null) {
+            return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
+        }
+        return nodeStreams.open(ctx.table().get(node.id()).snapshot(), streamType);
+    }
+
+    @Override
+    public Subscription handleStream(int streamType, StreamHandler handler) {
+        return nodeStreams.handle(streamType, handler);
+    }
+
+    boolean encrypted() {
+        return !plugins.ciphers().isEmpty();
+    }
+
+    Node nodeFor(UUID node) {
+        return nodeOrPlaceholder(node);
+    }
+
+    // ------------------------------------------------------------------ observability
+
+    @Override
+    public ClusterStats stats() {
+        return stats;
+    }
+
+    @Override
+    public ClusterConfig config() {
+        return config;
+    }
+
+    @Override
+    public String toString() {
+        return "Cluster[" + id + " " + membership.self().snapshot().address() + "]";
     }
 }

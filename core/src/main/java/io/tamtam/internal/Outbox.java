@@ -1,0 +1,127 @@
+package io.tamtam.internal;
+
+import io.tamtam.DeliveryException;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.PacketCodec;
+import io.tamtam.internal.wire.WireFormat;
+import io.tamtam.spi.DatagramTransport;
+import io.tamtam.spi.StreamTransport;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends packets, choosing the path by size: a packet that fits the datagram limit after compression
+ * and encryption goes by datagram, a larger one by a stream-path frame. Thread-safe.
+ */
+public final class Outbox {
+    private final PacketCodec codec;
+    private final DatagramTransport datagrams;
+    private final StreamTransport streams;
+    private final Stats stats;
+    private final int maxDatagram;
+    private final int maxFrame;
+
+    /**
+     * @param codec       packet codec
+     * @param datagrams   datagram path
+     * @param streams     stream path
+     * @param stats       counters
+     * @param maxDatagram datagram limit
+     * @param maxFrame    frame limit
+     */
+    public Outbox(PacketCodec codec, DatagramTransport datagrams, StreamTransport streams, Stats stats,
+                  int maxDatagram, int maxFrame) {
+        this.codec = codec;
+        this.datagrams = datagrams;
+        this.streams = streams;
+        this.stats = stats;
+        this.maxDatagram = Math.min(maxDatagram, datagrams.maxDatagramSize());
+        this.maxFrame = maxFrame;
+    }
+
+    /** @return the packet codec */
+    public PacketCodec codec() {
+        return codec;
+    }
+
+    /** @return bytes of items (plus per-item overhead) that fit one datagram */
+    public int datagramBudget() {
+        return maxDatagram - codec.overhead() - 1;
+    }
+
+    /**
+     * Sends items in one packet, best effort, by the path its size calls for.
+     *
+     * @param to    destination
+     * @param items encoded messages
+     */
+    public void sendItems(InetSocketAddress to, List<byte[]> items) {
+        byte[] packet = codec.encodeItems(items);
+        if (packet.length <= maxDatagram) {
+            stats.sent(packet.length);
+            datagrams.send(to, ByteBuffer.wrap(packet));
+        } else if (packet.length <= maxFrame) {
+            stats.sent(packet.length);
+            streams.sendFrame(to, ByteBuffer.wrap(packet));
+        }
+    }
+
+    /**
+     * @param to destination
+     * @param m  the message, best effort
+     */
+    public void send(InetSocketAddress to, Message m) {
+        sendItems(to, List.of(PacketCodec.item(m)));
+    }
+
+    /**
+     * Sends one message as a frame on the stream path.
+     *
+     * @param to destination
+     * @param m  the message
+     * @return completes when written; fails with a {@link DeliveryException} naming the reason
+     */
+    public CompletableFuture<Void> sendFrame(InetSocketAddress to, Message m) {
+        byte[] packet = codec.encode(m);
+        return sendFramePacket(to, packet);
+    }
+
+    /**
+     * @param to     destination
+     * @param packet an encoded packet
+     * @return completes when written
+     */
+    public CompletableFuture<Void> sendFramePacket(InetSocketAddress to, byte[] packet) {
+        if (packet.length > maxFrame) {
+            return CompletableFuture.failedFuture(new DeliveryException("message of " + packet.length
+                    + " bytes exceeds maxFrameSize " + maxFrame + "; raise ClusterConfig.maxFrameSize or use a stream"));
+        }
+        stats.sent(packet.length);
+        return streams.sendFrame(to, ByteBuffer.wrap(packet));
+    }
+
+    /**
+     * Sends one message by whichever path fits, best effort.
+     *
+     * @param to destination
+     * @param m  the message
+     * @return completes when handed to the transport
+     */
+    public CompletableFuture<Void> sendAny(InetSocketAddress to, Message m) {
+        byte[] packet = codec.encode(m);
+        if (packet.length <= maxDatagram) {
+            stats.sent(packet.length);
+            datagrams.send(to, ByteBuffer.wrap(packet));
+            return CompletableFuture.completedFuture(null);
+        }
+        return sendFramePacket(to, packet);
+    }
+
+    /** @return bytes a compound packet adds per item beyond the item itself */
+    public static int perItemOverhead() {
+        return WireFormat.COMPOUND_ITEM_OVERHEAD - 1;
+    }
+}

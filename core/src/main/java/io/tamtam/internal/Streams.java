@@ -1,0 +1,241 @@
+package io.tamtam.internal;
+
+import io.tamtam.DeliveryException;
+import io.tamtam.DropReason;
+import io.tamtam.Node;
+import io.tamtam.NodeStream;
+import io.tamtam.StreamHandler;
+import io.tamtam.Subscription;
+import io.tamtam.internal.messaging.Messaging;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.Packet;
+import io.tamtam.internal.wire.PacketCodec;
+import io.tamtam.internal.wire.WireException;
+import io.tamtam.internal.wire.WireFormat;
+import io.tamtam.spi.StreamChannel;
+import io.tamtam.spi.StreamTransport;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Node-to-node byte streams on dedicated stream-path connections. A stream starts with a handshake of
+ * two length-prefixed packets (STREAM_OPEN, then STREAM_REPLY) that authenticate the opener as a node
+ * of the cluster; after it, the connection carries the user's bytes. Blocking work runs on stream
+ * threads, never on protocol, network or callback threads.
+ */
+final class Streams {
+    /** Most inbound streams handled at once; more are refused. */
+    static final int MAX_INBOUND = 256;
+    private static final int MAX_HANDSHAKE_BYTES = 64 * 1024;
+
+    private final ClusterNode node;
+    private final StreamTransport transport;
+    private final PacketCodec codec;
+    private final Map<Integer, StreamHandler> handlers = new ConcurrentHashMap<>();
+    private final ExecutorService threads;
+    private final ScheduledExecutorService timers;
+    private final Semaphore inbound = new Semaphore(MAX_INBOUND);
+
+    Streams(ClusterNode node, StreamTransport transport, PacketCodec codec, Executor callbacks) {
+        this.node = node;
+        this.transport = transport;
+        this.codec = codec;
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tamtam-stream-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tamtam-stream-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    Subscription handle(int type, StreamHandler handler) {
+        Messaging.checkUserType(type);
+        java.util.Objects.requireNonNull(handler, "handler");
+        if (handlers.putIfAbsent(type, handler) != null) {
+            throw new IllegalStateException("a handler for stream type " + type
+                    + " is already registered; close its Subscription first or use another type");
+        }
+        return () -> handlers.remove(type, handler);
+    }
+
+    CompletableFuture<NodeStream> open(Node remote, int type) {
+        if (node.encrypted()) {
+            return CompletableFuture.failedFuture(new DeliveryException(
+                    "streams are not encrypted by this version of TamTam and this cluster requires encryption; "
+                            + "send the data with sendReliable in parts instead"));
+        }
+        CompletableFuture<NodeStream> result = new CompletableFuture<>();
+        transport.openStream(remote.address()).whenComplete((ch, err) -> {
+            if (err != null) {
+                node.failAsync(result, new DeliveryException("cannot open a stream to " + remote.id() + ": " + err.getMessage(), err));
+                return;
+            }
+            threads.execute(() -> {
+                var guard = timers.schedule(ch::close, node.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    writePacket(ch, codec.encode(new Message.StreamOpen(type)));
+                    Packet reply = readPacket(ch);
+                    guard.cancel(false);
+                    if (reply.messages().size() != 1 || !(reply.messages().get(0) instanceof Message.StreamReply r)) {
+                        throw new IOException("unexpected stream handshake answer");
+                    }
+                    if (r.status() != WireFormat.STATUS_OK) {
+                        ch.close();
+                        node.failAsync(result, new DeliveryException("node " + remote.id() + " refused the stream: " + r.error()));
+                        return;
+                    }
+                    node.completeAsync(result, new ChannelStream(remote, type, ch));
+                } catch (IOException | WireException e) {
+                    guard.cancel(false);
+                    ch.close();
+                    node.failAsync(result, new DeliveryException("stream handshake with " + remote.id() + " failed: " + e.getMessage(), e));
+                }
+            });
+        });
+        return result;
+    }
+
+    void accept(StreamChannel ch) {
+        if (!inbound.tryAcquire()) {
+            ((Stats) node.stats()).drop(DropReason.QUEUE_FULL);
+            ch.close();
+            return;
+        }
+        try {
+            threads.execute(() -> {
+                try {
+                    serve(ch);
+                } finally {
+                    inbound.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            inbound.release();
+            ch.close();
+        }
+    }
+
+    private void serve(StreamChannel ch) {
+        var guard = timers.schedule(ch::close, node.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Packet open;
+        try {
+            open = readPacket(ch);
+        } catch (IOException e) {
+            ch.close();
+            return;
+        } catch (WireException e) {
+            ((Stats) node.stats()).drop(e.reason());
+            ch.close();
+            return;
+        } finally {
+            guard.cancel(false);
+        }
+        try {
+            if (open.messages().size() != 1 || !(open.messages().get(0) instanceof Message.StreamOpen o)) {
+                ((Stats) node.stats()).drop(DropReason.MALFORMED);
+                ch.close();
+                return;
+            }
+            StreamHandler h = handlers.get(o.streamType());
+            String refusal = h == null ? "no handler for stream type " + o.streamType()
+                    : node.encrypted() ? "streams are not encrypted by this version of TamTam and this cluster requires encryption"
+                    : null;
+            writePacket(ch, codec.encode(new Message.StreamReply(refusal == null ? WireFormat.STATUS_OK
+                    : WireFormat.STATUS_NO_HANDLER, refusal == null ? "" : refusal)));
+            if (refusal != null) {
+                ch.close();
+                return;
+            }
+            ChannelStream stream = new ChannelStream(node.nodeFor(open.sender()), o.streamType(), ch);
+            try {
+                h.handle(stream);
+            } catch (Exception | Error e) {
+                ((Stats) node.stats()).callbackError();
+                node.reportError("stream handler of type " + o.streamType(), e);
+                stream.close();
+            }
+        } catch (IOException e) {
+            ch.close();
+        }
+    }
+
+    private static void writePacket(StreamChannel ch, byte[] packet) throws IOException {
+        DataOutputStream out = new DataOutputStream(ch.outputStream());
+        out.writeInt(packet.length);
+        out.write(packet);
+        out.flush();
+    }
+
+    private Packet readPacket(StreamChannel ch) throws IOException, WireException {
+        DataInputStream in = new DataInputStream(ch.inputStream());
+        int len = in.readInt();
+        if (len < 0 || len > MAX_HANDSHAKE_BYTES) {
+            throw new WireException(DropReason.OVERSIZED, "stream handshake of " + len + " bytes");
+        }
+        byte[] b = new byte[len];
+        in.readFully(b);
+        return codec.decode(b, 0, len);
+    }
+
+    void close() {
+        threads.shutdown();
+        timers.shutdownNow();
+    }
+
+    /** A {@link NodeStream} over a transport channel. */
+    private static final class ChannelStream implements NodeStream {
+        private final Node remote;
+        private final int type;
+        private final StreamChannel channel;
+
+        ChannelStream(Node remote, int type, StreamChannel channel) {
+            this.remote = remote;
+            this.type = type;
+            this.channel = channel;
+        }
+
+        @Override
+        public Node remote() {
+            return remote;
+        }
+
+        @Override
+        public int type() {
+            return type;
+        }
+
+        @Override
+        public InputStream inputStream() {
+            return channel.inputStream();
+        }
+
+        @Override
+        public OutputStream outputStream() {
+            return channel.outputStream();
+        }
+
+        @Override
+        public void close() {
+            channel.close();
+        }
+    }
+}

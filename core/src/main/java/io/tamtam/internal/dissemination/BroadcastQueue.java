@@ -1,0 +1,170 @@
+package io.tamtam.internal.dissemination;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Items waiting to be piggybacked, each sent a limited number of times, freshest (fewest transmissions,
+ * then newest) first. A newer item with the same key replaces the older one (a newer state of the same
+ * node). Bounded: when full, the item that has spread the furthest is evicted and counted.
+ * Protocol thread only.
+ */
+public final class BroadcastQueue {
+
+    /** One queued item. */
+    public static final class Item {
+        final Object key;
+        final byte[] bytes;
+        final long id;
+        int transmits;
+        final Runnable onDone;
+
+        Item(Object key, byte[] bytes, long id, Runnable onDone) {
+            this.key = key;
+            this.bytes = bytes;
+            this.id = id;
+            this.onDone = onDone;
+        }
+
+        /** @return the encoded message (type byte, then fields) */
+        public byte[] bytes() {
+            return bytes;
+        }
+    }
+
+    private static final Comparator<Item> ORDER = Comparator.<Item>comparingInt(i -> i.transmits)
+            .thenComparing(Comparator.<Item>comparingLong(i -> i.id).reversed());
+
+    private final TreeSet<Item> ordered = new TreeSet<>(ORDER);
+    private final Map<Object, Item> byKey = new HashMap<>();
+    private final int capacity;
+    private long nextId;
+    private long evicted;
+
+    /** @param capacity most items held */
+    public BroadcastQueue(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /**
+     * @param key    identifies what the item is about; a queued item with the same key is replaced
+     * @param bytes  the encoded message
+     * @param onDone run when the item is retired (sent enough times, replaced or evicted), or null
+     */
+    public void add(Object key, byte[] bytes, Runnable onDone) {
+        Item old = byKey.remove(key);
+        if (old != null) {
+            ordered.remove(old);
+            retire(old);
+        }
+        if (ordered.size() >= capacity) {
+            Item victim = ordered.pollLast();
+            if (victim != null) {
+                byKey.remove(victim.key);
+                evicted++;
+                retire(victim);
+            }
+        }
+        Item it = new Item(key, bytes, nextId++, onDone);
+        ordered.add(it);
+        byKey.put(key, it);
+    }
+
+    private static void retire(Item it) {
+        if (it.onDone != null) {
+            it.onDone.run();
+        }
+    }
+
+    /**
+     * Takes items for one packet and counts a transmission for each.
+     *
+     * @param budget          bytes available
+     * @param perItemOverhead bytes the packet adds per item
+     * @param maxItems        most items
+     * @param transmitLimit   an item sent this many times is retired
+     * @return the items' bytes, possibly empty
+     */
+    public List<byte[]> take(int budget, int perItemOverhead, int maxItems, int transmitLimit) {
+        List<byte[]> out = new ArrayList<>();
+        if (ordered.isEmpty() || maxItems <= 0) {
+            return out;
+        }
+        List<Item> taken = new ArrayList<>();
+        Iterator<Item> it = ordered.iterator();
+        int left = budget;
+        while (it.hasNext() && out.size() < maxItems && left > perItemOverhead) {
+            Item i = it.next();
+            int need = i.bytes.length + perItemOverhead;
+            if (need <= left) {
+                left -= need;
+                out.add(i.bytes);
+                taken.add(i);
+                it.remove();
+            }
+        }
+        for (Item i : taken) {
+            i.transmits++;
+            if (i.transmits >= transmitLimit) {
+                byKey.remove(i.key);
+                retire(i);
+            } else {
+                ordered.add(i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes the items too large to piggyback in a datagram, counting a transmission for each.
+     *
+     * @param threshold     items at least this large are taken
+     * @param transmitLimit an item sent this many times is retired
+     * @return their bytes
+     */
+    public List<byte[]> takeLarge(int threshold, int transmitLimit) {
+        List<byte[]> out = new ArrayList<>();
+        List<Item> taken = new ArrayList<>();
+        for (Item i : ordered) {
+            if (i.bytes.length >= threshold) {
+                taken.add(i);
+            }
+        }
+        for (Item i : taken) {
+            ordered.remove(i);
+            out.add(i.bytes);
+            i.transmits++;
+            if (i.transmits >= transmitLimit) {
+                byKey.remove(i.key);
+                retire(i);
+            } else {
+                ordered.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** @return items queued */
+    public int size() {
+        return ordered.size();
+    }
+
+    /** @return items evicted because the queue was full */
+    public long evicted() {
+        return evicted;
+    }
+
+    /** Retires every item. */
+    public void clear() {
+        for (Item i : ordered) {
+            retire(i);
+        }
+        ordered.clear();
+        byKey.clear();
+    }
+}

@@ -1,0 +1,142 @@
+package io.tamtam.internal.dissemination;
+
+import io.tamtam.internal.Context;
+import io.tamtam.internal.Outbox;
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.PacketCodec;
+import io.tamtam.internal.wire.WireFormat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Spreads membership changes and user broadcasts. Every item is queued for piggybacking on probes and
+ * on periodic gossip to random members, up to {@code retransmitMultiplier * ceil(log10(N + 1))}
+ * times; a fresh item is also pushed at once to a few random members (eager push), so that it reaches
+ * N nodes in about log(N) network round trips. Protocol thread only.
+ */
+public final class Disseminator {
+    private final Context ctx;
+    private final BroadcastQueue queue;
+    private final List<byte[]> fresh = new ArrayList<>();
+    private boolean flushScheduled;
+    private boolean stopped;
+
+    /** @param ctx the node's shared parts */
+    public Disseminator(Context ctx) {
+        this.ctx = ctx;
+        this.queue = new BroadcastQueue(ctx.config().broadcastQueueCapacity());
+    }
+
+    /** @return the queue (counters, tests) */
+    public BroadcastQueue queue() {
+        return queue;
+    }
+
+    /** @return how many times an item is piggybacked before it is retired */
+    public int transmitLimit() {
+        int n = ctx.table().liveCount();
+        return ctx.config().retransmitMultiplier() * (int) Math.ceil(Math.log10(n + 1.0));
+    }
+
+    /**
+     * Queues a message for dissemination.
+     *
+     * @param key    what it is about; replaces a queued item with the same key
+     * @param m      the message
+     * @param eager  whether to push it at once to a few members too
+     * @param onDone run when the item is retired, or null
+     */
+    public void enqueue(Object key, Message m, boolean eager, Runnable onDone) {
+        byte[] item = PacketCodec.item(m);
+        queue.add(key, item, onDone);
+        if (eager && ctx.config().eagerPushFanout() > 0) {
+            fresh.add(item);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                ctx.scheduler().execute(this::flushFresh);
+            }
+        }
+    }
+
+    private void flushFresh() {
+        flushScheduled = false;
+        if (fresh.isEmpty() || stopped) {
+            fresh.clear();
+            return;
+        }
+        List<byte[]> items = new ArrayList<>(fresh);
+        fresh.clear();
+        List<Member> targets = ctx.table().random(ctx.config().eagerPushFanout(), this::isPeer);
+        for (Member t : targets) {
+            sendAll(t, items);
+        }
+    }
+
+    private boolean isPeer(Member m) {
+        return m.isLive() && !m.id().equals(ctx.selfId());
+    }
+
+    private void sendAll(Member target, List<byte[]> items) {
+        Outbox out = ctx.outbox();
+        int budget = out.datagramBudget();
+        int per = Outbox.perItemOverhead();
+        List<byte[]> batch = new ArrayList<>();
+        int used = 0;
+        for (byte[] it : items) {
+            int need = it.length + per;
+            if (need > budget) {
+                out.sendItems(target.snapshot().address(), List.of(it));
+                continue;
+            }
+            if (used + need > budget || batch.size() == WireFormat.COMPOUND_MAX_ITEMS) {
+                out.sendItems(target.snapshot().address(), batch);
+                batch = new ArrayList<>();
+                used = 0;
+            }
+            batch.add(it);
+            used += need;
+        }
+        if (!batch.isEmpty()) {
+            out.sendItems(target.snapshot().address(), batch);
+        }
+    }
+
+    /** One gossip round: queued items to a few random members. */
+    public void gossipRound() {
+        if (stopped || queue.size() == 0) {
+            return;
+        }
+        int limit = transmitLimit();
+        List<Member> targets = ctx.table().random(ctx.config().gossipFanout(), this::isPeer);
+        Outbox out = ctx.outbox();
+        int budget = out.datagramBudget();
+        for (Member t : targets) {
+            List<byte[]> items = queue.take(budget, Outbox.perItemOverhead(), WireFormat.COMPOUND_MAX_ITEMS, limit);
+            if (!items.isEmpty()) {
+                out.sendItems(t.snapshot().address(), items);
+            }
+            for (byte[] large : queue.takeLarge(budget - Outbox.perItemOverhead(), limit)) {
+                out.sendItems(t.snapshot().address(), List.of(large));
+            }
+        }
+    }
+
+    /**
+     * Items to piggyback on a probe or ack.
+     *
+     * @param budget bytes left in the datagram
+     * @return items, possibly none
+     */
+    public List<byte[]> piggyback(int budget) {
+        return queue.take(budget, Outbox.perItemOverhead(), WireFormat.COMPOUND_MAX_ITEMS - 1, transmitLimit());
+    }
+
+    /** Stops sending. */
+    public void stop() {
+        stopped = true;
+        queue.clear();
+        fresh.clear();
+    }
+}

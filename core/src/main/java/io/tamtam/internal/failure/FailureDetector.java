@@ -1,0 +1,188 @@
+package io.tamtam.internal.failure;
+
+import io.tamtam.DropReason;
+import io.tamtam.internal.Context;
+import io.tamtam.internal.Outbox;
+import io.tamtam.internal.dissemination.Disseminator;
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.membership.Membership;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.PacketCodec;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SWIM failure detection with Lifeguard: one member per (health-scaled) probe interval, in shuffled
+ * round-robin order; a direct ping, then k indirect pings with nacks and a ping over the stream path
+ * when no ack came within the (health-scaled) probe timeout; a suspicion when nothing answered by the
+ * end of the interval, sent to the suspect too so that it refutes at once. Protocol thread only.
+ */
+public final class FailureDetector {
+
+    private final class Probe {
+        boolean acked;
+        int nacks;
+        Runnable relay;
+    }
+
+    private final Context ctx;
+    private final Membership membership;
+    private final Disseminator dissemination;
+    private final Awareness awareness;
+    private final Map<Integer, Probe> pending = new HashMap<>();
+    private int nextSeq;
+    private boolean stopped;
+
+    /**
+     * @param ctx           shared parts
+     * @param membership    state machine
+     * @param dissemination piggybacking
+     * @param awareness     local health
+     */
+    public FailureDetector(Context ctx, Membership membership, Disseminator dissemination, Awareness awareness) {
+        this.ctx = ctx;
+        this.membership = membership;
+        this.dissemination = dissemination;
+        this.awareness = awareness;
+        this.nextSeq = ctx.random().nextInt();
+    }
+
+    /** Starts the probe loop after a random fraction of an interval (so that nodes do not probe in step). */
+    public void start() {
+        long interval = ctx.config().probeInterval().toNanos();
+        ctx.scheduler().schedule(this::tick, (long) (ctx.random().nextDouble() * interval));
+    }
+
+    /** Stops probing. */
+    public void stop() {
+        stopped = true;
+    }
+
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        Member target = ctx.table().nextProbeTarget(ctx.selfId());
+        if (target != null) {
+            probe(target);
+        }
+        ctx.scheduler().schedule(this::tick, awareness.scale(ctx.config().probeInterval().toNanos()));
+    }
+
+    private void probe(Member target) {
+        int seq = nextSeq++;
+        Probe p = new Probe();
+        pending.put(seq, p);
+        long incarnation = target.incarnation();
+        InetSocketAddress addr = target.snapshot().address();
+        sendWithPiggyback(addr, new Message.Ping(seq, target.id()));
+        long timeout = awareness.scale(ctx.config().probeTimeout().toNanos());
+        long interval = awareness.scale(ctx.config().probeInterval().toNanos());
+        int[] expectedNacks = {0};
+        ctx.scheduler().schedule(() -> {
+            if (p.acked || stopped) {
+                return;
+            }
+            List<Member> helpers = ctx.table().random(ctx.config().indirectChecks(),
+                    m -> m.isLive() && m != target && !m.id().equals(ctx.selfId()));
+            expectedNacks[0] = helpers.size();
+            Message.PingReq req = new Message.PingReq(seq, target.id(), addr, true);
+            for (Member h : helpers) {
+                ctx.outbox().send(h.snapshot().address(), req);
+            }
+            // A network that drops datagrams must not make every node look dead.
+            ctx.outbox().sendFrame(addr, new Message.Ping(seq, target.id()));
+        }, timeout);
+        ctx.scheduler().schedule(() -> {
+            pending.remove(seq);
+            if (stopped) {
+                return;
+            }
+            if (p.acked) {
+                awareness.apply(-1);
+                return;
+            }
+            int expected = expectedNacks[0];
+            awareness.apply(expected > 0 ? Math.max(0, expected - p.nacks) : 1);
+            if (target.inTable() && target.isLive() && target.incarnation() == incarnation) {
+                membership.onSuspect(target.id(), incarnation, ctx.selfId());
+                ctx.outbox().send(addr, new Message.Suspect(target.id(), incarnation, ctx.selfId()));
+            }
+        }, interval);
+    }
+
+    private void sendWithPiggyback(InetSocketAddress to, Message m) {
+        byte[] item = PacketCodec.item(m);
+        int budget = ctx.outbox().datagramBudget() - item.length - Outbox.perItemOverhead();
+        List<byte[]> extra = dissemination.piggyback(budget);
+        if (extra.isEmpty()) {
+            ctx.outbox().sendItems(to, List.of(item));
+        } else {
+            List<byte[]> items = new ArrayList<>(extra.size() + 1);
+            items.add(item);
+            items.addAll(extra);
+            ctx.outbox().sendItems(to, items);
+        }
+    }
+
+    /**
+     * @param ping    the probe
+     * @param replyTo where the ack goes
+     */
+    public void onPing(Message.Ping ping, InetSocketAddress replyTo) {
+        if (!ping.target().equals(ctx.selfId())) {
+            ctx.stats().drop(DropReason.WRONG_TARGET);
+            return;
+        }
+        if (replyTo != null) {
+            sendWithPiggyback(replyTo, new Message.Ack(ping.seq()));
+        }
+    }
+
+    /**
+     * Probes a target for another member and relays the outcome.
+     *
+     * @param req       the request
+     * @param requester where the ack or nack goes
+     */
+    public void onPingReq(Message.PingReq req, InetSocketAddress requester) {
+        if (requester == null || stopped) {
+            return;
+        }
+        int seq = nextSeq++;
+        Probe p = new Probe();
+        p.relay = () -> ctx.outbox().send(requester, new Message.Ack(req.seq()));
+        pending.put(seq, p);
+        ctx.outbox().send(req.targetAddress(), new Message.Ping(seq, req.target()));
+        long timeout = awareness.scale(ctx.config().probeTimeout().toNanos());
+        ctx.scheduler().schedule(() -> {
+            if (!p.acked && req.wantNack()) {
+                ctx.outbox().send(requester, new Message.Nack(req.seq()));
+            }
+        }, timeout);
+        ctx.scheduler().schedule(() -> pending.remove(seq), 2 * timeout);
+    }
+
+    /** @param ack an ack for one of this node's probes */
+    public void onAck(Message.Ack ack) {
+        Probe p = pending.get(ack.seq());
+        if (p != null && !p.acked) {
+            p.acked = true;
+            if (p.relay != null) {
+                p.relay.run();
+            }
+        }
+    }
+
+    /** @param nack a nack for one of this node's indirect probes */
+    public void onNack(Message.Nack nack) {
+        Probe p = pending.get(nack.seq());
+        if (p != null) {
+            p.nacks++;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.tamtam.internal.membership;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * Every member this node knows, itself included: lookup by id for any thread, plus, for the protocol
+ * thread, an array for uniform random choice and a shuffled round-robin probe order.
+ */
+public final class MemberTable {
+    private final Map<UUID, Member> byId = new ConcurrentHashMap<>();
+    private final ArrayList<Member> all = new ArrayList<>();
+    private final ArrayList<Member> probeOrder = new ArrayList<>();
+    private int probeIndex;
+    private int liveCount;
+    private final RandomGenerator random;
+
+    /** @param random the protocol's randomness */
+    public MemberTable(RandomGenerator random) {
+        this.random = random;
+    }
+
+    /** @param id a node id @return the member or null */
+    public Member get(UUID id) {
+        return byId.get(id);
+    }
+
+    /** @return every member; safe to iterate from any thread */
+    public Collection<Member> members() {
+        return byId.values();
+    }
+
+    /** @return how many members are alive or suspect, this node included */
+    public int liveCount() {
+        return liveCount;
+    }
+
+    /** @return how many members are known */
+    public int size() {
+        return all.size();
+    }
+
+    void add(Member m) {
+        byId.put(m.id(), m);
+        m.index = all.size();
+        all.add(m);
+        // Insert at a random place among the members not yet probed this round.
+        probeOrder.add(m);
+        int from = Math.min(probeIndex, probeOrder.size() - 1);
+        int j = from + random.nextInt(probeOrder.size() - from);
+        probeOrder.set(probeOrder.size() - 1, probeOrder.get(j));
+        probeOrder.set(j, m);
+        if (m.isLive()) {
+            liveCount++;
+        }
+    }
+
+    void remove(Member m) {
+        byId.remove(m.id());
+        int i = m.index;
+        Member last = all.remove(all.size() - 1);
+        if (last != m) {
+            all.set(i, last);
+            last.index = i;
+        }
+        m.index = -1;
+        if (m.isLive()) {
+            liveCount--;
+        }
+    }
+
+    void liveChanged(boolean nowLive) {
+        liveCount += nowLive ? 1 : -1;
+    }
+
+    /**
+     * @param self the local node's id, never returned
+     * @return the next member to probe (alive or suspect), or null when there is none
+     */
+    public Member nextProbeTarget(UUID self) {
+        for (int attempts = 0; attempts <= probeOrder.size(); attempts++) {
+            if (probeIndex >= probeOrder.size()) {
+                reshuffle();
+                if (probeOrder.isEmpty()) {
+                    return null;
+                }
+            }
+            Member m = probeOrder.get(probeIndex++);
+            if (m.index >= 0 && m.isLive() && !m.id().equals(self)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private void reshuffle() {
+        probeOrder.clear();
+        probeOrder.addAll(all);
+        for (int i = probeOrder.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Member t = probeOrder.get(i);
+            probeOrder.set(i, probeOrder.get(j));
+            probeOrder.set(j, t);
+        }
+        probeIndex = 0;
+    }
+
+    /**
+     * Picks up to {@code k} distinct random members that match.
+     *
+     * @param k      how many
+     * @param filter which members qualify
+     * @return the members, fewer when not enough qualify
+     */
+    public List<Member> random(int k, Predicate<Member> filter) {
+        List<Member> out = new ArrayList<>(k);
+        int n = all.size();
+        if (k <= 0 || n == 0) {
+            return out;
+        }
+        // Rejection sampling is fast when most members qualify; fall back to a scan otherwise.
+        for (int tries = 0; tries < 3 * k + 8 && out.size() < k; tries++) {
+            Member m = all.get(random.nextInt(n));
+            if (filter.test(m) && !out.contains(m)) {
+                out.add(m);
+            }
+        }
+        if (out.size() < k) {
+            int start = random.nextInt(n);
+            for (int i = 0; i < n && out.size() < k; i++) {
+                Member m = all.get((start + i) % n);
+                if (filter.test(m) && !out.contains(m)) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** @return members for protocol-thread iteration (a copy) */
+    public List<Member> snapshotList() {
+        return new ArrayList<>(all);
+    }
+}

@@ -1,0 +1,362 @@
+package io.tamtam.internal.membership;
+
+import io.tamtam.DropReason;
+import io.tamtam.MembershipEvent.Type;
+import io.tamtam.NodeState;
+import io.tamtam.internal.Context;
+import io.tamtam.internal.dissemination.Disseminator;
+import io.tamtam.internal.failure.Awareness;
+import io.tamtam.internal.failure.Suspicion;
+import io.tamtam.internal.wire.MemberInfo;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.WireFormat;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The SWIM state machine with incarnation numbers: what ALIVE, SUSPECT and DEAD messages do to the
+ * member table, when this node refutes a suspicion about itself, and which changes are passed on.
+ * Protocol thread only.
+ */
+public final class Membership {
+    /** Addresses of removed dead members tried for reconnection (partition healing). */
+    private static final int RECONNECT_CAPACITY = 1024;
+
+    private final Context ctx;
+    private final Disseminator dissemination;
+    private final Awareness awareness;
+    private final EventSink events;
+    private final Member self;
+    private final LinkedHashMap<InetSocketAddress, Long> reconnect = new LinkedHashMap<>();
+    private boolean leaving;
+
+    /**
+     * @param ctx           shared parts
+     * @param dissemination passes changes on
+     * @param awareness     local health, raised when this node is suspected
+     * @param events        receives membership events
+     * @param selfInfo      this node as it starts
+     */
+    public Membership(Context ctx, Disseminator dissemination, Awareness awareness, EventSink events, MemberInfo selfInfo) {
+        this.ctx = ctx;
+        this.dissemination = dissemination;
+        this.awareness = awareness;
+        this.events = events;
+        this.self = new Member(Member.snapshotOf(selfInfo, NodeState.ALIVE), ctx.now());
+        ctx.table().add(self);
+    }
+
+    /** @return this node's member */
+    public Member self() {
+        return self;
+    }
+
+    /** @return whether this node is leaving or left */
+    public boolean leaving() {
+        return leaving;
+    }
+
+    /**
+     * @param info a member announced by another node
+     * @return why this node will not cluster with it, or null when it is compatible
+     */
+    public String incompatibility(MemberInfo info) {
+        if (info.protocolVersion() < WireFormat.PROTOCOL_VERSION_MIN || info.protocolVersion() > WireFormat.PROTOCOL_VERSION) {
+            return "protocol version " + info.protocolVersion() + " of node " + info.id() + " is not supported; node "
+                    + ctx.selfId() + " speaks " + WireFormat.PROTOCOL_VERSION_MIN + " to " + WireFormat.PROTOCOL_VERSION;
+        }
+        boolean accepted;
+        try {
+            accepted = ctx.config().applicationVersionCheck().test(info.applicationVersion());
+        } catch (RuntimeException e) {
+            accepted = false;
+        }
+        if (!accepted) {
+            return "application version '" + info.applicationVersion() + "' of node " + info.id()
+                    + " is refused by the version check of node " + ctx.selfId()
+                    + " (application version '" + self.snapshot().applicationVersion() + "')";
+        }
+        return null;
+    }
+
+    /**
+     * Applies an ALIVE claim.
+     *
+     * @param info the member as announced
+     */
+    public void onAlive(MemberInfo info) {
+        if (info.id().equals(ctx.selfId())) {
+            NodeSnapshot s = self.snapshot();
+            boolean differs = !info.address().equals(s.address()) || !info.metadata().equals(s.metadata());
+            if (!leaving && (info.incarnation() > s.incarnation() || (info.incarnation() == s.incarnation() && differs))) {
+                refute(info.incarnation());
+            }
+            return;
+        }
+        Member m = ctx.table().get(info.id());
+        if (m == null) {
+            if (incompatibility(info) != null) {
+                ctx.stats().drop(DropReason.INCOMPATIBLE_VERSION);
+                return;
+            }
+            m = new Member(Member.snapshotOf(info, NodeState.ALIVE), ctx.now());
+            ctx.table().add(m);
+            events.emit(Type.JOINED, m.snapshot());
+            dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), true, null);
+            return;
+        }
+        NodeSnapshot old = m.snapshot();
+        if (info.incarnation() <= old.incarnation()) {
+            return;
+        }
+        NodeState prev = old.state();
+        cancelSuspicion(m);
+        NodeSnapshot now = Member.snapshotOf(info, NodeState.ALIVE);
+        m.update(now);
+        boolean changed = !Objects.equals(old.metadata(), now.metadata()) || !old.address().equals(now.address())
+                || !old.applicationVersion().equals(now.applicationVersion());
+        if (prev == NodeState.DEAD || prev == NodeState.LEFT) {
+            ctx.table().liveChanged(true);
+            m.stateChangeNanos = ctx.now();
+            events.emit(Type.JOINED, now);
+        } else if (prev == NodeState.SUSPECT) {
+            m.stateChangeNanos = ctx.now();
+            events.emit(Type.ALIVE, now);
+            if (changed) {
+                events.emit(Type.UPDATED, now);
+            }
+        } else if (changed) {
+            events.emit(Type.UPDATED, now);
+        }
+        dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), true, null);
+    }
+
+    /**
+     * Applies a SUSPECT claim.
+     *
+     * @param node        the suspect
+     * @param incarnation the incarnation suspected
+     * @param from        who suspects it
+     */
+    public void onSuspect(UUID node, long incarnation, UUID from) {
+        Member m = ctx.table().get(node);
+        if (m == null || incarnation < m.incarnation()) {
+            return;
+        }
+        if (m == self) {
+            if (!leaving) {
+                awareness.apply(1);
+                refute(incarnation);
+            }
+            return;
+        }
+        NodeState state = m.state();
+        if (state == NodeState.DEAD || state == NodeState.LEFT) {
+            return;
+        }
+        if (state == NodeState.SUSPECT && m.suspicion != null && incarnation == m.suspicion.incarnation()) {
+            if (m.suspicion.confirm(from)) {
+                dissemination.enqueue(node, new Message.Suspect(node, incarnation, from), true, null);
+            }
+            return;
+        }
+        cancelSuspicion(m);
+        NodeSnapshot old = m.snapshot();
+        NodeSnapshot now = new NodeSnapshot(old.id(), old.address(), NodeState.SUSPECT, incarnation, old.metadata(),
+                old.protocolVersion(), old.applicationVersion());
+        m.update(now);
+        m.stateChangeNanos = ctx.now();
+        int n = ctx.table().liveCount();
+        int k = Math.min(ctx.config().indirectChecks(), Math.max(0, n - 2));
+        long interval = ctx.config().probeInterval().toNanos();
+        long min = (long) (ctx.config().suspicionMultiplier() * Math.log10(Math.max(n, 10)) * interval);
+        long max = min * ctx.config().suspicionMaxMultiplier();
+        m.suspicion = new Suspicion(from, incarnation, k, min, max, ctx.clock(), ctx.scheduler(),
+                () -> suspicionTimedOut(m, incarnation));
+        if (state == NodeState.ALIVE) {
+            events.emit(Type.SUSPECT, now);
+        }
+        dissemination.enqueue(node, new Message.Suspect(node, incarnation, from), true, null);
+    }
+
+    private void suspicionTimedOut(Member m, long incarnation) {
+        if (m.state() == NodeState.SUSPECT && m.incarnation() == incarnation && m.index >= 0) {
+            onDead(m.id(), incarnation, ctx.selfId());
+        }
+    }
+
+    /**
+     * Applies a DEAD claim, or a LEFT one when {@code from} is the node itself.
+     *
+     * @param node        the node
+     * @param incarnation its incarnation
+     * @param from        who declares it
+     */
+    public void onDead(UUID node, long incarnation, UUID from) {
+        Member m = ctx.table().get(node);
+        if (m == null || incarnation < m.incarnation()) {
+            return;
+        }
+        NodeState state = m.state();
+        if (state == NodeState.DEAD || state == NodeState.LEFT) {
+            return;
+        }
+        if (m == self) {
+            if (!leaving) {
+                refute(incarnation);
+            }
+            return;
+        }
+        cancelSuspicion(m);
+        NodeState next = node.equals(from) ? NodeState.LEFT : NodeState.DEAD;
+        NodeSnapshot old = m.snapshot();
+        NodeSnapshot now = new NodeSnapshot(old.id(), old.address(), next, incarnation, old.metadata(),
+                old.protocolVersion(), old.applicationVersion());
+        m.update(now);
+        m.stateChangeNanos = ctx.now();
+        ctx.table().liveChanged(false);
+        events.emit(next == NodeState.LEFT ? Type.LEFT : Type.DEAD, now);
+        dissemination.enqueue(node, new Message.Dead(node, incarnation, from), true, null);
+    }
+
+    private void cancelSuspicion(Member m) {
+        if (m.suspicion != null) {
+            m.suspicion.cancel();
+            m.suspicion = null;
+        }
+    }
+
+    private void refute(long incarnation) {
+        NodeSnapshot s = self.snapshot();
+        long inc = Math.max(incarnation, s.incarnation()) + 1;
+        NodeSnapshot now = new NodeSnapshot(s.id(), s.address(), NodeState.ALIVE, inc, s.metadata(),
+                s.protocolVersion(), s.applicationVersion());
+        self.update(now);
+        dissemination.enqueue(s.id(), new Message.Alive(self.toInfo()), true, null);
+    }
+
+    /**
+     * Merges the full state another node sent. Its DEAD claims are taken as suspicions (the node may
+     * only be cut off from that side), which the accused refute if they can.
+     *
+     * @param remote the other node's members
+     * @param sender the other node
+     */
+    public void merge(List<MemberInfo> remote, UUID sender) {
+        for (MemberInfo info : remote) {
+            switch (info.state()) {
+                case ALIVE -> onAlive(info);
+                case SUSPECT, DEAD -> {
+                    if (ctx.table().get(info.id()) == null && !info.id().equals(ctx.selfId())) {
+                        continue;
+                    }
+                    onSuspect(info.id(), info.incarnation(), sender);
+                }
+                case LEFT -> onDead(info.id(), info.incarnation(), info.id());
+                default -> { }
+            }
+        }
+    }
+
+    /** @return this node's full state for a push-pull */
+    public List<MemberInfo> localState() {
+        List<MemberInfo> out = new ArrayList<>(ctx.table().size());
+        for (Member m : ctx.table().members()) {
+            out.add(m.toInfo());
+        }
+        return out;
+    }
+
+    /**
+     * Replaces this node's metadata, raising its incarnation so the change wins everywhere.
+     *
+     * @param metadata the new entries
+     */
+    public void updateMetadata(Map<String, String> metadata) {
+        NodeSnapshot s = self.snapshot();
+        Map<String, String> meta = metadata.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        NodeSnapshot now = new NodeSnapshot(s.id(), s.address(), s.state(), s.incarnation() + 1, meta,
+                s.protocolVersion(), s.applicationVersion());
+        self.update(now);
+        events.emit(Type.UPDATED, now);
+        dissemination.enqueue(s.id(), new Message.Alive(self.toInfo()), true, null);
+    }
+
+    /**
+     * Starts a graceful leave: announces LEFT for this node.
+     *
+     * @param onDone run when the announcement has been sent enough times (or was dropped)
+     */
+    public void leave(Runnable onDone) {
+        leaving = true;
+        NodeSnapshot s = self.snapshot();
+        self.update(new NodeSnapshot(s.id(), s.address(), NodeState.LEFT, s.incarnation(), s.metadata(),
+                s.protocolVersion(), s.applicationVersion()));
+        ctx.table().liveChanged(false);
+        dissemination.enqueue(s.id(), new Message.Dead(s.id(), s.incarnation(), s.id()), true, onDone);
+    }
+
+    /** Forgets dead and left members older than the retention; remembers dead ones for reconnection. */
+    public void reap() {
+        long now = ctx.now();
+        long retention = ctx.config().deadNodeRetention().toNanos();
+        for (Member m : ctx.table().snapshotList()) {
+            NodeState st = m.state();
+            if (m != self && (st == NodeState.DEAD || st == NodeState.LEFT) && now - m.stateChangeNanos >= retention) {
+                ctx.table().remove(m);
+                events.emit(Type.REMOVED, m.snapshot());
+                if (st == NodeState.DEAD) {
+                    reconnect.remove(m.snapshot().address());
+                    reconnect.put(m.snapshot().address(), now);
+                    if (reconnect.size() > RECONNECT_CAPACITY) {
+                        InetSocketAddress eldest = reconnect.keySet().iterator().next();
+                        reconnect.remove(eldest);
+                    }
+                }
+            }
+        }
+        long reconnectFor = retention * 120;
+        reconnect.values().removeIf(t -> now - t > reconnectFor);
+    }
+
+    /**
+     * @return an address of a dead member, retained or recently removed, to try to reconnect to; null
+     *         when there is none
+     */
+    public InetSocketAddress reconnectCandidate() {
+        List<Member> dead = ctx.table().random(1, m -> m.state() == NodeState.DEAD);
+        if (!dead.isEmpty() && (reconnect.isEmpty() || ctx.random().nextBoolean())) {
+            return dead.get(0).snapshot().address();
+        }
+        if (reconnect.isEmpty()) {
+            return null;
+        }
+        int i = ctx.random().nextInt(reconnect.size());
+        for (InetSocketAddress a : reconnect.keySet()) {
+            if (i-- == 0) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Forgets a reconnection address once a live member answers from it.
+     *
+     * @param address the address
+     */
+    public void reconnected(InetSocketAddress address) {
+        reconnect.remove(address);
+    }
+
+    private static MemberInfo withState(MemberInfo i, NodeState s) {
+        return i.state() == s ? i : new MemberInfo(i.id(), i.incarnation(), s, i.address(), i.protocolVersion(),
+                i.applicationVersion(), i.metadata());
+    }
+}

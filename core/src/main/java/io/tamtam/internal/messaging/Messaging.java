@@ -1,0 +1,205 @@
+package io.tamtam.internal.messaging;
+
+import io.tamtam.Cluster;
+import io.tamtam.DropReason;
+import io.tamtam.MessageHandler;
+import io.tamtam.Node;
+import io.tamtam.Packet;
+import io.tamtam.RequestHandler;
+import io.tamtam.Subscription;
+import io.tamtam.internal.Stats;
+import io.tamtam.internal.runtime.SerialExecutor;
+import io.tamtam.internal.wire.WireFormat;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The receiving side of user messages: handlers by type, and delivery on the callback executor, one
+ * message at a time per sender, in arrival order. Bounded: past {@link #MAX_PENDING} undelivered
+ * messages new ones are refused (counted as {@link DropReason#QUEUE_FULL}; a reliable sender is told).
+ * Thread-safe.
+ */
+public final class Messaging {
+    /** Most messages waiting for their handler, across senders. */
+    public static final int MAX_PENDING = 100_000;
+
+    /** The outcome of one delivery, for acknowledgements and replies. */
+    @FunctionalInterface
+    public interface Outcome {
+        /**
+         * @param status a {@code WireFormat.STATUS_*} value
+         * @param reply  the encoded reply (requests), or the error message as UTF-8
+         */
+        void done(int status, byte[] reply);
+    }
+
+    private record Registration(Class<?> payloadClass, MessageHandler<Object> handler, RequestHandler<Object, Object> requestHandler) {
+    }
+
+    private final Map<Integer, Registration> handlers = new ConcurrentHashMap<>();
+    private final Map<UUID, SerialExecutor> perSender = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Executor callbacks;
+    private final Payloads payloads;
+    private final Stats stats;
+    private final BiConsumer<String, Throwable> errors;
+    private final Function<UUID, Node> nodes;
+
+    /**
+     * @param callbacks where handlers run
+     * @param payloads  payload decoding
+     * @param stats     counters
+     * @param errors    receives handler failures
+     * @param nodes     looks up the sender's snapshot
+     */
+    public Messaging(Executor callbacks, Payloads payloads, Stats stats, BiConsumer<String, Throwable> errors,
+                     Function<UUID, Node> nodes) {
+        this.callbacks = callbacks;
+        this.payloads = payloads;
+        this.stats = stats;
+        this.errors = errors;
+        this.nodes = nodes;
+    }
+
+    /**
+     * @param type a user type
+     * @throws IllegalArgumentException when out of the user range
+     */
+    public static void checkUserType(int type) {
+        if (type < Cluster.USER_TYPE_MIN || type > Cluster.USER_TYPE_MAX) {
+            throw new IllegalArgumentException("message type " + type + " is " + (type < Cluster.USER_TYPE_MIN && type >= 0
+                    ? "in the range reserved for TamTam (0 to " + (Cluster.USER_TYPE_MIN - 1) + ")" : "out of range")
+                    + "; use a type from " + Cluster.USER_TYPE_MIN + " to " + Cluster.USER_TYPE_MAX);
+        }
+    }
+
+    /**
+     * @param type         user type
+     * @param payloadClass payload class
+     * @param handler      message handler
+     * @param <T>          payload type
+     * @return removes it
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Subscription handle(int type, Class<T> payloadClass, MessageHandler<T> handler) {
+        return register(type, new Registration(payloadClass, (MessageHandler<Object>) handler, null));
+    }
+
+    /**
+     * @param type         user type
+     * @param payloadClass request class
+     * @param handler      request handler
+     * @param <T>          request type
+     * @param <R>          reply type
+     * @return removes it
+     */
+    @SuppressWarnings("unchecked")
+    public <T, R> Subscription handleRequest(int type, Class<T> payloadClass, RequestHandler<T, R> handler) {
+        return register(type, new Registration(payloadClass, null, (RequestHandler<Object, Object>) handler));
+    }
+
+    private Subscription register(int type, Registration reg) {
+        checkUserType(type);
+        if (reg.payloadClass() == null || (reg.handler() == null && reg.requestHandler() == null)) {
+            throw new NullPointerException("payloadClass and handler must not be null");
+        }
+        payloads.checkSupported(reg.payloadClass());
+        if (handlers.putIfAbsent(type, reg) != null) {
+            throw new IllegalStateException("a handler for message type " + type
+                    + " is already registered; close its Subscription first or use another type");
+        }
+        return () -> handlers.remove(type, reg);
+    }
+
+    /**
+     * Delivers one message to its handler.
+     *
+     * @param sender   the sending (or originating) node
+     * @param userType the type
+     * @param payload  encoded payload
+     * @param request  whether a reply is expected
+     * @param outcome  told the result, or null
+     */
+    public void deliver(UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
+        Registration reg = handlers.get(userType);
+        if (reg == null || (request && reg.requestHandler() == null) || (!request && reg.handler() == null)) {
+            stats.drop(DropReason.NO_HANDLER);
+            if (outcome != null) {
+                outcome.done(WireFormat.STATUS_NO_HANDLER, utf8("no " + (request ? "request " : "") + "handler for message type " + userType));
+            }
+            return;
+        }
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            pending.decrementAndGet();
+            stats.drop(DropReason.QUEUE_FULL);
+            if (outcome != null) {
+                outcome.done(WireFormat.STATUS_OVERLOADED, utf8("receiver overloaded: " + MAX_PENDING + " messages waiting for handlers"));
+            }
+            return;
+        }
+        SerialExecutor serial = perSender.computeIfAbsent(sender, id -> new SerialExecutor(callbacks));
+        try {
+            serial.execute(() -> run(reg, sender, userType, payload, request, outcome));
+        } catch (RuntimeException e) {
+            pending.decrementAndGet();
+            stats.drop(DropReason.QUEUE_FULL);
+        }
+    }
+
+    private void run(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
+        try {
+            Object value;
+            try {
+                value = payloads.decode(payload, reg.payloadClass());
+            } catch (Exception e) {
+                stats.drop(DropReason.UNDECODABLE_PAYLOAD);
+                if (outcome != null) {
+                    outcome.done(WireFormat.STATUS_UNDECODABLE, utf8("cannot decode payload of type " + userType
+                            + " as " + reg.payloadClass().getName() + ": " + e.getMessage()));
+                }
+                return;
+            }
+            Packet<Object> packet = new Packet<>(nodes.apply(sender), userType, value);
+            try {
+                if (request) {
+                    Object reply = reg.requestHandler().handle(packet);
+                    if (outcome != null) {
+                        outcome.done(WireFormat.STATUS_OK, payloads.encode(reply));
+                    }
+                } else {
+                    reg.handler().handle(packet);
+                    if (outcome != null) {
+                        outcome.done(WireFormat.STATUS_OK, new byte[0]);
+                    }
+                }
+            } catch (Exception | Error e) {
+                stats.callbackError();
+                errors.accept("handler of message type " + userType, e);
+                if (outcome != null) {
+                    String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                    outcome.done(WireFormat.STATUS_HANDLER_ERROR, utf8(msg));
+                }
+            }
+        } finally {
+            pending.decrementAndGet();
+        }
+    }
+
+    /** @param sender a removed node, whose ordering state can go */
+    public void forget(UUID sender) {
+        SerialExecutor s = perSender.get(sender);
+        if (s != null && !s.busy()) {
+            perSender.remove(sender, s);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

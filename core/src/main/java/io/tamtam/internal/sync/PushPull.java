@@ -1,0 +1,180 @@
+package io.tamtam.internal.sync;
+
+import io.tamtam.DropReason;
+import io.tamtam.TamTamException;
+import io.tamtam.internal.Context;
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.membership.Membership;
+import io.tamtam.internal.wire.MemberInfo;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.WireFormat;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Push-pull anti-entropy: a full state exchange over the stream path at join, periodically with a random
+ * member (the interval grows with log2(N/32) so the total cost stays bounded), and with dead members'
+ * addresses so that a healed partition merges again. Protocol thread only.
+ */
+public final class PushPull {
+    private final Context ctx;
+    private final Membership membership;
+    private final Map<Integer, CompletableFuture<MemberInfo>> pending = new HashMap<>();
+    private int nextRequest;
+    private boolean stopped;
+
+    /**
+     * @param ctx        shared parts
+     * @param membership state machine
+     */
+    public PushPull(Context ctx, Membership membership) {
+        this.ctx = ctx;
+        this.membership = membership;
+        this.nextRequest = ctx.random().nextInt();
+    }
+
+    /** Starts the periodic exchange. */
+    public void start() {
+        schedule();
+    }
+
+    /** Stops exchanges; pending ones fail. */
+    public void stop() {
+        stopped = true;
+        for (CompletableFuture<MemberInfo> f : pending.values()) {
+            f.completeExceptionally(new TamTamException("the cluster node is closed"));
+        }
+        pending.clear();
+    }
+
+    /**
+     * @param n members
+     * @return the interval multiplier: 1 up to 32 members, then 1 + ceil(log2(N) - log2(32))
+     */
+    public static int scale(int n) {
+        if (n <= 32) {
+            return 1;
+        }
+        return 1 + (int) Math.ceil(Math.log(n) / Math.log(2) - 5);
+    }
+
+    private void schedule() {
+        long base = ctx.config().pushPullInterval().toNanos() * scale(ctx.table().liveCount());
+        // Jitter so that nodes started together do not exchange in step.
+        long delay = base / 2 + (long) (ctx.random().nextDouble() * base);
+        ctx.scheduler().schedule(this::periodic, delay);
+    }
+
+    private void periodic() {
+        if (stopped || membership.leaving()) {
+            return;
+        }
+        List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()));
+        if (!peers.isEmpty()) {
+            exchange(peers.get(0).snapshot().address(), false);
+        }
+        InetSocketAddress lost = membership.reconnectCandidate();
+        if (lost != null) {
+            exchange(lost, false).thenAccept(info -> membership.reconnected(lost));
+        }
+        schedule();
+    }
+
+    /**
+     * Sends this node's state and merges the reply.
+     *
+     * @param to   the other node
+     * @param join whether this is a join (the other node checks versions and may refuse)
+     * @return completes with the other node as it described itself; fails with the reason
+     */
+    public CompletableFuture<MemberInfo> exchange(InetSocketAddress to, boolean join) {
+        int id = nextRequest++;
+        CompletableFuture<MemberInfo> f = new CompletableFuture<>();
+        if (stopped) {
+            f.completeExceptionally(new TamTamException("the cluster node is closed"));
+            return f;
+        }
+        pending.put(id, f);
+        Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, membership.localState());
+        ctx.outbox().sendFrame(to, msg).whenComplete((v, err) -> {
+            if (err != null) {
+                ctx.scheduler().execute(() -> {
+                    CompletableFuture<MemberInfo> p = pending.remove(id);
+                    if (p != null) {
+                        p.completeExceptionally(err);
+                    }
+                });
+            }
+        });
+        ctx.scheduler().schedule(() -> {
+            CompletableFuture<MemberInfo> p = pending.remove(id);
+            if (p != null) {
+                p.completeExceptionally(new TimeoutException("no answer from " + to + " within " + ctx.config().joinTimeout()));
+            }
+        }, ctx.config().joinTimeout().toNanos());
+        return f;
+    }
+
+    /**
+     * @param pp     a push-pull request or reply
+     * @param sender the sending node's id
+     */
+    public void onPushPull(Message.PushPull pp, UUID sender) {
+        MemberInfo from = null;
+        for (MemberInfo mi : pp.members()) {
+            if (mi.id().equals(sender)) {
+                from = mi;
+                break;
+            }
+        }
+        if (from == null) {
+            ctx.stats().drop(DropReason.MALFORMED);
+            return;
+        }
+        if (pp.reply()) {
+            CompletableFuture<MemberInfo> f = pending.remove(pp.requestId());
+            String reason = membership.incompatibility(from);
+            if (reason != null) {
+                ctx.stats().drop(DropReason.INCOMPATIBLE_VERSION);
+                if (f != null) {
+                    f.completeExceptionally(new TamTamException(reason));
+                }
+                return;
+            }
+            membership.merge(pp.members(), sender);
+            if (f != null) {
+                f.complete(from);
+            }
+            return;
+        }
+        if (stopped || membership.leaving()) {
+            return;
+        }
+        String reason = membership.incompatibility(from);
+        if (reason != null) {
+            ctx.stats().drop(DropReason.INCOMPATIBLE_VERSION);
+            if (pp.join()) {
+                ctx.outbox().sendFrame(from.address(), new Message.Refuse(pp.requestId(), reason));
+            }
+            return;
+        }
+        // Merge first: a refutation of a false DEAD raises this node's incarnation before it answers.
+        membership.merge(pp.members(), sender);
+        ctx.outbox().sendFrame(from.address(),
+                new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY, membership.localState()));
+    }
+
+    /** @param refuse the other node refused this node's join */
+    public void onRefuse(Message.Refuse refuse) {
+        CompletableFuture<MemberInfo> f = pending.remove(refuse.requestId());
+        if (f != null) {
+            f.completeExceptionally(new TamTamException("join refused: " + refuse.reason()));
+        }
+    }
+}

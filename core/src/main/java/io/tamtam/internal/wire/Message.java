@@ -1,0 +1,161 @@
+package io.tamtam.internal.wire;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The protocol's messages. Each record's wire layout is given in PROTOCOL.md under its type byte.
+ */
+public sealed interface Message {
+
+    /** @return the type byte */
+    int type();
+
+    /** Direct probe. @param seq probe sequence @param target the node the prober means to reach */
+    record Ping(int seq, UUID target) implements Message {
+        public int type() { return WireFormat.PING; }
+    }
+
+    /**
+     * Asks the receiver to probe {@code target} and relay the ack.
+     *
+     * @param seq           the requester's probe sequence, echoed in ACK or NACK
+     * @param target        the node to probe
+     * @param targetAddress where it listens
+     * @param wantNack      whether to answer NACK when the target does not answer in time
+     */
+    record PingReq(int seq, UUID target, InetSocketAddress targetAddress, boolean wantNack) implements Message {
+        public int type() { return WireFormat.PING_REQ; }
+    }
+
+    /** Answer to a probe. @param seq the probe sequence */
+    record Ack(int seq) implements Message {
+        public int type() { return WireFormat.ACK; }
+    }
+
+    /** An indirect prober could not reach the target. @param seq the probe sequence */
+    record Nack(int seq) implements Message {
+        public int type() { return WireFormat.NACK; }
+    }
+
+    /** A node is alive (joined, refuted or changed metadata). @param member the node */
+    record Alive(MemberInfo member) implements Message {
+        public int type() { return WireFormat.ALIVE; }
+    }
+
+    /**
+     * A node is suspected.
+     *
+     * @param node        the suspect
+     * @param incarnation its incarnation the suspicion is about
+     * @param from        the node that suspects it
+     */
+    record Suspect(UUID node, long incarnation, UUID from) implements Message {
+        public int type() { return WireFormat.SUSPECT; }
+    }
+
+    /**
+     * A node is dead, or left when {@code from} equals {@code node}.
+     *
+     * @param node        the node
+     * @param incarnation its incarnation
+     * @param from        the node that declares it
+     */
+    record Dead(UUID node, long incarnation, UUID from) implements Message {
+        public int type() { return WireFormat.DEAD; }
+    }
+
+    /**
+     * A user broadcast, disseminated to every node.
+     *
+     * @param origin   the node that broadcast it
+     * @param seq      unique per origin
+     * @param userType the user message type
+     * @param payload  the encoded payload
+     */
+    record Broadcast(UUID origin, long seq, int userType, byte[] payload) implements Message {
+        public int type() { return WireFormat.BROADCAST; }
+    }
+
+    /** A best-effort user message to one node. @param userType the type @param payload the encoded payload */
+    record User(int userType, byte[] payload) implements Message {
+        public int type() { return WireFormat.USER; }
+    }
+
+    /**
+     * Full state exchange.
+     *
+     * @param requestId correlates the reply with the request
+     * @param flags     {@link WireFormat#PUSH_PULL_JOIN}, {@link WireFormat#PUSH_PULL_REPLY}
+     * @param members   every member the sender knows, itself included
+     */
+    record PushPull(int requestId, int flags, List<MemberInfo> members) implements Message {
+        public int type() { return WireFormat.PUSH_PULL; }
+
+        /** @return whether this is a join request */
+        public boolean join() { return (flags & WireFormat.PUSH_PULL_JOIN) != 0; }
+
+        /** @return whether this answers a request */
+        public boolean reply() { return (flags & WireFormat.PUSH_PULL_REPLY) != 0; }
+    }
+
+    /** A join or stream was refused. @param requestId the request @param reason why */
+    record Refuse(int requestId, String reason) implements Message {
+        public int type() { return WireFormat.REFUSE; }
+    }
+
+    /**
+     * A user message to be acknowledged once handled.
+     *
+     * @param seq      per-sender sequence
+     * @param userType the type
+     * @param payload  the encoded payload
+     */
+    record Reliable(long seq, int userType, byte[] payload) implements Message {
+        public int type() { return WireFormat.RELIABLE; }
+    }
+
+    /**
+     * Acknowledges a reliable message.
+     *
+     * @param seq    the message's sequence
+     * @param status {@link WireFormat#STATUS_OK} or an error status
+     * @param error  the error message, empty when OK
+     */
+    record ReliableAck(long seq, int status, String error) implements Message {
+        public int type() { return WireFormat.RELIABLE_ACK; }
+    }
+
+    /**
+     * A request expecting a reply.
+     *
+     * @param id       per-sender request id
+     * @param userType the type
+     * @param payload  the encoded request
+     */
+    record Request(long id, int userType, byte[] payload) implements Message {
+        public int type() { return WireFormat.REQUEST; }
+    }
+
+    /**
+     * The reply to a request.
+     *
+     * @param id     the request id
+     * @param status {@link WireFormat#STATUS_OK} or an error status
+     * @param body   the encoded reply, or the UTF-8 error message
+     */
+    record Reply(long id, int status, byte[] body) implements Message {
+        public int type() { return WireFormat.REPLY; }
+    }
+
+    /** Opens a stream of a user type (first packet on a dedicated stream). @param streamType the type */
+    record StreamOpen(int streamType) implements Message {
+        public int type() { return WireFormat.STREAM_OPEN; }
+    }
+
+    /** Accepts or refuses a stream. @param status OK or an error status @param error why refused */
+    record StreamReply(int status, String error) implements Message {
+        public int type() { return WireFormat.STREAM_REPLY; }
+    }
+}

@@ -1,0 +1,170 @@
+package io.tamtam.internal.wire;
+
+import io.tamtam.DropReason;
+import io.tamtam.NodeState;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.tamtam.internal.wire.WireFormat.*;
+
+/** Encodes and decodes the fields of each {@link Message}; the type byte is written by the caller. */
+public final class MessageCodec {
+    private MessageCodec() {
+    }
+
+    /** Smallest encoding of a {@link MemberInfo}, used to bound counts before allocating. */
+    static final int MEMBER_INFO_MIN_SIZE = 16 + 8 + 1 + 7 + 1 + 1 + 1;
+
+    /**
+     * @param m the message
+     * @param w where its fields go
+     */
+    public static void writeFields(Message m, WireWriter w) {
+        if (m instanceof Message.Ping p) {
+            w.i32(p.seq()).uuid(p.target());
+        } else if (m instanceof Message.PingReq p) {
+            w.i32(p.seq()).uuid(p.target()).address(p.targetAddress()).u8(p.wantNack() ? 1 : 0);
+        } else if (m instanceof Message.Ack a) {
+            w.i32(a.seq());
+        } else if (m instanceof Message.Nack n) {
+            w.i32(n.seq());
+        } else if (m instanceof Message.Alive a) {
+            writeMember(a.member(), w);
+        } else if (m instanceof Message.Suspect s) {
+            w.uuid(s.node()).i64(s.incarnation()).uuid(s.from());
+        } else if (m instanceof Message.Dead d) {
+            w.uuid(d.node()).i64(d.incarnation()).uuid(d.from());
+        } else if (m instanceof Message.Broadcast b) {
+            w.uuid(b.origin()).i64(b.seq()).u16(b.userType());
+            blob(b.payload(), w);
+        } else if (m instanceof Message.User u) {
+            w.u16(u.userType());
+            blob(u.payload(), w);
+        } else if (m instanceof Message.PushPull p) {
+            w.i32(p.requestId()).u8(p.flags()).i32(p.members().size());
+            for (MemberInfo mi : p.members()) {
+                writeMember(mi, w);
+            }
+        } else if (m instanceof Message.Refuse r) {
+            w.i32(r.requestId()).str16(r.reason());
+        } else if (m instanceof Message.Reliable r) {
+            w.i64(r.seq()).u16(r.userType());
+            blob(r.payload(), w);
+        } else if (m instanceof Message.ReliableAck a) {
+            w.i64(a.seq()).u8(a.status()).str16(a.error());
+        } else if (m instanceof Message.Request r) {
+            w.i64(r.id()).u16(r.userType());
+            blob(r.payload(), w);
+        } else if (m instanceof Message.Reply r) {
+            w.i64(r.id()).u8(r.status());
+            blob(r.body(), w);
+        } else if (m instanceof Message.StreamOpen s) {
+            w.u16(s.streamType());
+        } else if (m instanceof Message.StreamReply s) {
+            w.u8(s.status()).str16(s.error());
+        } else {
+            throw new IllegalArgumentException("no encoding for " + m);
+        }
+    }
+
+    private static void blob(byte[] b, WireWriter w) {
+        w.i32(b.length).bytes(b, 0, b.length);
+    }
+
+    private static byte[] blob(WireReader r) throws WireException {
+        int n = r.i32();
+        if (n < 0 || n > r.remaining()) {
+            throw new WireException(DropReason.TRUNCATED, "payload length " + n + " exceeds the " + r.remaining() + " bytes left");
+        }
+        return r.bytes(n);
+    }
+
+    /**
+     * @param mi the member
+     * @param w  where it goes
+     */
+    public static void writeMember(MemberInfo mi, WireWriter w) {
+        w.uuid(mi.id()).i64(mi.incarnation()).u8(mi.state().ordinal()).address(mi.address())
+                .u8(mi.protocolVersion()).str8(mi.applicationVersion());
+        w.u8(mi.metadata().size());
+        for (Map.Entry<String, String> e : mi.metadata().entrySet()) {
+            w.str8(e.getKey()).str16(e.getValue());
+        }
+    }
+
+    static MemberInfo readMember(WireReader r) throws WireException {
+        var id = r.uuid();
+        long inc = r.i64();
+        int st = r.u8();
+        if (st >= NodeState.values().length) {
+            throw new WireException(DropReason.MALFORMED, "member state " + st);
+        }
+        var addr = r.address();
+        int pv = r.u8();
+        String av = r.str8();
+        int n = r.u8();
+        Map<String, String> meta = n == 0 ? Map.of() : new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            meta.put(r.str8(), r.str16());
+        }
+        return new MemberInfo(id, inc, NodeState.values()[st], addr, pv, av, meta.isEmpty() ? Map.of() : meta);
+    }
+
+    /**
+     * Decodes the fields of one message; the reader must end exactly where the message ends.
+     *
+     * @param type the type byte
+     * @param r    the fields
+     * @return the message
+     * @throws WireException when the bytes are not a valid message of that type
+     */
+    public static Message read(int type, WireReader r) throws WireException {
+        Message m = switch (type) {
+            case PING -> new Message.Ping(r.i32(), r.uuid());
+            case PING_REQ -> new Message.PingReq(r.i32(), r.uuid(), r.address(), flag(r.u8()));
+            case ACK -> new Message.Ack(r.i32());
+            case NACK -> new Message.Nack(r.i32());
+            case ALIVE -> new Message.Alive(readMember(r));
+            case SUSPECT -> new Message.Suspect(r.uuid(), r.i64(), r.uuid());
+            case DEAD -> new Message.Dead(r.uuid(), r.i64(), r.uuid());
+            case BROADCAST -> new Message.Broadcast(r.uuid(), r.i64(), r.u16(), blob(r));
+            case USER -> new Message.User(r.u16(), blob(r));
+            case PUSH_PULL -> {
+                int id = r.i32();
+                int flags = r.u8();
+                if ((flags & ~(PUSH_PULL_JOIN | PUSH_PULL_REPLY)) != 0) {
+                    throw new WireException(DropReason.MALFORMED, "push-pull flags " + flags);
+                }
+                int count = r.i32();
+                if (count < 0 || (long) count * MEMBER_INFO_MIN_SIZE > r.remaining()) {
+                    throw new WireException(DropReason.TRUNCATED, "push-pull claims " + count + " members in " + r.remaining() + " bytes");
+                }
+                List<MemberInfo> members = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    members.add(readMember(r));
+                }
+                yield new Message.PushPull(id, flags, members);
+            }
+            case REFUSE -> new Message.Refuse(r.i32(), r.str16());
+            case RELIABLE -> new Message.Reliable(r.i64(), r.u16(), blob(r));
+            case RELIABLE_ACK -> new Message.ReliableAck(r.i64(), r.u8(), r.str16());
+            case REQUEST -> new Message.Request(r.i64(), r.u16(), blob(r));
+            case REPLY -> new Message.Reply(r.i64(), r.u8(), blob(r));
+            case STREAM_OPEN -> new Message.StreamOpen(r.u16());
+            case STREAM_REPLY -> new Message.StreamReply(r.u8(), r.str16());
+            default -> throw new WireException(DropReason.MALFORMED, "unknown message type 0x" + Integer.toHexString(type));
+        };
+        r.expectEnd();
+        return m;
+    }
+
+    private static boolean flag(int v) throws WireException {
+        if (v > 1) {
+            throw new WireException(DropReason.MALFORMED, "boolean field " + v);
+        }
+        return v == 1;
+    }
+}

@@ -1,0 +1,234 @@
+package io.tamtam.internal.wire;
+
+import io.tamtam.DropReason;
+import io.tamtam.spi.Cipher;
+import io.tamtam.spi.Compressor;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.tamtam.internal.wire.WireFormat.*;
+
+/**
+ * Frames messages into packets and back: header, compound packing, compression and encryption, as
+ * PROTOCOL.md specifies. Thread-safe and stateless apart from its settings.
+ *
+ * <p>An <em>item</em> is one encoded message: its type byte followed by its fields. Packets are built
+ * from items so that dissemination can keep messages encoded once and pack them many times.
+ */
+public final class PacketCodec {
+    private final UUID sender;
+    private final Compressor compressor;
+    private final int compressionMinBytes;
+    private final List<Cipher> ciphers;
+    private final int maxDecodedSize;
+
+    /**
+     * @param sender              this node's id, written into every header
+     * @param compressor          compresses outgoing bodies and decompresses incoming ones; null for none
+     * @param compressionMinBytes bodies smaller than this are not compressed
+     * @param ciphers             the first encrypts, all are tried to decrypt; empty for plaintext
+     * @param maxDecodedSize      the largest body accepted after decompression
+     */
+    public PacketCodec(UUID sender, Compressor compressor, int compressionMinBytes, List<Cipher> ciphers, int maxDecodedSize) {
+        this.sender = sender;
+        this.compressor = compressor;
+        this.compressionMinBytes = compressionMinBytes;
+        this.ciphers = List.copyOf(ciphers);
+        this.maxDecodedSize = maxDecodedSize;
+    }
+
+    /** @return bytes a packet adds around its body, header and encryption included */
+    public int overhead() {
+        return HEADER_SIZE + (ciphers.isEmpty() ? 0 : ciphers.get(0).overhead());
+    }
+
+    /**
+     * @param m a message
+     * @return its item encoding: type byte, then fields
+     */
+    public static byte[] item(Message m) {
+        WireWriter w = new WireWriter(64);
+        w.u8(m.type());
+        MessageCodec.writeFields(m, w);
+        return w.toByteArray();
+    }
+
+    /**
+     * @param m one message
+     * @return the packet
+     */
+    public byte[] encode(Message m) {
+        return encodeItems(List.of(item(m)));
+    }
+
+    /**
+     * @param items one or more items (at most 255); with one item the packet is not compound
+     * @return the packet
+     */
+    public byte[] encodeItems(List<byte[]> items) {
+        if (items.isEmpty() || items.size() > COMPOUND_MAX_ITEMS) {
+            throw new IllegalArgumentException("a packet holds 1 to 255 messages, got " + items.size());
+        }
+        WireWriter body = new WireWriter(256);
+        int type;
+        if (items.size() == 1) {
+            byte[] it = items.get(0);
+            type = it[0] & 0xFF;
+            body.bytes(it, 1, it.length - 1);
+        } else {
+            type = COMPOUND;
+            body.u8(items.size());
+            for (byte[] it : items) {
+                if (it.length - 1 > 0xFFFF) {
+                    throw new IllegalArgumentException("a message in a compound packet is at most 65535 bytes");
+                }
+                body.u8(it[0]).u16(it.length - 1).bytes(it, 1, it.length - 1);
+            }
+        }
+        return seal(type, body.array(), body.size());
+    }
+
+    private byte[] seal(int type, byte[] body, int bodyLen) {
+        int flags = 0;
+        byte[] payload = body;
+        int payloadLen = bodyLen;
+        if (compressor != null && bodyLen >= compressionMinBytes) {
+            try {
+                byte[] c = compressor.compress(body, 0, bodyLen);
+                if (c.length + 1 < bodyLen) {
+                    byte[] withId = new byte[c.length + 1];
+                    withId[0] = (byte) compressor.id();
+                    System.arraycopy(c, 0, withId, 1, c.length);
+                    payload = withId;
+                    payloadLen = withId.length;
+                    flags |= FLAG_COMPRESSED;
+                }
+            } catch (IOException e) {
+                // Sending uncompressed is always correct.
+            }
+        }
+        if (!ciphers.isEmpty()) {
+            flags |= FLAG_ENCRYPTED;
+        }
+        byte[] header = header(flags, type);
+        if (!ciphers.isEmpty()) {
+            try {
+                payload = ciphers.get(0).encrypt(payload, 0, payloadLen, header);
+                payloadLen = payload.length;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("encryption failed: " + e.getMessage(), e);
+            }
+        }
+        byte[] out = new byte[HEADER_SIZE + payloadLen];
+        System.arraycopy(header, 0, out, 0, HEADER_SIZE);
+        System.arraycopy(payload, 0, out, HEADER_SIZE, payloadLen);
+        return out;
+    }
+
+    private byte[] header(int flags, int type) {
+        WireWriter h = new WireWriter(HEADER_SIZE);
+        h.u16(MAGIC).u8(VERSION).u8(flags).u8(type).uuid(sender);
+        return h.array().length == HEADER_SIZE ? h.array() : h.toByteArray();
+    }
+
+    /**
+     * Decodes a packet. Never allocates more than {@code length} plus the decompression bound.
+     *
+     * @param buf    input
+     * @param offset start
+     * @param length size
+     * @return the packet
+     * @throws WireException with the reason to count when the packet must be dropped
+     */
+    public Packet decode(byte[] buf, int offset, int length) throws WireException {
+        if (length < HEADER_SIZE) {
+            throw new WireException(DropReason.TRUNCATED, "packet of " + length + " bytes is shorter than the header");
+        }
+        WireReader h = new WireReader(buf, offset, HEADER_SIZE);
+        if (h.u16() != MAGIC) {
+            throw new WireException(DropReason.BAD_MAGIC, "not a TamTam packet");
+        }
+        int version = h.u8();
+        if (version != VERSION) {
+            throw new WireException(DropReason.UNSUPPORTED_VERSION, "wire version " + version + ", this node reads " + VERSION);
+        }
+        int flags = h.u8();
+        if ((flags & ~KNOWN_FLAGS) != 0) {
+            throw new WireException(DropReason.MALFORMED, "unknown flags 0x" + Integer.toHexString(flags));
+        }
+        int type = h.u8();
+        UUID from = h.uuid();
+
+        byte[] body = buf;
+        int bodyOff = offset + HEADER_SIZE;
+        int bodyLen = length - HEADER_SIZE;
+        boolean encrypted = (flags & FLAG_ENCRYPTED) != 0;
+        if (ciphers.isEmpty() && encrypted) {
+            throw new WireException(DropReason.UNAUTHENTICATED, "encrypted packet, but this node has no key");
+        }
+        if (!ciphers.isEmpty()) {
+            if (!encrypted) {
+                throw new WireException(DropReason.UNAUTHENTICATED, "plaintext packet, but this node requires encryption");
+            }
+            byte[] aad = new byte[HEADER_SIZE];
+            System.arraycopy(buf, offset, aad, 0, HEADER_SIZE);
+            body = decrypt(buf, bodyOff, bodyLen, aad);
+            bodyOff = 0;
+            bodyLen = body.length;
+        }
+        if ((flags & FLAG_COMPRESSED) != 0) {
+            if (bodyLen < 1) {
+                throw new WireException(DropReason.TRUNCATED, "compressed body without algorithm id");
+            }
+            int id = body[bodyOff] & 0xFF;
+            if (compressor == null || compressor.id() != id) {
+                throw new WireException(DropReason.BAD_COMPRESSION, "unknown compression algorithm " + id);
+            }
+            try {
+                body = compressor.decompress(body, bodyOff + 1, bodyLen - 1, maxDecodedSize);
+            } catch (IOException | RuntimeException e) {
+                throw new WireException(DropReason.BAD_COMPRESSION, "corrupt compressed body: " + e.getMessage());
+            }
+            bodyOff = 0;
+            bodyLen = body.length;
+        }
+        WireReader r = new WireReader(body, bodyOff, bodyLen);
+        if (type != COMPOUND) {
+            return new Packet(from, List.of(MessageCodec.read(type, r)));
+        }
+        int count = r.u8();
+        if (count == 0) {
+            throw new WireException(DropReason.MALFORMED, "empty compound packet");
+        }
+        List<Message> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int t = r.u8();
+            int len = r.u16();
+            if (len > r.remaining()) {
+                throw new WireException(DropReason.TRUNCATED, "compound item of " + len + " bytes, " + r.remaining() + " left");
+            }
+            if (t == COMPOUND) {
+                throw new WireException(DropReason.MALFORMED, "nested compound packet");
+            }
+            out.add(MessageCodec.read(t, new WireReader(body, r.position(), len)));
+            r.skip(len);
+        }
+        r.expectEnd();
+        return new Packet(from, out);
+    }
+
+    private byte[] decrypt(byte[] buf, int off, int len, byte[] aad) throws WireException {
+        for (Cipher c : ciphers) {
+            try {
+                return c.decrypt(buf, off, len, aad);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // try the next key
+            }
+        }
+        throw new WireException(DropReason.UNAUTHENTICATED, "no key decrypts the packet");
+    }
+}

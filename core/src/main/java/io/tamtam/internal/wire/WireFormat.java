@@ -1,0 +1,83 @@
+package io.tamtam.internal.wire;
+
+/** Constants of the wire format; PROTOCOL.md is their specification. */
+public final class WireFormat {
+    private WireFormat() {
+    }
+
+    /** First two bytes of every packet: "TT". */
+    public static final int MAGIC = 0x5454;
+    /** The wire format version this node writes and reads. */
+    public static final int VERSION = 1;
+    /** The protocol (behaviour) version this node announces. */
+    public static final int PROTOCOL_VERSION = 1;
+    /** The oldest protocol version this node clusters with. */
+    public static final int PROTOCOL_VERSION_MIN = 1;
+    /** magic(2) version(1) flags(1) type(1) sender(16). */
+    public static final int HEADER_SIZE = 21;
+
+    /** Flag: the body is compressed. */
+    public static final int FLAG_COMPRESSED = 0x01;
+    /** Flag: the body is encrypted. */
+    public static final int FLAG_ENCRYPTED = 0x02;
+    /** Flags that are defined; any other bit set makes a packet malformed. */
+    public static final int KNOWN_FLAGS = FLAG_COMPRESSED | FLAG_ENCRYPTED;
+
+    /** Several messages in one packet. */
+    public static final int COMPOUND = 0x00;
+    /** Direct probe. */
+    public static final int PING = 0x01;
+    /** Indirect probe request. */
+    public static final int PING_REQ = 0x02;
+    /** Probe answer. */
+    public static final int ACK = 0x03;
+    /** Indirect probe failed. */
+    public static final int NACK = 0x04;
+    /** Node alive. */
+    public static final int ALIVE = 0x05;
+    /** Node suspected. */
+    public static final int SUSPECT = 0x06;
+    /** Node dead or left. */
+    public static final int DEAD = 0x07;
+    /** User broadcast. */
+    public static final int BROADCAST = 0x08;
+    /** Best-effort user message. */
+    public static final int USER = 0x09;
+    /** Full state exchange. */
+    public static final int PUSH_PULL = 0x0A;
+    /** Join or stream refused. */
+    public static final int REFUSE = 0x0B;
+    /** Reliable user message. */
+    public static final int RELIABLE = 0x10;
+    /** Reliable message acknowledgement. */
+    public static final int RELIABLE_ACK = 0x11;
+    /** Request. */
+    public static final int REQUEST = 0x12;
+    /** Reply. */
+    public static final int REPLY = 0x13;
+    /** Stream open. */
+    public static final int STREAM_OPEN = 0x14;
+    /** Stream accepted or refused. */
+    public static final int STREAM_REPLY = 0x15;
+
+    /** PUSH_PULL flag: a join. */
+    public static final int PUSH_PULL_JOIN = 0x01;
+    /** PUSH_PULL flag: a reply. */
+    public static final int PUSH_PULL_REPLY = 0x02;
+
+    /** Status: success. */
+    public static final int STATUS_OK = 0;
+    /** Status: the handler threw. */
+    public static final int STATUS_HANDLER_ERROR = 1;
+    /** Status: no handler for the type. */
+    public static final int STATUS_NO_HANDLER = 2;
+    /** Status: the payload could not be decoded. */
+    public static final int STATUS_UNDECODABLE = 3;
+    /** Status: the receiver is overloaded. */
+    public static final int STATUS_OVERLOADED = 4;
+
+    /** Bytes a compound packet adds per message: type(1) length(2). */
+    public static final int COMPOUND_ITEM_OVERHEAD = 3;
+    /** Most messages in one compound packet. */
+    public static final int COMPOUND_MAX_ITEMS = 255;
+}

@@ -1,0 +1,147 @@
+package io.tamtam.internal.wire;
+
+import io.tamtam.DropReason;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Reads big-endian fields from a byte array. Every read checks the bytes that remain first, so a length
+ * field can never make it allocate more than the input holds.
+ */
+public final class WireReader {
+    private final byte[] buf;
+    private int pos;
+    private final int limit;
+
+    /**
+     * @param buf    input
+     * @param offset first byte
+     * @param length bytes to read
+     */
+    public WireReader(byte[] buf, int offset, int length) {
+        this.buf = buf;
+        this.pos = offset;
+        this.limit = offset + length;
+    }
+
+    /** @return bytes not yet read */
+    public int remaining() {
+        return limit - pos;
+    }
+
+    /** @return the current offset into the array */
+    public int position() {
+        return pos;
+    }
+
+    /** @return the backing array */
+    public byte[] array() {
+        return buf;
+    }
+
+    private void need(int n) throws WireException {
+        if (n < 0 || limit - pos < n) {
+            throw new WireException(DropReason.TRUNCATED, "needs " + n + " bytes, " + (limit - pos) + " left");
+        }
+    }
+
+    /** @return an unsigned byte @throws WireException when truncated */
+    public int u8() throws WireException {
+        need(1);
+        return buf[pos++] & 0xFF;
+    }
+
+    /** @return an unsigned 16-bit value @throws WireException when truncated */
+    public int u16() throws WireException {
+        need(2);
+        int v = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+        pos += 2;
+        return v;
+    }
+
+    /** @return a 32-bit value @throws WireException when truncated */
+    public int i32() throws WireException {
+        need(4);
+        int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16)
+                | ((buf[pos + 2] & 0xFF) << 8) | (buf[pos + 3] & 0xFF);
+        pos += 4;
+        return v;
+    }
+
+    /** @return a 64-bit value @throws WireException when truncated */
+    public long i64() throws WireException {
+        return ((long) i32() << 32) | (i32() & 0xFFFFFFFFL);
+    }
+
+    /** @return a 16-byte UUID @throws WireException when truncated */
+    public UUID uuid() throws WireException {
+        return new UUID(i64(), i64());
+    }
+
+    /**
+     * @param n how many bytes
+     * @return a copy of the next n bytes
+     * @throws WireException when truncated
+     */
+    public byte[] bytes(int n) throws WireException {
+        need(n);
+        byte[] out = new byte[n];
+        System.arraycopy(buf, pos, out, 0, n);
+        pos += n;
+        return out;
+    }
+
+    /**
+     * @param n bytes to skip
+     * @throws WireException when truncated
+     */
+    public void skip(int n) throws WireException {
+        need(n);
+        pos += n;
+    }
+
+    /** @return a string with a u8 length prefix @throws WireException when truncated or invalid */
+    public String str8() throws WireException {
+        return utf8(u8());
+    }
+
+    /** @return a string with a u16 length prefix @throws WireException when truncated or invalid */
+    public String str16() throws WireException {
+        return utf8(u16());
+    }
+
+    private String utf8(int n) throws WireException {
+        need(n);
+        String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+        pos += n;
+        return s;
+    }
+
+    /** @return a socket address (family, address, port) @throws WireException when truncated or invalid */
+    public InetSocketAddress address() throws WireException {
+        int family = u8();
+        int len = switch (family) {
+            case 4 -> 4;
+            case 6 -> 16;
+            default -> throw new WireException(DropReason.MALFORMED, "address family " + family);
+        };
+        byte[] ip = bytes(len);
+        int port = u16();
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(ip), port);
+        } catch (UnknownHostException e) {
+            throw new WireException(DropReason.MALFORMED, "address: " + e.getMessage());
+        }
+    }
+
+    /** @throws WireException when bytes are left over */
+    public void expectEnd() throws WireException {
+        if (pos != limit) {
+            throw new WireException(DropReason.MALFORMED, (limit - pos) + " trailing bytes");
+        }
+    }
+}
