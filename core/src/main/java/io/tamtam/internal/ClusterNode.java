@@ -457,6 +457,7 @@ public final class ClusterNode implements Cluster {
         if (list.isEmpty()) {
             return CompletableFuture.failedFuture(new JoinException("join needs at least one seed address", List.of()));
         }
+        result.thenRun(() -> scheduler.execute(pushPull::afterJoin));
         scheduler.execute(() -> {
             List<Throwable> reasons = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger left = new AtomicInteger(list.size());

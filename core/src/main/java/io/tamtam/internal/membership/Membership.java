@@ -86,11 +86,23 @@ public final class Membership {
     }
 
     /**
-     * Applies an ALIVE claim.
+     * Applies an ALIVE claim received in gossip: news is passed on at once.
      *
      * @param info the member as announced
      */
     public void onAlive(MemberInfo info) {
+        onAlive(info, true, true);
+    }
+
+    /**
+     * Applies an ALIVE claim.
+     *
+     * @param info      the member as announced
+     * @param spreadNew whether a member new to this node is passed on (not for what a full-state merge
+     *                  taught: the other node already spreads it, and a join storm would multiply it)
+     * @param eager     whether a change is pushed at once rather than only piggybacked
+     */
+    private void onAlive(MemberInfo info, boolean spreadNew, boolean eager) {
         if (info.id().equals(ctx.selfId())) {
             NodeSnapshot s = self.snapshot();
             boolean differs = !info.address().equals(s.address()) || !info.metadata().equals(s.metadata());
@@ -108,7 +120,9 @@ public final class Membership {
             m = new Member(Member.snapshotOf(info, NodeState.ALIVE), ctx.now());
             ctx.table().add(m);
             events.emit(Type.JOINED, m.snapshot());
-            dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), true, null);
+            if (spreadNew) {
+                dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
+            }
             return;
         }
         NodeSnapshot old = m.snapshot();
@@ -134,7 +148,7 @@ public final class Membership {
         } else if (changed) {
             events.emit(Type.UPDATED, now);
         }
-        dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), true, null);
+        dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
     }
 
     /**
@@ -250,8 +264,9 @@ public final class Membership {
      */
     public void merge(List<MemberInfo> remote, UUID sender) {
         for (MemberInfo info : remote) {
+            boolean fromSender = info.id().equals(sender);
             switch (info.state()) {
-                case ALIVE -> onAlive(info);
+                case ALIVE -> onAlive(info, fromSender, fromSender);
                 case SUSPECT, DEAD -> {
                     if (ctx.table().get(info.id()) == null && !info.id().equals(ctx.selfId())) {
                         continue;

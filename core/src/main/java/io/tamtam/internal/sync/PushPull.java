@@ -87,6 +87,26 @@ public final class PushPull {
     }
 
     /**
+     * After a join, two early exchanges with random members fill in what the seed did not know yet:
+     * in a join storm, nodes that joined early would otherwise learn of later ones only by gossip.
+     * They run after 2 and 8 probe intervals.
+     */
+    public void afterJoin() {
+        long interval = ctx.config().probeInterval().toNanos();
+        for (long delay : new long[] {2 * interval, 8 * interval}) {
+            ctx.scheduler().schedule(() -> {
+                if (stopped || membership.leaving()) {
+                    return;
+                }
+                List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()));
+                if (!peers.isEmpty()) {
+                    exchange(peers.get(0).snapshot().address(), false);
+                }
+            }, delay + (long) (ctx.random().nextDouble() * interval));
+        }
+    }
+
+    /**
      * Sends this node's state and merges the reply.
      *
      * @param to   the other node
