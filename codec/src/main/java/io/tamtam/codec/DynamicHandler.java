@@ -42,9 +42,15 @@ final class DynamicHandler implements TypeHandler {
                 return unpacker.unpackBoolean();
             case INTEGER:
                 long number = unpacker.unpackLong();
-                return number == (int) number ? Integer.valueOf((int) number) : Long.valueOf(number);
+                if (number == (int) number) {
+                    return (int) number;
+                }
+                return number;
             case FLOAT:
-                return format == MessageFormat.FLOAT32 ? (Object) unpacker.unpackFloat() : unpacker.unpackDouble();
+                if (format == MessageFormat.FLOAT32) {
+                    return unpacker.unpackFloat();
+                }
+                return unpacker.unpackDouble();
             case STRING:
                 return in.readString();
             case BINARY:
