@@ -105,7 +105,8 @@ final class Reflection {
     }
 
     /**
-     * Runs a handle that called user code, turning what it threw into an {@link IOException}.
+     * Turns what a handle into user code (a constructor, accessor or setter) threw into an
+     * {@link IOException}; errors are rethrown as they are.
      *
      * @param what   the code called, for the message
      * @param thrown what it threw

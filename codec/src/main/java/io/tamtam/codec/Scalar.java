@@ -143,7 +143,7 @@ enum Scalar implements TypeHandler {
         }
     },
     /** {@link UUID}, as a 16-byte binary, most significant byte first. */
-    UUID_ {
+    UUID_VALUE {
         @Override
         public void write(MsgpackWriter out, Object value) throws IOException {
             UUID uuid = (UUID) value;

@@ -186,7 +186,7 @@ final class TypeHandlers {
         map.put(double.class, new PrimitiveHandler(Scalar.DOUBLE, 0d));
         map.put(String.class, Scalar.STRING);
         map.put(byte[].class, Scalar.BYTES);
-        map.put(UUID.class, Scalar.UUID_);
+        map.put(UUID.class, Scalar.UUID_VALUE);
         map.put(Instant.class, Scalar.INSTANT);
         map.put(Duration.class, Scalar.DURATION);
         return map;
