@@ -50,7 +50,9 @@ import java.util.function.Consumer;
  * and handlers must not block: a blocked callback blocks the whole network), a random seed and a UUIDv7
  * node id drawn from the network's seed (unless the customizer set an id), a unique loopback-range
  * address 127.x.y.z port 7946 (from 127.0.0.2 upward; never bound to a real socket), and the network's
- * in-memory transports.
+ * in-memory transports. Unless the customizer set an error handler, what the cluster reports to its error
+ * handler (a listener or handler that threw, a protocol task that failed) is recorded in
+ * {@link #failures()}.
  *
  * <p>Threading: create the network, add nodes, drive it ({@link #runFor}, {@link #runUntil},
  * {@link #step}) and inject faults from one thread, the thread that created it. Everything simulated runs
@@ -111,7 +113,8 @@ public final class SimNetwork implements AutoCloseable {
     /**
      * Adds a node whose configuration starts from {@link ClusterConfig#local()}, adjusted by
      * {@code customizer}. The simulator then replaces clock, scheduler, callback executor, random seed,
-     * bind address, transports and (unless the customizer set one) node id; see the class description.
+     * bind address, transports and (unless the customizer set them) node id and error handler; see the
+     * class description.
      *
      * @param customizer adjusts the configuration, such as {@code b -> b.probeInterval(...)}
      * @return the node, its cluster created
@@ -141,6 +144,8 @@ public final class SimNetwork implements AutoCloseable {
                 .randomSeed(nodeSeed)
                 .datagramTransport(new SimDatagramTransport.Factory(this, node))
                 .streamTransport(new SimStreamTransport.Factory(this, node))
+                .errorHandler(user.errorHandler() != null ? user.errorHandler()
+                        : (context, error) -> loop.recordFailure(node.shortId() + " " + context, error))
                 .build();
         byAddress.put(address, node);
         Cluster cluster;
@@ -314,12 +319,19 @@ public final class SimNetwork implements AutoCloseable {
 
     // ------------------------------------------------------------------ time
 
-    /** @param duration how much virtual time to simulate @see SimScheduler#runFor */
+    /**
+     * Runs every task due within {@code duration} of virtual time.
+     *
+     * @param duration how much virtual time to simulate
+     * @see SimScheduler#runFor
+     */
     public void runFor(Duration duration) {
         loop.runFor(duration);
     }
 
     /**
+     * Runs until {@code condition} holds or {@code maxVirtual} passed; the clock then tells when it held.
+     *
      * @param condition  the goal, checked once per virtual millisecond in which something ran
      * @param maxVirtual the most virtual time to simulate
      * @return whether the condition holds
@@ -330,6 +342,8 @@ public final class SimNetwork implements AutoCloseable {
     }
 
     /**
+     * Runs until {@code condition} holds or {@code maxVirtual} passed, checking it less often.
+     *
      * @param condition  the goal, checked at most once per {@code checkEvery}
      * @param maxVirtual the most virtual time to simulate
      * @param checkEvery virtual time between checks; coarser for costly conditions on large networks
@@ -340,7 +354,12 @@ public final class SimNetwork implements AutoCloseable {
         return loop.runUntil(condition, maxVirtual, checkEvery);
     }
 
-    /** @return whether a task ran @see SimScheduler#step */
+    /**
+     * Runs the next task, advancing the clock to its due time.
+     *
+     * @return whether a task ran
+     * @see SimScheduler#step
+     */
     public boolean step() {
         return loop.step();
     }
@@ -413,7 +432,11 @@ public final class SimNetwork implements AutoCloseable {
         return List.copyOf(trace);
     }
 
-    /** @return failures of simulated tasks; empty when nothing threw @see SimScheduler#failures */
+    /**
+     * @return tasks that threw and errors the clusters reported to their error handlers; empty when
+     *         nothing failed
+     * @see SimScheduler#failures
+     */
     public List<TaskFailure> failures() {
         return loop.failures();
     }

@@ -319,16 +319,25 @@ public final class SimScheduler implements Scheduler {
     }
 
     private void recordFailure(NodeScheduler node, Throwable e) {
+        recordFailure(node == null ? "network" : node.name(), e);
+    }
+
+    /**
+     * Records a failure that did not escape a task, such as one a cluster reported to its error handler.
+     *
+     * @param name who failed, and in what
+     * @param e    the failure
+     */
+    void recordFailure(String name, Throwable e) {
         failureCount++;
-        String name = node == null ? "network" : node.name();
         if (failures.size() < MAX_RECORDED_FAILURES) {
             failures.add(new TaskFailure(clock.now(), name, e));
         }
         if (failureCount == 1) {
-            log.warn("A simulated task of {} threw at {} ms virtual time; the loop carries on "
+            log.warn("Simulated {} failed at {} ms virtual time; the loop carries on "
                     + "(SimNetwork.failures() lists every failure)", name, clock.millis(), e);
         } else {
-            log.debug("A simulated task of {} threw at {} ms virtual time", name, clock.millis(), e);
+            log.debug("Simulated {} failed at {} ms virtual time", name, clock.millis(), e);
         }
     }
 

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A task of the simulated network that threw. The event loop catches it, records it here and carries on,
+ * A task of the simulated network that threw, or an error a simulated cluster reported to its error
+ * handler. The event loop catches it, records it here and carries on,
  * so that a test can assert that nothing failed: {@code assertEquals(List.of(), network.failures())}.
  *
  * @param at    virtual time at which the task ran
- * @param node  short id of the node the task belonged to, or {@code "network"} for a network-level task
+ * @param node  short id of the node the task belonged to, or {@code "network"} for a network-level task;
+ *              for an error a cluster reported to its error handler, the short id and the handler's
+ *              context, such as {@code "3f9a0c1e membership listener"}
  * @param error what the task threw
  */
 public record TaskFailure(Duration at, String node, Throwable error) {
