@@ -1,0 +1,209 @@
+package io.tamtam.testkit;
+
+import io.tamtam.ClusterConfig;
+import io.tamtam.MembershipEvent;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Measures how TamTam scales on the simulated network, with the LAN timings of {@link ClusterConfig}
+ * (probe every 500 ms, gossip every 200 ms). For each node count N it prints one line, then a table:
+ *
+ * <ul>
+ *   <li>convergence: N nodes join through node 0 in waves of 100 (each wave starts when the previous
+ *       one's joins completed), until every node sees N alive; virtual time from the first join;</li>
+ *   <li>traffic: datagrams plus frames, and bytes, sent per node per virtual second over 30 virtual
+ *       seconds of steady state after convergence: this must stay flat as N grows;</li>
+ *   <li>broadcast: one {@code broadcast} from node 1 until every other node's handler got it; virtual time
+ *       and gossip rounds (that time divided by the gossip interval);</li>
+ *   <li>crash detection: the last node crashes; virtual time until every other node declared it DEAD;</li>
+ *   <li>wall time and heap in use after convergence.</li>
+ * </ul>
+ *
+ * <p>Before each N it projects the heap from the previous N (membership state grows with N squared across
+ * the network) and skips, saying why, an N that clearly would not fit; an out-of-memory error is reported
+ * the same way. Run it, with 16 GB of heap, from the project root:
+ *
+ * <pre>
+ * ./mvnw -q -B -pl testkit -am verify -DskipTests -Pscale-report -Dscale.nodes="100 1000 10000" -Dscale.heap=16g
+ * </pre>
+ *
+ * <p>or directly: {@code java -Xmx16g -cp <test class path> io.tamtam.testkit.ScaleReport 100 1000 10000}.
+ */
+public final class ScaleReport {
+
+    private static final int WAVE = 100;
+    private static final Duration STEADY_WINDOW = Duration.ofSeconds(30);
+
+    private ScaleReport() {
+    }
+
+    /** One node count's figures. */
+    private record Row(int nodes, long convergeMs, long broadcastMs, double rounds, long crashMs,
+                       double messagesPerNodeSecond, double bytesPerNodeSecond, double wallSeconds, long heapMb) {
+    }
+
+    /**
+     * @param args node counts, such as {@code 100 1000 10000} (the default); an argument may hold several
+     *             counts separated by spaces
+     */
+    public static void main(String[] args) {
+        List<Integer> sizes = new ArrayList<>();
+        for (String a : args) {
+            for (String s : a.trim().split("\\s+")) {
+                if (!s.isEmpty()) {
+                    sizes.add(Integer.parseInt(s));
+                }
+            }
+        }
+        if (sizes.isEmpty()) {
+            sizes = List.of(100, 1000, 10_000);
+        }
+        long maxHeapMb = Runtime.getRuntime().maxMemory() >> 20;
+        long baselineMb = usedHeapMb();
+        System.out.printf("TamTam scale report: LAN timings, latency 1 ms, no loss, seed = N; heap limit %d MB%n",
+                maxHeapMb);
+        List<Row> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Row previous = null;
+        for (int n : sizes) {
+            if (previous != null) {
+                double ratio = (double) n / previous.nodes();
+                double projectedMb = baselineMb + Math.max(0, previous.heapMb() - baselineMb) * ratio * ratio;
+                if (projectedMb > maxHeapMb * 1.5) {
+                    String why = String.format("N=%d skipped: %d nodes used %d MB after convergence, which "
+                            + "projects (N squared) to %.0f MB, far beyond the %d MB heap; run with a larger "
+                            + "-Dscale.heap", n, previous.nodes(), previous.heapMb(), projectedMb, maxHeapMb);
+                    System.out.println(why);
+                    notes.add(why);
+                    continue;
+                }
+            }
+            try {
+                Row r = run(n);
+                rows.add(r);
+                previous = r;
+                System.out.println(line(r));
+            } catch (OutOfMemoryError e) {
+                String why = "N=" + n + ": out of memory with a " + maxHeapMb + " MB heap (" + e.getMessage() + ")";
+                System.out.println(why);
+                notes.add(why);
+            } catch (RuntimeException | AssertionError e) {
+                String why = "N=" + n + ": failed: " + e;
+                System.out.println(why);
+                notes.add(why);
+            }
+            System.gc();
+        }
+        System.out.println();
+        System.out.println("     N  converge ms  broadcast ms  rounds  crash->all DEAD ms  msgs/node/s  bytes/node/s"
+                + "  wall s  heap MB");
+        for (Row r : rows) {
+            System.out.printf("%6d  %11d  %12d  %6.1f  %18d  %11.1f  %12.0f  %6.1f  %7d%n", r.nodes(), r.convergeMs(),
+                    r.broadcastMs(), r.rounds(), r.crashMs(), r.messagesPerNodeSecond(), r.bytesPerNodeSecond(),
+                    r.wallSeconds(), r.heapMb());
+        }
+        notes.forEach(System.out::println);
+    }
+
+    private static String line(Row r) {
+        return String.format("N=%d: converged in %d ms, broadcast in %d ms (%.1f rounds), crash seen DEAD by all "
+                + "in %d ms, %.1f msgs and %.0f bytes per node per s, %.1f s wall, %d MB heap", r.nodes(),
+                r.convergeMs(), r.broadcastMs(), r.rounds(), r.crashMs(), r.messagesPerNodeSecond(),
+                r.bytesPerNodeSecond(), r.wallSeconds(), r.heapMb());
+    }
+
+    private static Row run(int n) {
+        if (n < 3) {
+            throw new IllegalArgumentException("a scale run needs at least 3 nodes, was " + n);
+        }
+        long wallStart = System.nanoTime();
+        Consumer<ClusterConfig.Builder> lan = b -> b
+                .probeInterval(ClusterConfig.DEFAULT_PROBE_INTERVAL)
+                .probeTimeout(ClusterConfig.DEFAULT_PROBE_TIMEOUT)
+                .gossipInterval(ClusterConfig.DEFAULT_GOSSIP_INTERVAL)
+                .pushPullInterval(ClusterConfig.DEFAULT_PUSH_PULL_INTERVAL)
+                .deadNodeRetention(ClusterConfig.DEFAULT_DEAD_NODE_RETENTION);
+        try (SimNetwork net = SimNetwork.builder().seed(n).trace(false).build()) {
+            List<SimNode> nodes = net.addNodes(n, lan);
+            Duration checkEvery = Duration.ofMillis(n >= 5000 ? 100 : 10);
+
+            // convergence: waves of joins through node 0
+            Duration start = net.now();
+            int[] done = new int[2];
+            for (int from = 1; from < n; from += WAVE) {
+                int to = Math.min(n, from + WAVE);
+                int expected = done[0] + done[1] + (to - from);
+                for (SimNode node : nodes.subList(from, to)) {
+                    node.cluster().join(nodes.get(0).address()).whenComplete((ok, error) -> done[error == null ? 0 : 1]++);
+                }
+                check(net.runUntil(() -> done[0] + done[1] == expected, Duration.ofMinutes(2)),
+                        "joins of nodes " + from + " to " + (to - 1) + " did not complete in 2 virtual minutes");
+            }
+            check(done[1] == 0, done[1] + " joins failed");
+            check(net.runUntil(net::converged, Duration.ofMinutes(10), checkEvery),
+                    "membership did not converge in 10 virtual minutes");
+            long convergeMs = net.now().minus(start).toMillis();
+            long heapMb = usedHeapMb();
+
+            // steady-state traffic
+            SimCounters before = net.counters();
+            net.runFor(STEADY_WINDOW);
+            SimCounters window = net.counters().minus(before);
+            double perNodeSecond = (double) n * STEADY_WINDOW.toNanos() / 1e9;
+
+            // broadcast
+            BitSet reached = new BitSet(n);
+            SimNode sender = nodes.get(1);
+            for (SimNode node : nodes) {
+                node.cluster().handle(200, String.class, p -> reached.set(node.index()));
+            }
+            Duration broadcastStart = net.now();
+            sender.cluster().broadcast(200, "x");
+            check(net.runUntil(() -> reached.cardinality() - (reached.get(sender.index()) ? 1 : 0) == n - 1,
+                    Duration.ofMinutes(2)), "broadcast did not reach every node in 2 virtual minutes: "
+                    + reached.cardinality());
+            Duration broadcast = net.now().minus(broadcastStart);
+            double rounds = (double) broadcast.toNanos() / ClusterConfig.DEFAULT_GOSSIP_INTERVAL.toNanos();
+
+            // crash detection
+            SimNode victim = nodes.get(n - 1);
+            UUID victimId = victim.id();
+            BitSet sawDead = new BitSet(n);
+            for (SimNode node : nodes) {
+                node.cluster().addMembershipListener(e -> {
+                    if (e.type() == MembershipEvent.Type.DEAD && e.node().id().equals(victimId)) {
+                        sawDead.set(node.index());
+                    }
+                });
+            }
+            Duration crashAt = net.now();
+            victim.crash();
+            check(net.runUntil(() -> sawDead.cardinality() == n - 1, Duration.ofMinutes(5)),
+                    "the crash was not seen by every node in 5 virtual minutes: " + sawDead.cardinality());
+            long crashMs = net.now().minus(crashAt).toMillis();
+
+            check(net.failures().isEmpty(), "simulated tasks threw: " + net.failures());
+            return new Row(n, convergeMs, broadcast.toMillis(), rounds, crashMs,
+                    window.messagesSent() / perNodeSecond, window.bytesSent() / perNodeSecond,
+                    (System.nanoTime() - wallStart) / 1e9, heapMb);
+        }
+    }
+
+    private static long usedHeapMb() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        return (rt.totalMemory() - rt.freeMemory()) >> 20;
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
+    }
+}
