@@ -123,7 +123,7 @@ public final class BroadcastQueue {
     /**
      * Takes the items too large to piggyback in a datagram, counting a transmission for each.
      *
-     * @param threshold     items at least this large are taken
+     * @param threshold     items larger than this are taken (they cannot be piggybacked)
      * @param transmitLimit an item sent this many times is retired
      * @return their bytes
      */
@@ -131,7 +131,7 @@ public final class BroadcastQueue {
         List<byte[]> out = new ArrayList<>();
         List<Item> taken = new ArrayList<>();
         for (Item i : ordered) {
-            if (i.bytes.length >= threshold) {
+            if (i.bytes.length > threshold) {
                 taken.add(i);
             }
         }
