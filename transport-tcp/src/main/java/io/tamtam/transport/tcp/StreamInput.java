@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Bounded: once {@link TcpTransport#STREAM_BUFFER_BYTES} bytes wait unread, the channel stops reading
  * from the socket (auto-read off), so TCP flow control pushes back on the writer; when the reader has
- * drained the buffer to half of that, reading resumes. (A socket read already under way may add up to
- * one read burst, 1 MiB at most, beyond the bound.) The event loop only appends and signals; it never
- * waits for the reader.
+ * drained the buffer to half of that, reading resumes. (The socket read that crosses the bound may add
+ * one read buffer, 256 KiB at most, beyond it.) The event loop only appends, and wakes the reader once
+ * per read burst; it never waits for the reader.
  */
 final class StreamInput extends InputStream {
 
@@ -28,6 +28,7 @@ final class StreamInput extends InputStream {
     private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>();
     private long buffered;
     private boolean paused;
+    private boolean unsignalled;
     private boolean ended;
     private boolean closed;
     private IOException failure;
@@ -55,7 +56,23 @@ final class StreamInput extends InputStream {
                 paused = true;
                 channel.config().setAutoRead(false);
             }
-            changed.signalAll();
+            unsignalled = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The socket read burst is over: wakes the reader once for all of it rather than per buffer.
+     * On the event loop.
+     */
+    void readComplete() {
+        lock.lock();
+        try {
+            if (unsignalled) {
+                unsignalled = false;
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }

@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class StreamOutput extends OutputStream {
 
     /** Bytes per write handed to the event loop. */
-    static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 256 * 1024;
 
     private final Channel channel;
     private final long bound;
