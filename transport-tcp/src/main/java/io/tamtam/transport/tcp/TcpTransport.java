@@ -1,0 +1,509 @@
+package io.tamtam.transport.tcp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.EventExecutor;
+import io.tamtam.DropReason;
+import io.tamtam.spi.StreamChannel;
+import io.tamtam.spi.StreamTransport;
+import io.tamtam.spi.TransportOptions;
+import io.tamtam.transport.udp.EventLoopLease;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP stream transport, on Netty (native epoll when it loads, NIO otherwise; IPv4 and IPv6):
+ * length-prefixed frames over pooled connections, and dedicated byte streams.
+ *
+ * <h2>Wire format</h2>
+ * Every connection starts with an 8-byte preface written by the connecting side:
+ * <table>
+ *   <caption>Connection preface</caption>
+ *   <tr><th>Offset</th><th>Size</th><th>Field</th><th>Value</th></tr>
+ *   <tr><td>0</td><td>4</td><td>magic</td><td>{@code 0x54 0x41 0x4D 0x54} (ASCII {@code "TAMT"})</td></tr>
+ *   <tr><td>4</td><td>1</td><td>version</td><td>{@code 0x01}</td></tr>
+ *   <tr><td>5</td><td>1</td><td>kind</td><td>{@code 0x01} FRAMES (pooled frame connection),
+ *       {@code 0x02} STREAM (dedicated byte stream)</td></tr>
+ *   <tr><td>6</td><td>2</td><td>listen port</td><td>the connector's listen port, unsigned big-endian;
+ *       {@code 0} when it does not listen</td></tr>
+ * </table>
+ * A connection with a wrong magic, version or kind is reported to
+ * {@link StreamTransport.Listener#onDropped} ({@code BAD_MAGIC}, {@code UNSUPPORTED_VERSION},
+ * {@code MALFORMED}) and closed; one that sends no preface within the connect timeout is closed.
+ *
+ * <p>After a FRAMES preface both sides send frames: a 4-byte unsigned big-endian length, then that many
+ * bytes. A length above {@code maxFrameSize} is refused before anything is allocated for it: the listener
+ * hears {@code OVERSIZED} and the connection is closed. After a STREAM preface the connection carries raw
+ * bytes in both directions, half-closed by a FIN.
+ *
+ * <h2>Frame connections</h2>
+ * One connection per remote listen address, opened by the first {@link #sendFrame} and used both ways: the
+ * acceptor maps an inbound FRAMES connection to the connector's listen address (its IP and the preface's
+ * port) and sends its own frames to that node on it, so a pair of nodes normally shares one connection
+ * (two when both open at the same moment). A connection without traffic for {@code idleTimeout} closes.
+ * Frames sent while the connection opens wait for it; at most 64 MiB of frames wait per connection, beyond
+ * which {@link #sendFrame} fails with "send queue full". Frames to one address are written in call order,
+ * many per flush, from the connection's event loop; a future completes when its frame was handed to the
+ * socket. A write that makes no progress for {@code writeTimeout} closes the connection; a connection that
+ * breaks fails its pending futures with the cause, and the next frame opens a new one.
+ *
+ * <h2>Streams</h2>
+ * {@link #openStream} opens a dedicated connection; each direction buffers at most
+ * {@value #STREAM_BUFFER_BYTES} bytes in the transport (plus the kernel's socket buffers), blocking the
+ * writer beyond that. See {@link StreamChannel} for the close semantics.
+ *
+ * <h2>Threads</h2>
+ * The {@link StreamTransport.Listener} runs on Netty event loop threads. {@code onFrame} gets the frame as
+ * the remaining bytes (position to limit; the position is not necessarily zero) of a {@link ByteBuffer}
+ * valid only during the call. By default all TamTam transports of the JVM share one event loop group
+ * ({@link EventLoopLease#shared()}); {@link #TcpTransport(TransportOptions, EventLoopGroup)} runs on yours.
+ */
+public final class TcpTransport implements StreamTransport {
+
+    /** Bytes a stream buffers per direction before the writer blocks or the reader's socket pauses. */
+    public static final int STREAM_BUFFER_BYTES = 1 << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
+    /** Stream sockets read up to 256 KiB at once: fewer, larger hand-offs to the reading thread. */
+    private static final AdaptiveRecvByteBufAllocator STREAM_READS =
+            new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10);
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int FRAME_PREFIX = 4;
+
+    private final TransportOptions options;
+    private final EventLoopGroup userGroup;
+    private final long idleTimeoutNanos;
+    private final long writeTimeoutNanos;
+    private final int connectTimeoutMillis;
+    private final ConcurrentHashMap<InetSocketAddress, FrameConnection> pool = new ConcurrentHashMap<>();
+    private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<TcpStreamChannel> streams = ConcurrentHashMap.newKeySet();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger openFrameConnections = new AtomicInteger();
+    private final ChannelFutureListener untrack = future -> channels.remove(future.channel());
+    private volatile boolean closed;
+    private volatile Listener listener;
+    private volatile int listenPort;
+    // Written by bind before its volatile write of listener, read after a read of listener.
+    private EventLoopLease lease;
+    private Bootstrap frameBootstrap;
+    private Bootstrap streamBootstrap;
+    private Channel server;
+
+    /**
+     * A transport on the JVM-wide shared event loop group.
+     *
+     * @param options the cluster's transport settings
+     */
+    public TcpTransport(TransportOptions options) {
+        this(options, null);
+    }
+
+    /**
+     * A transport on the caller's event loop group.
+     *
+     * @param options the cluster's transport settings
+     * @param group   an {@code EpollEventLoopGroup} or {@code NioEventLoopGroup} the caller owns and shuts
+     *                down after closing this transport, or {@code null} for the shared group
+     */
+    public TcpTransport(TransportOptions options, EventLoopGroup group) {
+        this.options = Objects.requireNonNull(options, "options");
+        if (options.maxFrameSize() < 1) {
+            throw new IllegalArgumentException("maxFrameSize must be at least 1 byte, not " + options.maxFrameSize());
+        }
+        this.userGroup = group;
+        this.idleTimeoutNanos = positiveNanos(options.idleTimeout(), "idleTimeout");
+        this.writeTimeoutNanos = positiveNanos(options.writeTimeout(), "writeTimeout");
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
+                Math.max(1, positiveNanos(options.connectTimeout(), "connectTimeout") / 1_000_000));
+    }
+
+    private static long positiveNanos(java.time.Duration duration, String name) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, not " + duration);
+        }
+        return duration.toNanos();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A failed bind leaves the transport unbound, so it may be called again with another address.
+     *
+     * @throws IllegalStateException when the transport is already bound or closed
+     */
+    @Override
+    public synchronized InetSocketAddress bind(InetSocketAddress address, Listener listener) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(listener, "listener");
+        if (closed) {
+            throw new IllegalStateException("this TCP transport is closed; create a new one");
+        }
+        if (server != null) {
+            throw new IllegalStateException("this TCP transport is already bound to " + server.localAddress());
+        }
+        EventLoopLease acquired = userGroup == null ? EventLoopLease.shared() : EventLoopLease.borrowed(userGroup);
+        frameBootstrap = new Bootstrap()
+                .channel(acquired.socketChannelType())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        streamBootstrap = frameBootstrap.clone()
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, STREAM_READS);
+        lease = acquired;
+        this.listener = listener; // volatile: publishes the fields above to sending threads
+        long prefaceTimeout = TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
+        ServerBootstrap serverBootstrap = new ServerBootstrap()
+                .group(acquired.group())
+                .channel(acquired.serverSocketChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        track(ch);
+                        ch.pipeline().addLast(new PrefaceDecoder(TcpTransport.this, prefaceTimeout));
+                    }
+                });
+        ChannelFuture bound = serverBootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            this.listener = null;
+            lease = null;
+            acquired.release();
+            Throwable cause = bound.cause();
+            throw new IOException("cannot bind TCP to " + address + " (" + cause.getMessage()
+                    + "); pick another port, or port 0 for a free one", cause);
+        }
+        server = bound.channel();
+        InetSocketAddress local = (InetSocketAddress) server.localAddress();
+        listenPort = local.getPort();
+        LOG.debug("TCP transport bound to {} ({})", local, acquired.epoll() ? "epoll" : "nio");
+        return local;
+    }
+
+    @Override
+    public int maxFrameSize() {
+        return options.maxFrameSize();
+    }
+
+    @Override
+    public CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer frame) {
+        Objects.requireNonNull(to, "to");
+        int length = frame.remaining();
+        if (length > options.maxFrameSize()) {
+            return CompletableFuture.failedFuture(new IOException("frame of " + length
+                    + " bytes exceeds maxFrameSize of " + options.maxFrameSize()
+                    + " bytes; send it over a stream or raise maxFrameSize"));
+        }
+        IOException unusable = unusable();
+        if (unusable != null) {
+            return CompletableFuture.failedFuture(unusable);
+        }
+        ByteBuf encoded = ByteBufAllocator.DEFAULT.directBuffer(FRAME_PREFIX + length);
+        encoded.writeInt(length);
+        int position = frame.position();
+        encoded.writeBytes(frame);
+        frame.position(position);
+        FrameWrite write = new FrameWrite(encoded);
+        connectionTo(to).enqueue(write);
+        return write;
+    }
+
+    @Override
+    public CompletableFuture<StreamChannel> openStream(InetSocketAddress to) {
+        Objects.requireNonNull(to, "to");
+        IOException unusable = unusable();
+        if (unusable != null) {
+            return CompletableFuture.failedFuture(unusable);
+        }
+        CompletableFuture<StreamChannel> result = new CompletableFuture<>();
+        ChannelFuture connecting = streamBootstrap.clone(lease.group()).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                track(ch);
+                ch.pipeline().addLast(new StreamHandler(TcpTransport.this, new TcpStreamChannel(ch, to,
+                        STREAM_BUFFER_BYTES)));
+            }
+        }).connect(to);
+        connecting.addListener((ChannelFutureListener) connected -> {
+            if (!connected.isSuccess()) {
+                result.completeExceptionally(connectFailure(to, connected.cause()));
+                return;
+            }
+            Channel ch = connected.channel();
+            StreamHandler handler = ch.pipeline().get(StreamHandler.class);
+            if (handler == null) {
+                ch.close();
+                result.completeExceptionally(closed ? closedException()
+                        : new IOException("the stream connection to " + to + " closed while opening"));
+                return;
+            }
+            ch.writeAndFlush(Preface.encode(ch.alloc(), Preface.KIND_STREAM, listenPort), ch.voidPromise());
+            TcpStreamChannel stream = handler.stream();
+            if (!result.complete(stream) || closed) {
+                stream.close();
+            }
+        });
+        return result;
+    }
+
+    private IOException unusable() {
+        if (closed) {
+            return closedException();
+        }
+        if (listener == null) {
+            return new IOException("the TCP transport is not bound; call bind first");
+        }
+        return null;
+    }
+
+    private IOException connectFailure(InetSocketAddress to, Throwable cause) {
+        if (closed) {
+            return closedException();
+        }
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return new IOException("connecting to " + to + " timed out after " + connectTimeoutMillis
+                    + " ms; check that the node is up and reachable", cause);
+        }
+        return new IOException("cannot connect to " + to + " (" + cause.getMessage()
+                + "); check that the node is up and listening there", cause);
+    }
+
+    /**
+     * @return the number of open frame connections, inbound and outbound; a pair of nodes that exchange
+     *         frames normally shares one
+     */
+    public int openConnections() {
+        return openFrameConnections.get();
+    }
+
+    /** @return the number of open streams, inbound and outbound */
+    public int openStreams() {
+        return streams.size();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Pending frame futures fail with {@code IOException("transport closed")}; open streams are closed
+     * (blocked reads and writes fail). Waits (up to 5 seconds) for the sockets to close, unless called on
+     * an event loop thread.
+     */
+    @Override
+    public void close() {
+        EventLoopLease held;
+        Channel serverChannel;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            held = lease;
+            serverChannel = server;
+        }
+        IOException cause = closedException();
+        List<ChannelFuture> closing = new ArrayList<>();
+        if (serverChannel != null) {
+            closing.add(serverChannel.close());
+        }
+        for (FrameConnection connection : connections) {
+            connection.shutdown(cause);
+        }
+        for (TcpStreamChannel stream : streams) {
+            stream.close();
+        }
+        for (Channel ch : channels) {
+            closing.add(ch.close());
+        }
+        if (held == null) {
+            return;
+        }
+        if (!onEventLoop(held.group())) {
+            long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+            for (ChannelFuture future : closing) {
+                future.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        }
+        held.release();
+    }
+
+    private static boolean onEventLoop(EventLoopGroup group) {
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the exception pending work fails with after {@link #close()} */
+    static IOException closedException() {
+        return new IOException("transport closed");
+    }
+
+    // ---- for the connection classes ---------------------------------------------------------------
+
+    /**
+     * @param to a remote listen address
+     * @return the live pooled connection to it, opening one if there is none
+     */
+    FrameConnection connectionTo(InetSocketAddress to) {
+        FrameConnection existing = pool.get(to);
+        if (existing != null && !existing.isClosed()) {
+            return existing;
+        }
+        FrameConnection fresh = new FrameConnection(this, to, lease.group().next());
+        FrameConnection chosen = pool.compute(to, (key, old) -> old != null && !old.isClosed() ? old : fresh);
+        if (chosen == fresh) {
+            connections.add(fresh);
+            if (closed) {
+                fresh.shutdown(closedException());
+            } else {
+                fresh.connect(frameBootstrap);
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Takes an inbound connection whose preface was valid; on its event loop.
+     *
+     * @param ch         the channel
+     * @param kind       the preface's kind
+     * @param listenPort the preface's listen port
+     */
+    void accept(Channel ch, int kind, int listenPort) {
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        if (kind == Preface.KIND_STREAM) {
+            ch.config().setRecvByteBufAllocator(STREAM_READS);
+            TcpStreamChannel stream = new TcpStreamChannel(ch, remote, STREAM_BUFFER_BYTES);
+            ch.pipeline().addLast(new StreamHandler(this, stream));
+            if (closed) {
+                stream.close();
+                return;
+            }
+            try {
+                listener.onStream(stream);
+            } catch (RuntimeException e) {
+                LOG.warn("Stream listener failed on a stream from {}; closing the stream", remote, e);
+                stream.close();
+            }
+            return;
+        }
+        InetSocketAddress key = listenPort == 0 ? null : new InetSocketAddress(remote.getAddress(), listenPort);
+        FrameConnection connection = new FrameConnection(this, key, ch.eventLoop());
+        ch.pipeline().addLast(newFrameDecoder(), connection);
+        connections.add(connection);
+        connection.opened(ch);
+        if (key != null) {
+            pool.compute(key, (k, old) -> old == null || old.isClosed() ? connection : old);
+        }
+        if (closed) {
+            connection.closeWith(closedException(), false);
+        }
+    }
+
+    /**
+     * Refuses an inbound connection whose preface was wrong; on its event loop.
+     *
+     * @param ch     the channel
+     * @param reason what was wrong
+     */
+    void refuse(Channel ch, DropReason reason) {
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        LOG.debug("Refusing connection from {}: {}", remote, reason);
+        try {
+            listener.onDropped(remote, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("Frame listener failed on a drop from {}", remote, e);
+        }
+        ch.close();
+    }
+
+    /** @return a decoder for a new frame connection */
+    FrameDecoder newFrameDecoder() {
+        return new FrameDecoder(listener, options.maxFrameSize());
+    }
+
+    /** @param ch a new channel, closed by {@link #close()} if still open */
+    void track(Channel ch) {
+        channels.add(ch);
+        ch.closeFuture().addListener(untrack);
+    }
+
+    /** A frame connection finished opening. */
+    void frameConnectionOpened() {
+        openFrameConnections.incrementAndGet();
+    }
+
+    /**
+     * A frame connection closed: forget it.
+     *
+     * @param connection the connection
+     * @param wasOpen    whether it had opened
+     */
+    void forget(FrameConnection connection, boolean wasOpen) {
+        InetSocketAddress key = connection.key();
+        if (key != null) {
+            pool.remove(key, connection);
+        }
+        connections.remove(connection);
+        if (wasOpen) {
+            openFrameConnections.decrementAndGet();
+        }
+    }
+
+    /** @param stream a stream whose handler is installed; forgotten when its channel closes */
+    void streamOpened(TcpStreamChannel stream) {
+        streams.add(stream);
+        stream.channel().closeFuture().addListener(future -> streams.remove(stream));
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    int listenPort() {
+        return listenPort;
+    }
+
+    long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    long writeTimeoutNanos() {
+        return writeTimeoutNanos;
+    }
+
+    int connectTimeoutMillis() {
+        return connectTimeoutMillis;
+    }
+}

@@ -1,0 +1,38 @@
+package io.tamtam.transport.tcp;
+
+import io.tamtam.DropReason;
+import io.tamtam.spi.StreamChannel;
+import io.tamtam.spi.StreamTransport;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/** Records what a transport delivers: frame copies, drops and inbound streams. */
+final class RecordingListener implements StreamTransport.Listener {
+
+    final List<byte[]> frames = new CopyOnWriteArrayList<>();
+    final List<InetSocketAddress> frameSenders = new CopyOnWriteArrayList<>();
+    final List<DropReason> drops = new CopyOnWriteArrayList<>();
+    final BlockingQueue<StreamChannel> streams = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
+        byte[] copy = new byte[frame.remaining()];
+        frame.get(copy);
+        frames.add(copy);
+        frameSenders.add(remote);
+    }
+
+    @Override
+    public void onStream(StreamChannel stream) {
+        streams.add(stream);
+    }
+
+    @Override
+    public void onDropped(InetSocketAddress remote, DropReason reason) {
+        drops.add(reason);
+    }
+}

@@ -1,0 +1,257 @@
+package io.tamtam.transport.udp;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.tamtam.spi.DatagramTransport;
+import io.tamtam.spi.TransportOptions;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UdpTransportTest {
+
+    private static final int MAX = 1400;
+    private static final TransportOptions OPTIONS = new TransportOptions(MAX, 1 << 20,
+            Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+
+    private UdpTransport transport() {
+        UdpTransport transport = new UdpTransport(OPTIONS);
+        resources.add(transport);
+        return transport;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.get(copy);
+        return copy;
+    }
+
+    /** Records every datagram's sender and bytes. */
+    private static final class Recorder implements DatagramTransport.Listener {
+        final List<InetSocketAddress> senders = new CopyOnWriteArrayList<>();
+        final List<byte[]> datagrams = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onDatagram(InetSocketAddress sender, ByteBuffer datagram) {
+            senders.add(sender);
+            datagrams.add(bytes(datagram));
+        }
+    }
+
+    @Test
+    void bindToPortZeroReturnsTheBoundPort() throws IOException {
+        InetSocketAddress bound = transport().bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+        assertNotEquals(0, bound.getPort());
+        assertEquals(InetAddress.getByName("127.0.0.1"), bound.getAddress());
+        try (DatagramSocket probe = new DatagramSocket(null)) {
+            // The port is taken: a second socket cannot bind it without SO_REUSEADDR.
+            assertThrows(() -> probe.bind(bound));
+        }
+    }
+
+    private static void assertThrows(Executable executable) {
+        org.junit.jupiter.api.Assertions.assertThrows(IOException.class, executable::run);
+    }
+
+    @FunctionalInterface
+    private interface Executable {
+        void run() throws IOException;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void datagramsTravelBothWays(String host) throws IOException {
+        Recorder atA = new Recorder();
+        Recorder atB = new Recorder();
+        InetSocketAddress a = transport().bind(new InetSocketAddress(host, 0), atA);
+        UdpTransport transportB = transport();
+        InetSocketAddress b = transportB.bind(new InetSocketAddress(host, 0), atB);
+        UdpTransport transportA = (UdpTransport) resources.get(0);
+
+        transportA.send(b, ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)));
+        await().until(() -> atB.datagrams.size() == 1);
+        assertArrayEquals("ping".getBytes(StandardCharsets.UTF_8), atB.datagrams.get(0));
+        assertEquals(a, atB.senders.get(0));
+
+        byte[] full = new byte[MAX];
+        full[MAX - 1] = 42;
+        transportB.send(a, ByteBuffer.wrap(full));
+        await().until(() -> atA.datagrams.size() == 1);
+        assertArrayEquals(full, atA.datagrams.get(0));
+        assertEquals(b, atA.senders.get(0));
+    }
+
+    @Test
+    void sendCopiesTheRemainingBytesAndLeavesTheBufferAlone() throws IOException {
+        Recorder atB = new Recorder();
+        UdpTransport a = transport();
+        a.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+        InetSocketAddress b = transport().bind(new InetSocketAddress("127.0.0.1", 0), atB);
+
+        ByteBuffer buffer = ByteBuffer.wrap("xxhelloyy".getBytes(StandardCharsets.UTF_8));
+        buffer.position(2).limit(7);
+        a.send(b, buffer);
+        assertEquals(2, buffer.position());
+        assertEquals(7, buffer.limit());
+        buffer.put(2, (byte) 'j'); // the transport copied before returning
+        await().until(() -> atB.datagrams.size() == 1);
+        assertEquals("hello", new String(atB.datagrams.get(0), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void oversizedDatagramsAreNeitherSentNorDelivered() throws IOException {
+        Recorder atB = new Recorder();
+        UdpTransport a = transport();
+        a.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+        UdpTransport b = transport();
+        InetSocketAddress bAddress = b.bind(new InetSocketAddress("127.0.0.1", 0), atB);
+
+        a.send(bAddress, ByteBuffer.allocate(MAX + 1));
+        assertEquals(1, a.unsentOversized());
+
+        try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            raw.send(new DatagramPacket(new byte[MAX + 1], MAX + 1, bAddress));
+            raw.send(new DatagramPacket(new byte[8000], 8000, bAddress));
+            raw.send(new DatagramPacket(new byte[] {7}, 1, bAddress));
+        }
+        await().until(() -> atB.datagrams.size() == 1);
+        assertArrayEquals(new byte[] {7}, atB.datagrams.get(0));
+        assertEquals(2, b.droppedOversized());
+    }
+
+    @Test
+    void garbageAndAFailingListenerDoNotStopReception() throws IOException {
+        List<byte[]> received = new CopyOnWriteArrayList<>();
+        UdpTransport b = transport();
+        InetSocketAddress bAddress = b.bind(new InetSocketAddress("127.0.0.1", 0), (sender, datagram) -> {
+            byte[] copy = bytes(datagram);
+            received.add(copy);
+            if (copy.length > 0 && copy[0] == 'x') {
+                throw new IllegalStateException("listener failure");
+            }
+        });
+        try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            raw.send(new DatagramPacket(new byte[0], 0, bAddress));
+            byte[] junk = new byte[999];
+            for (int i = 0; i < junk.length; i++) {
+                junk[i] = (byte) (i * 31);
+            }
+            raw.send(new DatagramPacket(junk, junk.length, bAddress));
+            raw.send(new DatagramPacket(new byte[] {'x'}, 1, bAddress));
+            raw.send(new DatagramPacket(new byte[] {'o', 'k'}, 2, bAddress));
+        }
+        await().until(() -> received.size() == 4);
+        assertEquals("ok", new String(received.get(3), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void closeIsIdempotentAndStopsSendAndReceive() throws IOException {
+        UdpTransport a = transport();
+        a.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+        Recorder atB = new Recorder();
+        InetSocketAddress bAddress = transport().bind(new InetSocketAddress("127.0.0.1", 0), atB);
+
+        a.close();
+        a.close();
+        a.send(bAddress, ByteBuffer.wrap(new byte[] {1}));
+        // The port is free again once close returns.
+        try (DatagramSocket probe = new DatagramSocket(null)) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+        }
+        assertTrue(atB.datagrams.isEmpty());
+    }
+
+    @Test
+    void theSharedGroupIsReleasedWhenTheLastTransportCloses() throws IOException {
+        int before = EventLoopLease.sharedReferences();
+        UdpTransport a = transport();
+        UdpTransport b = transport();
+        a.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+        b.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+        assertEquals(before + 2, EventLoopLease.sharedReferences());
+        EventLoopGroup group = a.lease().group();
+        assertTrue(group == b.lease().group(), "both transports share one group");
+
+        a.close();
+        assertEquals(before + 1, EventLoopLease.sharedReferences());
+        b.close();
+        b.close();
+        assertEquals(before, EventLoopLease.sharedReferences());
+        if (before == 0) {
+            await().until(group::isTerminated);
+        }
+    }
+
+    @Test
+    void aFailedBindReleasesTheGroupAndCanBeRetried() throws IOException {
+        int before = EventLoopLease.sharedReferences();
+        InetSocketAddress taken = transport().bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+        UdpTransport second = transport();
+        IOException failure = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> second.bind(taken, new Recorder()));
+        assertTrue(failure.getMessage().contains("port 0"), failure.getMessage());
+        assertEquals(before + 1, EventLoopLease.sharedReferences());
+        assertNotEquals(0, second.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder()).getPort());
+    }
+
+    @Test
+    void runsOnAUserSuppliedNioGroupAndLeavesItRunning() throws IOException {
+        EventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            Recorder atB = new Recorder();
+            UdpTransport a = new UdpTransport(OPTIONS, group);
+            UdpTransport b = new UdpTransport(OPTIONS, group);
+            resources.add(a);
+            resources.add(b);
+            a.bind(new InetSocketAddress("::1", 0), new Recorder());
+            InetSocketAddress bAddress = b.bind(new InetSocketAddress("::1", 0), atB);
+            assertFalse(a.lease().epoll());
+            a.send(bAddress, ByteBuffer.wrap(new byte[] {5}));
+            await().until(() -> atB.datagrams.size() == 1);
+            a.close();
+            b.close();
+            assertFalse(group.isShuttingDown());
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void theFactoryIsFoundByServiceLoader() {
+        DatagramTransport.Factory factory = ServiceLoader.load(DatagramTransport.Factory.class).findFirst()
+                .orElseThrow();
+        assertTrue(factory instanceof UdpTransportFactory);
+        try (DatagramTransport transport = factory.create(OPTIONS)) {
+            assertEquals(MAX, transport.maxDatagramSize());
+        }
+    }
+}
