@@ -1,0 +1,53 @@
+package io.tamtam.internal.dissemination;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BroadcastQueueTest {
+    @Test
+    void freshestFirstAndRetiredAfterTheLimit() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        byte[] a = new byte[10];
+        byte[] b = new byte[10];
+        AtomicInteger retired = new AtomicInteger();
+        q.add("a", a, retired::incrementAndGet);
+        q.take(1000, 2, 255, 3);
+        q.add("b", b, null);
+        List<byte[]> first = q.take(14, 2, 255, 3);
+        assertEquals(1, first.size());
+        assertSame(b, first.get(0), "the item sent fewer times goes first");
+        q.take(1000, 2, 255, 3);
+        q.take(1000, 2, 255, 3);
+        assertEquals(1, retired.get());
+        assertEquals(0, q.size());
+    }
+
+    @Test
+    void sameKeyReplacesAndFullQueueEvicts() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.add("k", new byte[1], null);
+        q.add("k", new byte[2], null);
+        assertEquals(1, q.size());
+        for (int i = 0; i < 40; i++) {
+            q.add(i, new byte[1], null);
+        }
+        assertEquals(16, q.size());
+        assertTrue(q.evicted() > 0);
+    }
+
+    @Test
+    void anItemThatFitsIsNeverAlsoTakenAsLarge() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.add("k", new byte[98], null);
+        assertEquals(1, q.take(100, 2, 255, 10).size());
+        assertEquals(0, q.takeLarge(98, 10).size());
+        q.add("big", new byte[200], null);
+        assertEquals(1, q.takeLarge(98, 10).size());
+    }
+}
