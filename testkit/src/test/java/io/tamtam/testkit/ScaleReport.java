@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>convergence: N nodes join through node 0 in waves of 100 (each wave starts when the previous
  *       one's joins completed), until every node sees N alive; virtual time from the first join;</li>
- *   <li>traffic: datagrams plus frames, and bytes, sent per node per virtual second over 30 virtual
- *       seconds of steady state after convergence: this must stay flat as N grows;</li>
+ *   <li>traffic: datagrams plus frames, and bytes, sent per node per virtual second over 60 virtual
+ *       seconds of steady state, 30 virtual seconds after convergence: this must stay flat as N grows;</li>
  *   <li>broadcast: one {@code broadcast} from node 1 until every other node's handler got it; virtual time
  *       and gossip rounds (that time divided by the gossip interval);</li>
  *   <li>crash detection: the last node crashes; virtual time until every other node declared it DEAD;</li>
@@ -38,7 +38,8 @@ import java.util.function.Consumer;
 public final class ScaleReport {
 
     private static final int WAVE = 100;
-    private static final Duration STEADY_WINDOW = Duration.ofSeconds(30);
+    private static final Duration STEADY_WINDOW = Duration.ofSeconds(60);
+    private static final Duration SETTLE = Duration.ofSeconds(30);
 
     private ScaleReport() {
     }
@@ -151,7 +152,8 @@ public final class ScaleReport {
             long convergeMs = net.now().minus(start).toMillis();
             long heapMb = usedHeapMb();
 
-            // steady-state traffic
+            // steady-state traffic, once the join's dissemination has died down
+            net.runFor(SETTLE);
             SimCounters before = net.counters();
             net.runFor(STEADY_WINDOW);
             SimCounters window = net.counters().minus(before);

@@ -19,8 +19,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Push-pull anti-entropy: a full state exchange over the stream path at join, periodically with a random
- * member (the interval grows with log2(N/32) so the total cost stays bounded), and with dead members'
- * addresses so that a healed partition merges again. Protocol thread only.
+ * member, and with dead members' addresses so that a healed partition merges again. A state is O(N)
+ * bytes, so beyond 32 members the periodic interval grows linearly with N: the bytes each node sends
+ * per second stay flat as the cluster grows, and the cluster as a whole still runs about
+ * {@code 32 / pushPullInterval} exchanges per second. Reconnection runs on the unscaled interval and only
+ * while there are dead members. Protocol thread only.
  */
 public final class PushPull {
     private final Context ctx;
@@ -54,21 +57,22 @@ public final class PushPull {
     }
 
     /**
-     * @param n members
-     * @return the interval multiplier: 1 up to 32 members, then 1 + ceil(log2(N) - log2(32))
+     * @param n live members
+     * @return the interval multiplier: 1 up to 32 members, then N / 32
      */
-    public static int scale(int n) {
-        if (n <= 32) {
-            return 1;
-        }
-        return 1 + (int) Math.ceil(Math.log(n) / Math.log(2) - 5);
+    public static double scale(int n) {
+        return n <= 32 ? 1.0 : n / 32.0;
     }
 
     private void schedule() {
-        long base = ctx.config().pushPullInterval().toNanos() * scale(ctx.table().liveCount());
-        // Jitter so that nodes started together do not exchange in step.
-        long delay = base / 2 + (long) (ctx.random().nextDouble() * base);
-        ctx.scheduler().schedule(this::periodic, delay);
+        long base = (long) (ctx.config().pushPullInterval().toNanos() * scale(ctx.table().liveCount()));
+        ctx.scheduler().schedule(this::periodic, jittered(base));
+        ctx.scheduler().schedule(this::reconnect, jittered(ctx.config().pushPullInterval().toNanos()));
+    }
+
+    /** @return a delay drawn from [base/2, 3*base/2), so that nodes started together do not act in step */
+    private long jittered(long base) {
+        return base / 2 + (long) (ctx.random().nextDouble() * base);
     }
 
     private void periodic() {
@@ -79,11 +83,19 @@ public final class PushPull {
         if (!peers.isEmpty()) {
             exchange(peers.get(0).snapshot().address(), false);
         }
+        long base = (long) (ctx.config().pushPullInterval().toNanos() * scale(ctx.table().liveCount()));
+        ctx.scheduler().schedule(this::periodic, jittered(base));
+    }
+
+    private void reconnect() {
+        if (stopped || membership.leaving()) {
+            return;
+        }
         InetSocketAddress lost = membership.reconnectCandidate();
         if (lost != null) {
             exchange(lost, false).thenAccept(info -> membership.reconnected(lost));
         }
-        schedule();
+        ctx.scheduler().schedule(this::reconnect, jittered(ctx.config().pushPullInterval().toNanos()));
     }
 
     /**
