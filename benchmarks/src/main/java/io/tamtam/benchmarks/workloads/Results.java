@@ -26,7 +26,9 @@ final class Results {
         for (Map.Entry<String, ?> e : extra.entrySet()) {
             sb.append(",\"").append(e.getKey()).append("\":");
             Object v = e.getValue();
-            if (v instanceof Number num) {
+            if (v instanceof Integer || v instanceof Long) {
+                sb.append(v);
+            } else if (v instanceof Number num) {
                 sb.append(number(num.doubleValue()));
             } else {
                 sb.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
