@@ -1,0 +1,2 @@
+/** JMH micro-benchmarks of the wire format and the payload codec. */
+package io.tamtam.benchmarks.jmh;

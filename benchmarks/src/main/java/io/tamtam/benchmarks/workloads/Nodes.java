@@ -1,0 +1,123 @@
+package io.tamtam.benchmarks.workloads;
+
+import io.tamtam.Cluster;
+import io.tamtam.ClusterConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/** Starts, joins and closes groups of loopback nodes with the LAN preset's timings. */
+final class Nodes {
+    private Nodes() {
+    }
+
+    /** @return the LAN preset bound to 127.0.0.1 port 0 */
+    static ClusterConfig config() {
+        return ClusterConfig.lan().bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+    }
+
+    /**
+     * @param n how many nodes
+     * @return the started, unjoined nodes
+     */
+    static List<Cluster> start(int n) {
+        List<Cluster> nodes = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                nodes.add(Cluster.create(config()));
+            }
+        } catch (IOException e) {
+            closeAll(nodes);
+            throw new UncheckedIOException("cannot bind a loopback node; free some ports or lower N", e);
+        }
+        return nodes;
+    }
+
+    /**
+     * Makes every node but the first join the first, all at once.
+     *
+     * @param nodes the nodes
+     * @return the join futures
+     */
+    static List<CompletableFuture<?>> joinAll(List<Cluster> nodes) {
+        InetSocketAddress seed = nodes.get(0).localNode().address();
+        List<CompletableFuture<?>> joins = new ArrayList<>();
+        for (int i = 1; i < nodes.size(); i++) {
+            joins.add(nodes.get(i).join(seed));
+        }
+        return joins;
+    }
+
+    /**
+     * Polls every few milliseconds until every node sees all nodes alive.
+     *
+     * @param nodes   the nodes
+     * @param timeout the longest wait
+     * @return the nanoTime at which convergence was seen
+     * @throws TimeoutException when not converged in time
+     */
+    static long awaitConverged(List<Cluster> nodes, Duration timeout) throws TimeoutException {
+        int n = nodes.size();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int from = 0;
+        while (true) {
+            while (from < n && nodes.get(from).aliveMembers().size() == n) {
+                from++;
+            }
+            if (from == n) {
+                // Re-check all once: a node may have lost a member after being counted.
+                boolean all = true;
+                for (Cluster c : nodes) {
+                    if (c.aliveMembers().size() != n) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    return System.nanoTime();
+                }
+                from = 0;
+            }
+            if (System.nanoTime() > deadline) {
+                int min = Integer.MAX_VALUE;
+                for (Cluster c : nodes) {
+                    min = Math.min(min, c.aliveMembers().size());
+                }
+                throw new TimeoutException(n + " nodes not converged within " + timeout
+                        + "; the node seeing the fewest sees " + min + " alive");
+            }
+            LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    /**
+     * Starts n nodes, joins them and waits for convergence.
+     *
+     * @param n how many nodes
+     * @return the converged nodes
+     * @throws TimeoutException when not converged within a minute
+     */
+    static List<Cluster> converged(int n) throws TimeoutException {
+        List<Cluster> nodes = start(n);
+        try {
+            joinAll(nodes);
+            awaitConverged(nodes, Duration.ofSeconds(60));
+            return nodes;
+        } catch (TimeoutException | RuntimeException e) {
+            closeAll(nodes);
+            throw e;
+        }
+    }
+
+    /** @param nodes closes each node, in parallel */
+    static void closeAll(List<Cluster> nodes) {
+        nodes.parallelStream().forEach(Cluster::close);
+    }
+}

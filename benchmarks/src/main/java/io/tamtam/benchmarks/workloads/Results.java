@@ -1,0 +1,68 @@
+package io.tamtam.benchmarks.workloads;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Map;
+
+/** Prints results as one JSON object per line on standard output; everything else goes to standard error. */
+final class Results {
+    private static final PrintStream OUT = System.out;
+
+    private Results() {
+    }
+
+    /**
+     * @param workload the workload name, such as W1
+     * @param n        the cluster size
+     * @param metric   the metric name
+     * @param value    the value
+     * @param extra    further fields (string or number values), in order
+     */
+    static void emit(String workload, int n, String metric, double value, Map<String, ?> extra) {
+        StringBuilder sb = new StringBuilder(128);
+        sb.append("{\"workload\":\"").append(workload).append("\",\"n\":").append(n)
+                .append(",\"metric\":\"").append(metric).append("\",\"value\":").append(number(value));
+        for (Map.Entry<String, ?> e : extra.entrySet()) {
+            sb.append(",\"").append(e.getKey()).append("\":");
+            Object v = e.getValue();
+            if (v instanceof Integer || v instanceof Long) {
+                sb.append(v);
+            } else if (v instanceof Number num) {
+                sb.append(number(num.doubleValue()));
+            } else {
+                sb.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        sb.append('}');
+        synchronized (OUT) {
+            OUT.println(sb);
+            OUT.flush();
+        }
+    }
+
+    /**
+     * @param workload the workload name
+     * @param n        the cluster size
+     * @param metric   the metric name
+     * @param value    the value
+     */
+    static void emit(String workload, int n, String metric, double value) {
+        emit(workload, n, metric, value, Map.of());
+    }
+
+    private static String number(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "null";
+        }
+        String s = BigDecimal.valueOf(v).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        return s.indexOf('.') < 0 ? s + ".0" : s;
+    }
+
+    /**
+     * @param msg a progress message for standard error
+     */
+    static void log(String msg) {
+        System.err.println("[bench] " + msg);
+    }
+}

@@ -1,0 +1,52 @@
+package io.tamtam.benchmarks.workloads;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs the named workloads (W1 to W5; all when none are named) and prints one JSON object per result
+ * line on standard output. {@code W1 --runs K} (or the environment variable RUNS) repeats W1.
+ */
+public final class Workloads {
+    /** Write and read chunk for the large-transfer workloads. */
+    static final int CHUNK = 256 * 1024;
+
+    private Workloads() {
+    }
+
+    /**
+     * @param args workload names and options
+     * @throws Exception when a workload fails; the message says which and why
+     */
+    public static void main(String[] args) throws Exception {
+        List<String> names = new ArrayList<>();
+        String env = System.getenv("RUNS");
+        int runs = env == null || env.isBlank() ? 1 : Integer.parseInt(env.trim());
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--runs") && i + 1 < args.length) {
+                runs = Integer.parseInt(args[++i]);
+            } else {
+                names.add(args[i].toUpperCase(Locale.ROOT));
+            }
+        }
+        if (names.isEmpty()) {
+            names = List.of("W1", "W2", "W3", "W4", "W5");
+        }
+        for (String name : names) {
+            long t0 = System.nanoTime();
+            Results.log("starting " + name);
+            switch (name) {
+                case "W1" -> JoinConvergence.run(runs);
+                case "W2" -> BroadcastLatency.run();
+                case "W3" -> FailureDetection.run();
+                case "W4" -> Messaging.run();
+                case "W5" -> LargeTransfer.run();
+                default -> throw new IllegalArgumentException(
+                        "unknown workload " + name + "; use W1, W2, W3, W4 or W5");
+            }
+            Results.log(name + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        }
+        System.exit(0);
+    }
+}
