@@ -53,7 +53,7 @@ final class Args {
 
     /**
      * @param hostPort {@code host:port}
-     * @return the unresolved-free socket address
+     * @return the socket address
      * @throws IllegalArgumentException when it is not {@code host:port}
      */
     static InetSocketAddress address(String hostPort) {
@@ -62,5 +62,13 @@ final class Args {
             throw new IllegalArgumentException("expected host:port, got '" + hostPort + "'");
         }
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    /**
+     * @param address a socket address
+     * @return {@code host:port}, the form {@link #address} parses
+     */
+    static String format(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 }
