@@ -198,8 +198,8 @@ public final class FileCopy {
                 Node server = found.get(10, TimeUnit.SECONDS);
                 Result result = copy(cluster, server, file);
                 double seconds = Math.max(result.elapsed().toNanos(), 1) / 1e9;
-                out.printf("sent %s: %d bytes in %.3f s (%.1f MiB/s), sha256 %s %s%n", file.getFileName(),
-                        result.bytes(), seconds, result.bytes() / seconds / (1024 * 1024), result.sha256(),
+                out.printf("sent %s: %d bytes in %.3f s (%.1f KiB/s), sha256 %s %s%n", file.getFileName(),
+                        result.bytes(), seconds, result.bytes() / seconds / 1024, result.sha256(),
                         result.verified() ? "verified by the server" : "DIFFERS at the server");
                 return result;
             } finally {
