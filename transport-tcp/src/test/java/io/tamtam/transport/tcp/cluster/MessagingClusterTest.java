@@ -77,7 +77,9 @@ class MessagingClusterTest {
     void everyNodeReceivesEveryOtherNodesBroadcastsOnce() {
         int count = 5;
         int each = 1_000;
-        List<Cluster> all = nodes.cluster(count, ClusterConfig.local());
+        // 5,000 items are in flight at once: the queue must hold them all, or evicting an item that was
+        // lost in a burst of datagrams would lose that broadcast (broadcastsEvicted counts those).
+        List<Cluster> all = nodes.cluster(count, ClusterConfig.local().broadcastQueueCapacity(16_384));
         List<Map<String, Set<Integer>>> seen = new ArrayList<>();
         AtomicInteger duplicates = new AtomicInteger();
         for (Cluster c : all) {
