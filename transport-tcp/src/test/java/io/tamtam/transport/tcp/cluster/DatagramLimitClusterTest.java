@@ -1,0 +1,105 @@
+package io.tamtam.transport.tcp.cluster;
+
+import io.tamtam.Cluster;
+import io.tamtam.ClusterConfig;
+import io.tamtam.transport.tcp.cluster.MarkerTap.Arrival;
+import io.tamtam.transport.tcp.cluster.MarkerTap.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Payloads around the datagram limit: what fits goes by UDP, what does not by a TCP frame, and all
+ * arrive. Compression is off so that packet sizes follow payload sizes exactly.
+ */
+class DatagramLimitClusterTest {
+
+    private static final int DIRECT = 600;
+    private static final int BROADCAST = 601;
+    private static final int LIMIT = ClusterConfig.DEFAULT_MAX_DATAGRAM_SIZE;
+    private static final int LARGE = 64 * 1024;
+
+    private final Nodes nodes = new Nodes();
+
+    @AfterEach
+    void closeNodes() {
+        nodes.close();
+    }
+
+    private Cluster tapped(MarkerTap tap) {
+        return nodes.start(ClusterConfig.local().compressionDisabled(true)
+                .datagramTransport(tap.datagrams()).streamTransport(tap.streams()));
+    }
+
+    private static Arrival awaitArrival(MarkerTap tap, int index) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> tap.arrivals.size() > index);
+        return tap.arrivals.get(index);
+    }
+
+    @Test
+    void directSendsBelowAtAndAboveTheLimit() throws Exception {
+        MarkerTap tap = new MarkerTap();
+        Cluster a = nodes.start(ClusterConfig.local().compressionDisabled(true));
+        Cluster b = tapped(tap);
+        Nodes.join(b, a);
+        Nodes.awaitAlive(List.of(a, b), 2, Duration.ofSeconds(10));
+        Queue<Integer> received = new ConcurrentLinkedQueue<>();
+        b.handle(DIRECT, byte[].class, p -> received.add(p.payload().length));
+
+        // Calibrate: the packet overhead of a direct message with a two-byte-length binary payload.
+        a.send(b.localNode(), DIRECT, MarkerTap.payload(600)).get(5, TimeUnit.SECONDS);
+        Arrival probe = awaitArrival(tap, 0);
+        assertEquals(Path.DATAGRAM, probe.path());
+        int overhead = probe.size() - 600;
+
+        int[] sizes = {LIMIT - overhead - 1, LIMIT - overhead, LIMIT - overhead + 1, LARGE};
+        Path[] expected = {Path.DATAGRAM, Path.DATAGRAM, Path.FRAME, Path.FRAME};
+        for (int i = 0; i < sizes.length; i++) {
+            a.send(b.localNode(), DIRECT, MarkerTap.payload(sizes[i])).get(5, TimeUnit.SECONDS);
+            Arrival arrival = awaitArrival(tap, i + 1);
+            assertEquals(expected[i], arrival.path(), "payload of " + sizes[i] + " bytes");
+        }
+        assertEquals(LIMIT - 1, tap.arrivals.get(1).size());
+        assertEquals(LIMIT, tap.arrivals.get(2).size());
+        assertEquals(LIMIT + 1, tap.arrivals.get(3).size());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(
+                List.of(600, sizes[0], sizes[1], sizes[2], sizes[3]), List.copyOf(received)));
+    }
+
+    @Test
+    void broadcastsBelowAtAndAboveTheLimit() {
+        MarkerTap tap = new MarkerTap();
+        Cluster a = nodes.start(ClusterConfig.local().compressionDisabled(true));
+        Cluster b = tapped(tap);
+        Nodes.join(b, a);
+        Nodes.awaitAlive(List.of(a, b), 2, Duration.ofSeconds(10));
+        Queue<Integer> received = new ConcurrentLinkedQueue<>();
+        b.handle(BROADCAST, byte[].class, p -> received.add(p.payload().length));
+
+        int[] sizes = {LIMIT - 200, LIMIT - 60, LIMIT - 30, LIMIT, LIMIT + 1, LARGE};
+        for (int size : sizes) {
+            a.broadcast(BROADCAST, MarkerTap.payload(size)).join();
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertEquals(sizes.length, received.size(), "broadcasts received: " + received);
+            for (int size : sizes) {
+                assertTrue(received.contains(size), "broadcast of " + size + " bytes");
+            }
+        });
+        // Whatever did not fit a datagram came in a frame; the 64 KiB one cannot fit UDP at all.
+        assertTrue(tap.arrivals.stream().anyMatch(x -> x.path() == Path.FRAME && x.size() > LARGE), tap.arrivals::toString);
+        for (Arrival x : tap.arrivals) {
+            if (x.path() == Path.DATAGRAM) {
+                assertTrue(x.size() <= LIMIT, "datagram of " + x.size() + " bytes");
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.tamtam.transport.tcp.cluster;
+
+import io.tamtam.Cluster;
+import io.tamtam.ClusterConfig;
+import io.tamtam.DeliveryException;
+import io.tamtam.RemoteException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reliable sends, broadcasts and request/reply between real nodes. */
+class MessagingClusterTest {
+
+    private static final int SEQUENCED = 200;
+    private static final int ORIGIN = 201;
+    private static final int ECHO = 202;
+    private static final int FAILING = 203;
+    private static final int SLOW = 204;
+
+    /** A payload carrying its sender's sequence number. */
+    record Numbered(long seq, String text) {
+    }
+
+    /** A broadcast payload naming its origin. */
+    record FromOrigin(String origin, int seq) {
+    }
+
+    private final Nodes nodes = new Nodes();
+
+    @AfterEach
+    void closeNodes() {
+        nodes.close();
+    }
+
+    @Test
+    void tenThousandReliableMessagesArriveInSendOrder() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
+        Cluster a = pair.get(0);
+        Cluster b = pair.get(1);
+        int count = 10_000;
+        List<Long> received = java.util.Collections.synchronizedList(new ArrayList<>(count));
+        b.handle(SEQUENCED, Numbered.class, p -> received.add(p.payload().seq()));
+
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) {
+            sent[i] = a.sendReliable(b.localNode(), SEQUENCED, new Numbered(i, "message " + i));
+        }
+        CompletableFuture.allOf(sent).get(60, TimeUnit.SECONDS);
+
+        assertEquals(count, received.size());
+        synchronized (received) {
+            for (int i = 0; i < count; i++) {
+                assertEquals(i, received.get(i), "position " + i);
+            }
+        }
+    }
+
+    @Test
+    void everyNodeReceivesEveryOtherNodesBroadcastsOnce() {
+        int count = 5;
+        int each = 1_000;
+        // 5,000 items are in flight at once: the queue must hold them all, or evicting an item that was
+        // lost in a burst of datagrams would lose that broadcast (broadcastsEvicted counts those).
+        List<Cluster> all = nodes.cluster(count, ClusterConfig.local().broadcastQueueCapacity(16_384));
+        List<Map<String, Set<Integer>>> seen = new ArrayList<>();
+        AtomicInteger duplicates = new AtomicInteger();
+        for (Cluster c : all) {
+            Map<String, Set<Integer>> perOrigin = new ConcurrentHashMap<>();
+            c.handle(ORIGIN, FromOrigin.class, p -> {
+                if (!perOrigin.computeIfAbsent(p.payload().origin(), k -> ConcurrentHashMap.newKeySet()).add(p.payload().seq())) {
+                    duplicates.incrementAndGet();
+                }
+            });
+            seen.add(perOrigin);
+        }
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+            for (Cluster c : all) {
+                queued.add(c.broadcast(ORIGIN, new FromOrigin(c.localNode().id().toString(), i)));
+            }
+        }
+        CompletableFuture.allOf(queued.toArray(new CompletableFuture<?>[0])).join();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int n = 0; n < count; n++) {
+                Map<String, Set<Integer>> perOrigin = seen.get(n);
+                UUID self = all.get(n).localNode().id();
+                assertEquals(count - 1, perOrigin.size(), "origins seen by node " + n);
+                for (Cluster origin : all) {
+                    if (!origin.localNode().id().equals(self)) {
+                        Set<Integer> got = perOrigin.get(origin.localNode().id().toString());
+                        assertEquals(each, got == null ? 0 : got.size(), "node " + n + " from " + origin);
+                    }
+                }
+                assertTrue(!perOrigin.containsKey(self.toString()), "node " + n + " received its own broadcast");
+            }
+        });
+        assertEquals(0, duplicates.get(), "duplicate deliveries");
+    }
+
+    @Test
+    void requestsGetRepliesRemoteErrorsAndTimeouts() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
+        Cluster a = pair.get(0);
+        Cluster b = pair.get(1);
+        CountDownLatch release = new CountDownLatch(1);
+        b.handleRequest(ECHO, String.class, p -> "echo:" + p.payload());
+        b.handleRequest(FAILING, String.class, p -> {
+            throw new IllegalStateException("no such key: " + p.payload());
+        });
+        b.handleRequest(SLOW, String.class, p -> {
+            release.await(30, TimeUnit.SECONDS);
+            return "late";
+        });
+        try {
+            assertEquals("echo:hi", a.request(b.localNode(), ECHO, "hi", String.class, Duration.ofSeconds(5))
+                    .get(10, TimeUnit.SECONDS));
+
+            ExecutionException remote = assertThrows(ExecutionException.class, () -> a.request(b.localNode(), FAILING,
+                    "k1", String.class, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(RemoteException.class, remote.getCause());
+            assertTrue(remote.getCause().getMessage().contains("no such key: k1"), remote.getCause().getMessage());
+
+            CompletableFuture<String> slow = a.request(b.localNode(), SLOW, "x", String.class, Duration.ofMillis(500));
+            ExecutionException timeout = assertThrows(ExecutionException.class, () -> slow.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(DeliveryException.class, timeout.getCause());
+            assertInstanceOf(TimeoutException.class, timeout.getCause().getCause());
+        } finally {
+            release.countDown();
+        }
+        // The released handler's late reply is ignored; the pair still answers.
+        assertEquals("echo:again", a.request(b.localNode(), ECHO, "again", String.class, Duration.ofSeconds(5))
+                .get(10, TimeUnit.SECONDS));
+    }
+}
