@@ -171,7 +171,7 @@ public interface Cluster extends AutoCloseable {
      * @param type    the message type
      * @param payload the payload
      * @return completes when the message is queued for dissemination; fails with the reason (too large,
-     *         cannot encode, cluster closed)
+     *         cannot encode, the broadcast queue is full of messages not yet sent, cluster closed)
      */
     CompletableFuture<Void> broadcast(int type, Object payload);
 

@@ -78,8 +78,12 @@ public final class ClusterNode implements Cluster {
     private static final int SEEN_BROADCASTS = 65_536;
     private static final int BIND_ATTEMPTS = 8;
 
-    private record PendingReply(CompletableFuture<byte[]> future, UUID target, Scheduler.Cancellable timeout) {
+    /** A reliable message or request waiting for its answer until {@code deadline} (clock nanoseconds). */
+    private record PendingReply(CompletableFuture<byte[]> future, UUID target, long deadline, Duration timeout) {
     }
+
+    /** How often waiting answers are checked for their deadline: one sweep, not one timer per message. */
+    private static final long REPLY_SWEEP_NANOS = 20_000_000L;
 
     private final ClusterConfig config;
     private final UUID id;
@@ -106,6 +110,7 @@ public final class ClusterNode implements Cluster {
     private final SeenCache<BroadcastId> seen = new SeenCache<>(SEEN_BROADCASTS);
     private final Map<Long, PendingReply> pendingReplies = new ConcurrentHashMap<>();
     private final AtomicLong nextCorrelation;
+    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
     private final Object metadataLock = new Object();
     private Map<String, String> metadata = Map.of();
     private long nextBroadcastSeq;
@@ -191,7 +196,8 @@ public final class ClusterNode implements Cluster {
         InetSocketAddress advertise = config.advertiseAddress() != null ? config.advertiseAddress() : advertisable(bound);
 
         MemberTable table = new MemberTable(random);
-        Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize());
+        Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize(),
+                config.clock());
         ctx = new Context(config, id, config.clock(), scheduler, random, table, outbox, stats);
         events = new Events(callbacks, this::reportError);
         dissemination = new Disseminator(ctx);
@@ -209,6 +215,7 @@ public final class ClusterNode implements Cluster {
                 failPendingTo(node.id(), "node " + node.id() + " is " + type.name().toLowerCase());
             } else if (type == MembershipEvent.Type.REMOVED) {
                 messaging.forget(node.id());
+                ctx.outbox().forget(node.address());
             }
         });
     }
@@ -432,7 +439,10 @@ public final class ClusterNode implements Cluster {
         if (b.origin().equals(id) || !seen.firstTime(new BroadcastId(b.origin(), b.seq()))) {
             return;
         }
-        dissemination.enqueue(new BroadcastId(b.origin(), b.seq()), b, true, null);
+        if (!dissemination.offerBroadcast(new BroadcastId(b.origin(), b.seq()), b)) {
+            // Full of items not yet sent: this node delivers but does not relay; others still do.
+            stats.drop(DropReason.QUEUE_FULL);
+        }
         messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
     }
 
@@ -700,8 +710,12 @@ public final class ClusterNode implements Cluster {
             }
             long seq = nextBroadcastSeq++;
             BroadcastId bid = new BroadcastId(id, seq);
+            if (!dissemination.offerBroadcast(bid, new Message.Broadcast(id, seq, type, bytes))) {
+                failAsync(f, new DeliveryException("the broadcast queue is full of " + config.broadcastQueueCapacity()
+                        + " messages not yet sent; broadcast more slowly or raise ClusterConfig.broadcastQueueCapacity"));
+                return;
+            }
             seen.firstTime(bid);
-            dissemination.enqueue(bid, new Message.Broadcast(id, seq, type, bytes), true, null);
             completeAsync(f, null);
         });
         return f;
@@ -775,17 +789,27 @@ public final class ClusterNode implements Cluster {
             return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
         }
         CompletableFuture<byte[]> f = new CompletableFuture<>();
-        Scheduler.Cancellable t = scheduler.schedule(() -> {
-            PendingReply p = pendingReplies.remove(correlation);
-            if (p != null) {
-                failAsync(p.future(), new DeliveryException("no acknowledgement from node " + node.id() + " within " + timeout,
-                        new TimeoutException(timeout.toString())));
-            }
-        }, timeout.toNanos());
-        pendingReplies.put(correlation, new PendingReply(f, node.id(), t));
+        pendingReplies.put(correlation, new PendingReply(f, node.id(), config.clock().nanoTime() + timeout.toNanos(), timeout));
+        if (sweeping.compareAndSet(false, true)) {
+            scheduler.schedule(this::sweepReplies, REPLY_SWEEP_NANOS);
+        }
         byte[] packet = codec.encode(m);
         sendWithRetry(to, packet, correlation, 1);
         return f;
+    }
+
+    private void sweepReplies() {
+        long now = config.clock().nanoTime();
+        pendingReplies.forEach((k, p) -> {
+            if (now - p.deadline() >= 0 && pendingReplies.remove(k, p)) {
+                failAsync(p.future(), new DeliveryException("no answer from node " + p.target() + " within " + p.timeout(),
+                        new TimeoutException(p.timeout().toString())));
+            }
+        });
+        sweeping.set(false);
+        if (!pendingReplies.isEmpty() && !closed && sweeping.compareAndSet(false, true)) {
+            scheduler.schedule(this::sweepReplies, REPLY_SWEEP_NANOS);
+        }
     }
 
     private void sendWithRetry(InetSocketAddress to, byte[] packet, long correlation, int retries) {
@@ -800,7 +824,6 @@ public final class ClusterNode implements Cluster {
             }
             PendingReply p = pendingReplies.remove(correlation);
             if (p != null) {
-                p.timeout().cancel();
                 failAsync(p.future(), new DeliveryException("cannot reach " + to + ": " + describe(err), err));
             }
         });
@@ -811,8 +834,9 @@ public final class ClusterNode implements Cluster {
         if (p == null || !p.target().equals(sender)) {
             return;
         }
-        pendingReplies.remove(correlation);
-        p.timeout().cancel();
+        if (!pendingReplies.remove(correlation, p)) {
+            return;
+        }
         if (status == WireFormat.STATUS_OK) {
             completeAsync(p.future(), body);
         } else if (status == WireFormat.STATUS_HANDLER_ERROR) {
@@ -825,7 +849,6 @@ public final class ClusterNode implements Cluster {
     private void failPendingTo(UUID node, String reason) {
         pendingReplies.forEach((k, p) -> {
             if (p.target().equals(node) && pendingReplies.remove(k, p)) {
-                p.timeout().cancel();
                 failAsync(p.future(), new DeliveryException(reason));
             }
         });
@@ -834,7 +857,6 @@ public final class ClusterNode implements Cluster {
     private void failAllPending(String reason) {
         pendingReplies.forEach((k, p) -> {
             if (pendingReplies.remove(k, p)) {
-                p.timeout().cancel();
                 failAsync(p.future(), new DeliveryException(reason));
             }
         });

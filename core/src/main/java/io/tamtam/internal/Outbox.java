@@ -14,9 +14,25 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends packets, choosing the path by size: a packet that fits the datagram limit after compression
- * and encryption goes by datagram, a larger one by a stream-path frame. Thread-safe.
+ * and encryption goes by datagram, a larger one by a stream-path frame. A burst of datagrams to one
+ * destination beyond {@link #BURST_DATAGRAMS} per {@link #BURST_WINDOW_NANOS} spills onto the stream
+ * path too: a receiver's socket buffer holds only a few thousand datagrams, and what a burst overflows
+ * would be lost, while the stream path has flow control. Thread-safe.
  */
 public final class Outbox {
+    /** Datagrams to one destination per window before packets spill onto the stream path. */
+    static final int BURST_DATAGRAMS = 64;
+    /** The burst window: 10 ms. */
+    static final long BURST_WINDOW_NANOS = 10_000_000L;
+
+    /** Datagrams sent to one destination in the current window. */
+    private static final class Burst {
+        long windowStart;
+        int count;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<InetSocketAddress, Burst> bursts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.tamtam.spi.NanoClock clock;
     private final PacketCodec codec;
     private final DatagramTransport datagrams;
     private final StreamTransport streams;
@@ -31,9 +47,11 @@ public final class Outbox {
      * @param stats       counters
      * @param maxDatagram datagram limit
      * @param maxFrame    frame limit
+     * @param clock       measures bursts
      */
     public Outbox(PacketCodec codec, DatagramTransport datagrams, StreamTransport streams, Stats stats,
-                  int maxDatagram, int maxFrame) {
+                  int maxDatagram, int maxFrame, io.tamtam.spi.NanoClock clock) {
+        this.clock = clock;
         this.codec = codec;
         this.datagrams = datagrams;
         this.streams = streams;
@@ -60,13 +78,32 @@ public final class Outbox {
      */
     public void sendItems(InetSocketAddress to, List<byte[]> items) {
         byte[] packet = codec.encodeItems(items);
-        if (packet.length <= maxDatagram) {
+        if (packet.length <= maxDatagram && withinBurst(to)) {
             stats.sent(packet.length);
             datagrams.send(to, ByteBuffer.wrap(packet));
         } else if (packet.length <= maxFrame) {
             stats.sent(packet.length);
             streams.sendFrame(to, ByteBuffer.wrap(packet));
+        } else {
+            stats.drop(io.tamtam.DropReason.OVERSIZED);
         }
+    }
+
+    private boolean withinBurst(InetSocketAddress to) {
+        Burst b = bursts.computeIfAbsent(to, a -> new Burst());
+        long now = clock.nanoTime();
+        synchronized (b) {
+            if (now - b.windowStart >= BURST_WINDOW_NANOS) {
+                b.windowStart = now;
+                b.count = 0;
+            }
+            return ++b.count <= BURST_DATAGRAMS;
+        }
+    }
+
+    /** @param to a destination no longer in the cluster, whose burst state can go */
+    public void forget(InetSocketAddress to) {
+        bursts.remove(to);
     }
 
     /**
@@ -112,7 +149,7 @@ public final class Outbox {
      */
     public CompletableFuture<Void> sendAny(InetSocketAddress to, Message m) {
         byte[] packet = codec.encode(m);
-        if (packet.length <= maxDatagram) {
+        if (packet.length <= maxDatagram && withinBurst(to)) {
             stats.sent(packet.length);
             datagrams.send(to, ByteBuffer.wrap(packet));
             return CompletableFuture.completedFuture(null);

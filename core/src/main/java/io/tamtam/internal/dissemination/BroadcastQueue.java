@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * Items waiting to be piggybacked, each sent a limited number of times, freshest (fewest transmissions,
  * then newest) first. A newer item with the same key replaces the older one (a newer state of the same
- * node). Bounded: when full, the item that has spread the furthest is evicted and counted.
+ * node). Bounded: when full, the item that has spread the furthest is evicted and counted; a user
+ * broadcast is refused rather than evicting an item that was never sent.
  * Protocol thread only.
  */
 public final class BroadcastQueue {
@@ -52,27 +53,46 @@ public final class BroadcastQueue {
     }
 
     /**
-     * @param key    identifies what the item is about; a queued item with the same key is replaced
-     * @param bytes  the encoded message
-     * @param onDone run when the item is retired (sent enough times, replaced or evicted), or null
+     * Queues an item. When the queue is full, the item that has spread the furthest is evicted and
+     * counted; if even that one was never sent, the new item is refused unless {@code evictUnsent}.
+     *
+     * @param key         identifies what the item is about; a queued item with the same key is replaced
+     * @param bytes       the encoded message
+     * @param onDone      run when the item is retired (sent enough times, replaced or evicted), or null
+     * @param evictUnsent whether an item never sent may be evicted to make room (membership changes)
+     * @return false when the item was refused because the queue is full of unsent items
      */
-    public void add(Object key, byte[] bytes, Runnable onDone) {
+    public boolean add(Object key, byte[] bytes, Runnable onDone, boolean evictUnsent) {
         Item old = byKey.remove(key);
         if (old != null) {
             ordered.remove(old);
             retire(old);
         }
         if (ordered.size() >= capacity) {
-            Item victim = ordered.pollLast();
-            if (victim != null) {
-                byKey.remove(victim.key);
-                evicted++;
-                retire(victim);
+            Item victim = ordered.last();
+            if (victim.transmits == 0 && !evictUnsent) {
+                return false;
             }
+            ordered.pollLast();
+            byKey.remove(victim.key);
+            evicted++;
+            retire(victim);
         }
         Item it = new Item(key, bytes, nextId++, onDone);
         ordered.add(it);
         byKey.put(key, it);
+        return true;
+    }
+
+    /**
+     * Queues an item, evicting whatever spread the furthest when full.
+     *
+     * @param key    identifies what the item is about
+     * @param bytes  the encoded message
+     * @param onDone run when the item is retired, or null
+     */
+    public void add(Object key, byte[] bytes, Runnable onDone) {
+        add(key, bytes, onDone, true);
     }
 
     private static void retire(Item it) {

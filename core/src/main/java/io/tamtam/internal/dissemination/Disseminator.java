@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Spreads membership changes and user broadcasts. Every item is queued for piggybacking on probes and
  * on periodic gossip to random members, up to {@code retransmitMultiplier * ceil(log10(N + 1))}
- * times; a fresh item is also pushed at once to a few random members (eager push), so that it reaches
- * N nodes in about log(N) network round trips. Protocol thread only.
+ * times; a fresh item is also pushed at once to a few random members, and again to a few others a
+ * tenth of a gossip interval later (eager push in two waves), so that it reaches N nodes in about
+ * log(N) network round trips. Protocol thread only.
  */
 public final class Disseminator {
     private final Context ctx;
@@ -49,8 +50,25 @@ public final class Disseminator {
      * @param onDone run when the item is retired, or null
      */
     public void enqueue(Object key, Message m, boolean eager, Runnable onDone) {
+        offer(key, m, eager, onDone, true);
+    }
+
+    /**
+     * Queues a user broadcast unless the queue is full of items not yet sent.
+     *
+     * @param key the broadcast's id
+     * @param m   the message
+     * @return false when refused (the caller reports it)
+     */
+    public boolean offerBroadcast(Object key, Message m) {
+        return offer(key, m, true, null, false);
+    }
+
+    private boolean offer(Object key, Message m, boolean eager, Runnable onDone, boolean evictUnsent) {
         byte[] item = PacketCodec.item(m);
-        queue.add(key, item, onDone);
+        if (!queue.add(key, item, onDone, evictUnsent)) {
+            return false;
+        }
         if (eager && ctx.config().eagerPushFanout() > 0) {
             fresh.add(item);
             if (!flushScheduled) {
@@ -58,6 +76,7 @@ public final class Disseminator {
                 ctx.scheduler().execute(this::flushFresh);
             }
         }
+        return true;
     }
 
     private void flushFresh() {
@@ -68,10 +87,20 @@ public final class Disseminator {
         }
         List<byte[]> items = new ArrayList<>(fresh);
         fresh.clear();
-        List<Member> targets = ctx.table().random(ctx.config().eagerPushFanout(), this::isPeer);
-        for (Member t : targets) {
+        List<Member> first = ctx.table().random(ctx.config().eagerPushFanout(), this::isPeer);
+        for (Member t : first) {
             sendAll(t, items);
         }
+        // A second wave to other members shortly after: with one wave of fanout f about e^-f of the
+        // nodes are never pushed to and wait for a gossip round; two waves make that e^-2f.
+        ctx.scheduler().schedule(() -> {
+            if (stopped) {
+                return;
+            }
+            for (Member t : ctx.table().random(ctx.config().eagerPushFanout(), m -> isPeer(m) && !first.contains(m))) {
+                sendAll(t, items);
+            }
+        }, Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 10));
     }
 
     private boolean isPeer(Member m) {

@@ -19,6 +19,7 @@ public final class MemberTable {
     private final ArrayList<Member> probeOrder = new ArrayList<>();
     private int probeIndex;
     private int liveCount;
+    private long version;
     private final RandomGenerator random;
 
     /** @param random the protocol's randomness */
@@ -36,6 +37,16 @@ public final class MemberTable {
         return byId.values();
     }
 
+    /** @return a counter that changes whenever a member is added, removed or changes state */
+    public long version() {
+        return version;
+    }
+
+    /** Records a change that the counters do not see (an incarnation or metadata change). */
+    void touch() {
+        version++;
+    }
+
     /** @return how many members are alive or suspect, this node included */
     public int liveCount() {
         return liveCount;
@@ -47,6 +58,7 @@ public final class MemberTable {
     }
 
     void add(Member m) {
+        version++;
         byId.put(m.id(), m);
         m.index = all.size();
         all.add(m);
@@ -62,6 +74,7 @@ public final class MemberTable {
     }
 
     void remove(Member m) {
+        version++;
         byId.remove(m.id());
         int i = m.index;
         Member last = all.remove(all.size() - 1);
@@ -76,6 +89,7 @@ public final class MemberTable {
     }
 
     void liveChanged(boolean nowLive) {
+        version++;
         liveCount += nowLive ? 1 : -1;
     }
 

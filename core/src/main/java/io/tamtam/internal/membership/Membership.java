@@ -133,6 +133,7 @@ public final class Membership {
         cancelSuspicion(m);
         NodeSnapshot now = Member.snapshotOf(info, NodeState.ALIVE);
         m.update(now);
+        ctx.table().touch();
         boolean changed = !Objects.equals(old.metadata(), now.metadata()) || !old.address().equals(now.address())
                 || !old.applicationVersion().equals(now.applicationVersion());
         if (prev == NodeState.DEAD || prev == NodeState.LEFT) {
@@ -185,6 +186,7 @@ public final class Membership {
         NodeSnapshot now = new NodeSnapshot(old.id(), old.address(), NodeState.SUSPECT, incarnation, old.metadata(),
                 old.protocolVersion(), old.applicationVersion());
         m.update(now);
+        ctx.table().touch();
         m.stateChangeNanos = ctx.now();
         int n = ctx.table().liveCount();
         int k = Math.min(ctx.config().indirectChecks(), Math.max(0, n - 2));
@@ -299,6 +301,7 @@ public final class Membership {
         NodeSnapshot now = new NodeSnapshot(s.id(), s.address(), s.state(), s.incarnation() + 1, meta,
                 s.protocolVersion(), s.applicationVersion());
         self.update(now);
+        ctx.table().touch();
         events.emit(Type.UPDATED, now);
         dissemination.enqueue(s.id(), new Message.Alive(self.toInfo()), true, null);
     }

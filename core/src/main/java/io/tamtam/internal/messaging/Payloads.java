@@ -4,7 +4,6 @@ import io.tamtam.spi.Codec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Encodes user payloads: {@code byte[]} as is, {@link String} as UTF-8, anything else with the codec
@@ -67,7 +66,7 @@ public final class Payloads {
     }
 
     /**
-     * @param bytes encoded payload
+     * @param bytes encoded payload, owned by the caller from now on (a {@code byte[]} payload is that array)
      * @param type  the class to produce
      * @param <T>   the payload type
      * @return the payload
@@ -75,7 +74,7 @@ public final class Payloads {
      */
     public <T> T decode(byte[] bytes, Class<T> type) throws IOException {
         if (type == byte[].class) {
-            return type.cast(Arrays.copyOf(bytes, bytes.length));
+            return type.cast(bytes);
         }
         if (type == String.class) {
             return type.cast(new String(bytes, StandardCharsets.UTF_8));

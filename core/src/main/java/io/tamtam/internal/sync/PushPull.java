@@ -31,6 +31,7 @@ public final class PushPull {
     private final Map<Integer, CompletableFuture<MemberInfo>> pending = new HashMap<>();
     private int nextRequest;
     private boolean stopped;
+    private long lastPeriodic;
 
     /**
      * @param ctx        shared parts
@@ -44,6 +45,7 @@ public final class PushPull {
 
     /** Starts the periodic exchange. */
     public void start() {
+        lastPeriodic = ctx.now();
         schedule();
     }
 
@@ -79,11 +81,18 @@ public final class PushPull {
         if (stopped || membership.leaving()) {
             return;
         }
+        long base = (long) (ctx.config().pushPullInterval().toNanos() * scale(ctx.table().liveCount()));
+        long since = ctx.now() - lastPeriodic;
+        if (since < base / 2) {
+            // The cluster grew since this exchange was scheduled: wait out the longer interval.
+            ctx.scheduler().schedule(this::periodic, base / 2 - since + (long) (ctx.random().nextDouble() * base));
+            return;
+        }
+        lastPeriodic = ctx.now();
         List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()));
         if (!peers.isEmpty()) {
             exchange(peers.get(0).snapshot().address(), false);
         }
-        long base = (long) (ctx.config().pushPullInterval().toNanos() * scale(ctx.table().liveCount()));
         ctx.scheduler().schedule(this::periodic, jittered(base));
     }
 
@@ -200,6 +209,23 @@ public final class PushPull {
         membership.merge(pp.members(), sender);
         ctx.outbox().sendFrame(from.address(),
                 new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY, membership.localState()));
+        if (pp.join()) {
+            followUp(from.address(), ctx.table().version());
+        }
+    }
+
+    /**
+     * In a join storm the seed answers the first joiners before it knows the later ones, and gossip
+     * alone would take several rounds to tell them (most members it reaches already know). So a seed
+     * sends its state once more to each joiner half a gossip interval after answering, if its membership
+     * changed in between.
+     */
+    private void followUp(InetSocketAddress joiner, long versionAtReply) {
+        ctx.scheduler().schedule(() -> {
+            if (!stopped && !membership.leaving() && ctx.table().version() != versionAtReply) {
+                exchange(joiner, false);
+            }
+        }, Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 2));
     }
 
     /** @param refuse the other node refused this node's join */

@@ -62,7 +62,39 @@ public final class PacketCodec {
      * @return the packet
      */
     public byte[] encode(Message m) {
-        return encodeItems(List.of(item(m)));
+        WireWriter body = new WireWriter(sizeHint(m));
+        MessageCodec.writeFields(m, body);
+        return seal(m.type(), body.array(), body.size());
+    }
+
+    private static int sizeHint(Message m) {
+        if (m instanceof Message.Broadcast b) {
+            return b.payload().length + 64;
+        } else if (m instanceof Message.User u) {
+            return u.payload().length + 16;
+        } else if (m instanceof Message.Reliable r) {
+            return r.payload().length + 32;
+        } else if (m instanceof Message.Request r) {
+            return r.payload().length + 32;
+        } else if (m instanceof Message.Reply r) {
+            return r.body().length + 32;
+        } else if (m instanceof Message.PushPull p) {
+            return p.members().size() * 64 + 16;
+        }
+        return 64;
+    }
+
+    /** Bodies larger than this are compressed only if a sample of them compresses well. */
+    static final int COMPRESSION_SAMPLE_THRESHOLD = 64 * 1024;
+    private static final int COMPRESSION_SAMPLE = 16 * 1024;
+
+    private boolean worthCompressing(byte[] body, int bodyLen) throws IOException {
+        if (bodyLen < COMPRESSION_SAMPLE_THRESHOLD) {
+            return true;
+        }
+        // Large payloads are often already compressed or encrypted: try a sample before the whole.
+        byte[] sample = compressor.compress(body, bodyLen / 2 - COMPRESSION_SAMPLE / 2, COMPRESSION_SAMPLE);
+        return sample.length < COMPRESSION_SAMPLE - COMPRESSION_SAMPLE / 8;
     }
 
     /**
@@ -98,8 +130,8 @@ public final class PacketCodec {
         int payloadLen = bodyLen;
         if (compressor != null && bodyLen >= compressionMinBytes) {
             try {
-                byte[] c = compressor.compress(body, 0, bodyLen);
-                if (c.length + 1 < bodyLen) {
+                byte[] c = worthCompressing(body, bodyLen) ? compressor.compress(body, 0, bodyLen) : body;
+                if (c != body && c.length + 1 < bodyLen) {
                     byte[] withId = new byte[c.length + 1];
                     withId[0] = (byte) compressor.id();
                     System.arraycopy(c, 0, withId, 1, c.length);
