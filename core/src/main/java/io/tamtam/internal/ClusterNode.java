@@ -90,6 +90,8 @@ public final class ClusterNode implements Cluster {
     private final Scheduler scheduler;
     private final ExecutorScheduler ownScheduler;
     private final Executor callbacks;
+    /** Completes the futures this node hands out: in order, on the callback executor, one task per burst. */
+    private final io.tamtam.internal.runtime.SerialExecutor completions;
     private final ExecutorService ownCallbacks;
     private final ErrorHandler errorHandler;
     private final Stats stats = new Stats();
@@ -142,6 +144,7 @@ public final class ClusterNode implements Cluster {
             callbacks = pool;
             ownCallbacks = pool;
         }
+        completions = new io.tamtam.internal.runtime.SerialExecutor(callbacks);
         if (config.scheduler() != null) {
             scheduler = config.scheduler();
             ownScheduler = null;
@@ -864,7 +867,7 @@ public final class ClusterNode implements Cluster {
 
     <T> void completeAsync(CompletableFuture<T> f, T value) {
         try {
-            callbacks.execute(() -> f.complete(value));
+            completions.execute(() -> f.complete(value));
         } catch (RuntimeException e) {
             f.complete(value);
         }
@@ -872,7 +875,7 @@ public final class ClusterNode implements Cluster {
 
     <T> void failAsync(CompletableFuture<T> f, Throwable error) {
         try {
-            callbacks.execute(() -> f.completeExceptionally(error));
+            completions.execute(() -> f.completeExceptionally(error));
         } catch (RuntimeException e) {
             f.completeExceptionally(error);
         }
