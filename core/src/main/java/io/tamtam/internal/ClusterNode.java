@@ -215,7 +215,9 @@ public final class ClusterNode implements Cluster {
         nodeStreams = new Streams(this, streams, codec, callbacks);
         events.addInternal((type, node) -> {
             if (type == MembershipEvent.Type.DEAD || type == MembershipEvent.Type.LEFT) {
-                failPendingTo(node.id(), "node " + node.id() + " is " + type.name().toLowerCase());
+                String reason = "node " + node.id() + " is " + type.name().toLowerCase();
+                failPendingTo(node.id(), reason);
+                nodeStreams.closeAll(node.id(), reason);
             } else if (type == MembershipEvent.Type.REMOVED) {
                 messaging.forget(node.id());
                 ctx.outbox().forget(node.address());

@@ -49,6 +49,7 @@ final class Streams {
     private final ExecutorService threads;
     private final ScheduledExecutorService timers;
     private final Semaphore inbound = new Semaphore(MAX_INBOUND);
+    private final Map<java.util.UUID, java.util.Set<ChannelStream>> open = new ConcurrentHashMap<>();
 
     Streams(ClusterNode node, StreamTransport transport, PacketCodec codec, Executor callbacks) {
         this.node = node;
@@ -103,7 +104,7 @@ final class Streams {
                         node.failAsync(result, new DeliveryException("node " + remote.id() + " refused the stream: " + r.error()));
                         return;
                     }
-                    node.completeAsync(result, new ChannelStream(remote, type, ch));
+                    node.completeAsync(result, track(new ChannelStream(remote, type, ch)));
                 } catch (IOException | WireException e) {
                     guard.cancel(false);
                     ch.close();
@@ -165,7 +166,7 @@ final class Streams {
                 ch.close();
                 return;
             }
-            ChannelStream stream = new ChannelStream(node.nodeFor(open.sender()), o.streamType(), ch);
+            ChannelStream stream = track(new ChannelStream(node.nodeFor(open.sender()), o.streamType(), ch));
             try {
                 h.handle(stream);
             } catch (Exception | Error e) {
@@ -196,21 +197,119 @@ final class Streams {
         return codec.decode(b, 0, len);
     }
 
+    private ChannelStream track(ChannelStream s) {
+        java.util.UUID id = s.remote().id();
+        open.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(s);
+        s.onClose = () -> open.computeIfPresent(id, (k, set) -> {
+            set.remove(s);
+            return set.isEmpty() ? null : set;
+        });
+        return s;
+    }
+
+    /**
+     * Fails the streams of a node declared dead or gone: a blocked read or write there would otherwise
+     * wait for a TCP timeout that may never come.
+     *
+     * @param remote the node
+     * @param reason why, as the streams' IOException will say
+     */
+    void closeAll(java.util.UUID remote, String reason) {
+        java.util.Set<ChannelStream> set = open.remove(remote);
+        if (set != null) {
+            for (ChannelStream s : set) {
+                s.fail(reason);
+            }
+        }
+    }
+
     void close() {
+        for (java.util.UUID id : open.keySet()) {
+            closeAll(id, "the cluster node is closed");
+        }
         threads.shutdown();
         timers.shutdownNow();
     }
 
-    /** A {@link NodeStream} over a transport channel. */
+    /**
+     * A {@link NodeStream} over a transport channel. When the cluster closes it because the remote was
+     * declared dead, reads and writes fail with an IOException that says so.
+     */
     private static final class ChannelStream implements NodeStream {
         private final Node remote;
         private final int type;
         private final StreamChannel channel;
+        private final InputStream in;
+        private final OutputStream out;
+        private volatile String failure;
+        volatile Runnable onClose = () -> { };
 
         ChannelStream(Node remote, int type, StreamChannel channel) {
             this.remote = remote;
             this.type = type;
             this.channel = channel;
+            this.in = new java.io.FilterInputStream(channel.inputStream()) {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        return super.read();
+                    } catch (IOException e) {
+                        throw explained(e);
+                    }
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    try {
+                        return super.read(b, off, len);
+                    } catch (IOException e) {
+                        throw explained(e);
+                    }
+                }
+            };
+            this.out = new java.io.FilterOutputStream(channel.outputStream()) {
+                @Override
+                public void write(int b) throws IOException {
+                    try {
+                        super.out.write(b);
+                    } catch (IOException e) {
+                        throw explained(e);
+                    }
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    try {
+                        super.out.write(b, off, len);
+                    } catch (IOException e) {
+                        throw explained(e);
+                    }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    try {
+                        super.out.flush();
+                    } catch (IOException e) {
+                        throw explained(e);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    super.out.close();
+                }
+            };
+        }
+
+        private IOException explained(IOException e) {
+            String f = failure;
+            return f == null ? e : new IOException(f, e);
+        }
+
+        void fail(String reason) {
+            failure = reason;
+            close();
         }
 
         @Override
@@ -225,17 +324,18 @@ final class Streams {
 
         @Override
         public InputStream inputStream() {
-            return channel.inputStream();
+            return in;
         }
 
         @Override
         public OutputStream outputStream() {
-            return channel.outputStream();
+            return out;
         }
 
         @Override
         public void close() {
             channel.close();
+            onClose.run();
         }
     }
 }
