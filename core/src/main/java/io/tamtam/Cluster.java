@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * try (Cluster cluster = Cluster.create(ClusterConfig.lan().build())) {
- *     cluster.handle(CHAT, String.class, p -> System.out.println(p.sender().id() + ": " + p.payload()));
+ *     cluster.handle(CHAT, String.class, p -> log.info("{}: {}", p.sender().id(), p.payload()));
  *     cluster.join(new InetSocketAddress("10.0.0.1", 7946)).join();
  *     cluster.broadcast(CHAT, "hello");
  *     ...

@@ -13,7 +13,6 @@ import io.tamtam.MessageHandler;
 import io.tamtam.Node;
 import io.tamtam.NodeState;
 import io.tamtam.NodeStream;
-import io.tamtam.RemoteException;
 import io.tamtam.RequestHandler;
 import io.tamtam.StreamHandler;
 import io.tamtam.Subscription;
@@ -27,7 +26,10 @@ import io.tamtam.internal.membership.MemberTable;
 import io.tamtam.internal.membership.Membership;
 import io.tamtam.internal.membership.NodeSnapshot;
 import io.tamtam.internal.messaging.Messaging;
+import io.tamtam.internal.messaging.DirectMessages;
 import io.tamtam.internal.messaging.Payloads;
+import io.tamtam.internal.messaging.Replies;
+import io.tamtam.internal.runtime.Completions;
 import io.tamtam.internal.runtime.ExecutorScheduler;
 import io.tamtam.internal.runtime.Uuid7;
 import io.tamtam.internal.sync.PushPull;
@@ -62,15 +64,12 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** One running node: wires the protocol parts together and implements the API. */
 public final class ClusterNode implements Cluster {
@@ -78,20 +77,13 @@ public final class ClusterNode implements Cluster {
     private static final int SEEN_BROADCASTS = 65_536;
     private static final int BIND_ATTEMPTS = 8;
 
-    /** A reliable message or request waiting for its answer until {@code deadline} (clock nanoseconds). */
-    private record PendingReply(CompletableFuture<byte[]> future, UUID target, long deadline, Duration timeout) {
-    }
-
-    /** How often waiting answers are checked for their deadline: one sweep, not one timer per message. */
-    private static final long REPLY_SWEEP_NANOS = 20_000_000L;
 
     private final ClusterConfig config;
     private final UUID id;
     private final Scheduler scheduler;
     private final ExecutorScheduler ownScheduler;
     private final Executor callbacks;
-    /** Completes the futures this node hands out: in order, on the callback executor, one task per burst. */
-    private final io.tamtam.internal.runtime.SerialExecutor completions;
+    private final Completions completions;
     private final ExecutorService ownCallbacks;
     private final ErrorHandler errorHandler;
     private final Stats stats = new Stats();
@@ -110,9 +102,8 @@ public final class ClusterNode implements Cluster {
     private final Messaging messaging;
     private final Streams nodeStreams;
     private final SeenCache<BroadcastId> seen = new SeenCache<>(SEEN_BROADCASTS);
-    private final Map<Long, PendingReply> pendingReplies = new ConcurrentHashMap<>();
-    private final AtomicLong nextCorrelation;
-    private final java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Replies replies;
+    private final DirectMessages direct;
     private final Object metadataLock = new Object();
     private Map<String, String> metadata = Map.of();
     private long nextBroadcastSeq;
@@ -144,7 +135,7 @@ public final class ClusterNode implements Cluster {
             callbacks = pool;
             ownCallbacks = pool;
         }
-        completions = new io.tamtam.internal.runtime.SerialExecutor(callbacks);
+        completions = new Completions(callbacks);
         if (config.scheduler() != null) {
             scheduler = config.scheduler();
             ownScheduler = null;
@@ -153,7 +144,6 @@ public final class ClusterNode implements Cluster {
             scheduler = ownScheduler;
         }
         SplittableRandom random = config.randomSeed() != null ? new SplittableRandom(config.randomSeed()) : new SplittableRandom();
-        nextCorrelation = new AtomicLong(random.nextLong());
         nextBroadcastSeq = random.nextLong() & Long.MAX_VALUE;
         payloads = new Payloads(plugins.codec());
         codec = new PacketCodec(id, plugins.compressor(),
@@ -213,10 +203,12 @@ public final class ClusterNode implements Cluster {
         pushPull = new PushPull(ctx, membership);
         messaging = new Messaging(callbacks, payloads, stats, this::reportError, this::nodeOrPlaceholder);
         nodeStreams = new Streams(this, streams, codec, callbacks);
+        replies = new Replies(config.clock(), scheduler, completions);
+        direct = new DirectMessages(ctx, codec, payloads, replies, completions, () -> closed);
         events.addInternal((type, node) -> {
             if (type == MembershipEvent.Type.DEAD || type == MembershipEvent.Type.LEFT) {
                 String reason = "node " + node.id() + " is " + type.name().toLowerCase();
-                failPendingTo(node.id(), reason);
+                replies.failTo(node.id(), reason);
                 nodeStreams.closeAll(node.id(), reason);
             } else if (type == MembershipEvent.Type.REMOVED) {
                 messaging.forget(node.id());
@@ -382,9 +374,9 @@ public final class ClusterNode implements Cluster {
             messaging.deliver(sender, r.userType(), r.payload(), true,
                     (status, reply) -> answer(sender, new Message.Reply(r.id(), status, reply)));
         } else if (m instanceof Message.ReliableAck a) {
-            completeReply(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8));
+            replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8));
         } else if (m instanceof Message.Reply r) {
-            completeReply(r.id(), sender, r.status(), r.body());
+            replies.answer(r.id(), sender, r.status(), r.body());
         } else {
             return false;
         }
@@ -488,7 +480,7 @@ public final class ClusterNode implements Cluster {
                                 info.incarnation(), info.metadata(), info.protocolVersion(), info.applicationVersion());
                         completeAsync(result, n);
                     } else {
-                        reasons.add(new TamTamException("seed " + seed + ": " + describe(err), err));
+                        reasons.add(new TamTamException("seed " + seed + ": " + Completions.describe(err), err));
                         if (left.decrementAndGet() == 0 && !result.isDone()) {
                             StringBuilder sb = new StringBuilder("could not join through any of ").append(list.size()).append(" seed(s):");
                             synchronized (reasons) {
@@ -503,13 +495,6 @@ public final class ClusterNode implements Cluster {
             }
         });
         return result;
-    }
-
-    private static String describe(Throwable t) {
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     @Override
@@ -570,7 +555,7 @@ public final class ClusterNode implements Cluster {
             pushPull.stop();
             dissemination.stop();
         });
-        failAllPending("the cluster node is closed");
+        replies.close("the cluster node is closed");
         nodeStreams.close();
         streams.close();
         datagrams.close();
@@ -686,19 +671,11 @@ public final class ClusterNode implements Cluster {
         return messaging.handleRequest(type, payloadClass, handler);
     }
 
-    private byte[] encodeOrFail(int type, Object payload) throws IOException {
-        Messaging.checkUserType(type);
-        if (closed) {
-            throw new IOException("the cluster node is closed");
-        }
-        return payloads.encode(payload);
-    }
-
     @Override
     public CompletableFuture<Void> broadcast(int type, Object payload) {
         byte[] bytes;
         try {
-            bytes = encodeOrFail(type, payload);
+            bytes = direct.encode(type, payload);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new DeliveryException("cannot broadcast: " + e.getMessage(), e));
         }
@@ -728,159 +705,25 @@ public final class ClusterNode implements Cluster {
 
     @Override
     public CompletableFuture<Void> send(Node node, int type, Object payload) {
-        byte[] bytes;
-        try {
-            bytes = encodeOrFail(type, payload);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
-        }
-        InetSocketAddress to = liveAddress(node);
-        if (to == null) {
-            return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
-        }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        ctx.outbox().sendAny(to, new Message.User(type, bytes)).whenComplete((v, err) -> {
-            if (err == null) {
-                completeAsync(f, null);
-            } else {
-                failAsync(f, new DeliveryException("send to " + node.id() + " failed: " + describe(err), err));
-            }
-        });
-        return f;
-    }
-
-    private InetSocketAddress liveAddress(Node node) {
-        Member m = ctx.table().get(node.id());
-        if (m == null || !m.isLive()) {
-            return null;
-        }
-        return m.snapshot().address();
+        return direct.send(node, type, payload);
     }
 
     @Override
     public CompletableFuture<Void> sendReliable(Node node, int type, Object payload) {
-        byte[] bytes;
-        try {
-            bytes = encodeOrFail(type, payload);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
-        }
-        long seq = nextCorrelation.getAndIncrement();
-        return exchange(node, seq, new Message.Reliable(seq, type, bytes), config.reliableTimeout()).thenApply(b -> null);
+        return direct.sendReliable(node, type, payload);
     }
 
     @Override
     public <R> CompletableFuture<R> request(Node node, int type, Object payload, Class<R> replyClass, Duration timeout) {
-        byte[] bytes;
-        try {
-            bytes = encodeOrFail(type, payload);
-            payloads.checkSupported(replyClass);
-        } catch (IOException | IllegalStateException e) {
-            return CompletableFuture.failedFuture(new DeliveryException("cannot send request: " + e.getMessage(), e));
-        }
-        long rid = nextCorrelation.getAndIncrement();
-        return exchange(node, rid, new Message.Request(rid, type, bytes), timeout).thenApply(reply -> {
-            try {
-                return payloads.decode(reply, replyClass);
-            } catch (IOException e) {
-                throw new DeliveryException("cannot decode the reply as " + replyClass.getName() + ": " + e.getMessage(), e);
-            }
-        });
-    }
-
-    private CompletableFuture<byte[]> exchange(Node node, long correlation, Message m, Duration timeout) {
-        InetSocketAddress to = liveAddress(node);
-        if (to == null) {
-            return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
-        }
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
-        pendingReplies.put(correlation, new PendingReply(f, node.id(), config.clock().nanoTime() + timeout.toNanos(), timeout));
-        if (sweeping.compareAndSet(false, true)) {
-            scheduler.schedule(this::sweepReplies, REPLY_SWEEP_NANOS);
-        }
-        byte[] packet = codec.encode(m);
-        sendWithRetry(to, packet, correlation, 1);
-        return f;
-    }
-
-    private void sweepReplies() {
-        long now = config.clock().nanoTime();
-        pendingReplies.forEach((k, p) -> {
-            if (now - p.deadline() >= 0 && pendingReplies.remove(k, p)) {
-                failAsync(p.future(), new DeliveryException("no answer from node " + p.target() + " within " + p.timeout(),
-                        new TimeoutException(p.timeout().toString())));
-            }
-        });
-        sweeping.set(false);
-        if (!pendingReplies.isEmpty() && !closed && sweeping.compareAndSet(false, true)) {
-            scheduler.schedule(this::sweepReplies, REPLY_SWEEP_NANOS);
-        }
-    }
-
-    private void sendWithRetry(InetSocketAddress to, byte[] packet, long correlation, int retries) {
-        ctx.outbox().sendFramePacket(to, packet).whenComplete((v, err) -> {
-            if (err == null) {
-                return;
-            }
-            if (retries > 0 && !closed && pendingReplies.containsKey(correlation)) {
-                // A broken connection: the transport reconnects on the next send.
-                sendWithRetry(to, packet, correlation, retries - 1);
-                return;
-            }
-            PendingReply p = pendingReplies.remove(correlation);
-            if (p != null) {
-                failAsync(p.future(), new DeliveryException("cannot reach " + to + ": " + describe(err), err));
-            }
-        });
-    }
-
-    private void completeReply(long correlation, UUID sender, int status, byte[] body) {
-        PendingReply p = pendingReplies.get(correlation);
-        if (p == null || !p.target().equals(sender)) {
-            return;
-        }
-        if (!pendingReplies.remove(correlation, p)) {
-            return;
-        }
-        if (status == WireFormat.STATUS_OK) {
-            completeAsync(p.future(), body);
-        } else if (status == WireFormat.STATUS_HANDLER_ERROR) {
-            failAsync(p.future(), new RemoteException(new String(body, StandardCharsets.UTF_8)));
-        } else {
-            failAsync(p.future(), new DeliveryException("node " + sender + " refused the message: " + new String(body, StandardCharsets.UTF_8)));
-        }
-    }
-
-    private void failPendingTo(UUID node, String reason) {
-        pendingReplies.forEach((k, p) -> {
-            if (p.target().equals(node) && pendingReplies.remove(k, p)) {
-                failAsync(p.future(), new DeliveryException(reason));
-            }
-        });
-    }
-
-    private void failAllPending(String reason) {
-        pendingReplies.forEach((k, p) -> {
-            if (pendingReplies.remove(k, p)) {
-                failAsync(p.future(), new DeliveryException(reason));
-            }
-        });
+        return direct.request(node, type, payload, replyClass, timeout);
     }
 
     <T> void completeAsync(CompletableFuture<T> f, T value) {
-        try {
-            completions.execute(() -> f.complete(value));
-        } catch (RuntimeException e) {
-            f.complete(value);
-        }
+        completions.complete(f, value);
     }
 
     <T> void failAsync(CompletableFuture<T> f, Throwable error) {
-        try {
-            completions.execute(() -> f.completeExceptionally(error));
-        } catch (RuntimeException e) {
-            f.completeExceptionally(error);
-        }
+        completions.fail(f, error);
     }
 
     // ------------------------------------------------------------------ streams
@@ -888,8 +731,7 @@ public final class ClusterNode implements Cluster {
     @Override
     public CompletableFuture<NodeStream> openStream(Node node, int streamType) {
         Messaging.checkUserType(streamType);
-        InetSocketAddress to = liveAddress(node);
-        if (to == null) {
+        if (direct.liveAddress(node) == null) {
             return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
         }
         return nodeStreams.open(ctx.table().get(node.id()).snapshot(), streamType);

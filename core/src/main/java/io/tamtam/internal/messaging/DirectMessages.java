@@ -1,0 +1,175 @@
+package io.tamtam.internal.messaging;
+
+import io.tamtam.DeliveryException;
+import io.tamtam.Node;
+import io.tamtam.internal.Context;
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.runtime.Completions;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.PacketCodec;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The sending side of point-to-point user messages: best effort, reliable (acknowledged once handled)
+ * and request/reply. Every failure reaches the caller's future with its reason. Thread-safe.
+ */
+public final class DirectMessages {
+    private final Context ctx;
+    private final PacketCodec codec;
+    private final Payloads payloads;
+    private final Replies replies;
+    private final Completions completions;
+    private final BooleanSupplier closed;
+    private final AtomicLong nextCorrelation;
+
+    /**
+     * @param ctx         shared parts (member table, outbox, config)
+     * @param codec       packet codec
+     * @param payloads    payload encoding
+     * @param replies     waiting acknowledgements and replies
+     * @param completions completes futures off the network threads
+     * @param closed      whether the node is closed
+     */
+    public DirectMessages(Context ctx, PacketCodec codec, Payloads payloads, Replies replies, Completions completions,
+                          BooleanSupplier closed) {
+        this.ctx = ctx;
+        this.codec = codec;
+        this.payloads = payloads;
+        this.replies = replies;
+        this.completions = completions;
+        this.closed = closed;
+        this.nextCorrelation = new AtomicLong(ctx.random().nextLong());
+    }
+
+    /**
+     * @param type    a user type
+     * @param payload the payload
+     * @return the encoded payload
+     * @throws IOException when the node is closed or the payload cannot be encoded
+     */
+    public byte[] encode(int type, Object payload) throws IOException {
+        Messaging.checkUserType(type);
+        if (closed.getAsBoolean()) {
+            throw new IOException("the cluster node is closed");
+        }
+        return payloads.encode(payload);
+    }
+
+    /**
+     * @param node a node
+     * @return its address when it is a live member, else null
+     */
+    public InetSocketAddress liveAddress(Node node) {
+        Member m = ctx.table().get(node.id());
+        if (m == null || !m.isLive()) {
+            return null;
+        }
+        return m.snapshot().address();
+    }
+
+    /**
+     * @param node    destination
+     * @param type    user type
+     * @param payload payload
+     * @return completes when handed to the transport
+     */
+    public CompletableFuture<Void> send(Node node, int type, Object payload) {
+        byte[] bytes;
+        try {
+            bytes = encode(type, payload);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
+        }
+        InetSocketAddress to = liveAddress(node);
+        if (to == null) {
+            return notLive(node);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.outbox().sendAny(to, new Message.User(type, bytes)).whenComplete((v, err) -> {
+            if (err == null) {
+                completions.complete(f, null);
+            } else {
+                completions.fail(f, new DeliveryException("send to " + node.id() + " failed: " + Completions.describe(err), err));
+            }
+        });
+        return f;
+    }
+
+    /**
+     * @param node    destination
+     * @param type    user type
+     * @param payload payload
+     * @return completes when the receiver's handler returned
+     */
+    public CompletableFuture<Void> sendReliable(Node node, int type, Object payload) {
+        byte[] bytes;
+        try {
+            bytes = encode(type, payload);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
+        }
+        long seq = nextCorrelation.getAndIncrement();
+        return exchange(node, seq, new Message.Reliable(seq, type, bytes), ctx.config().reliableTimeout()).thenApply(b -> null);
+    }
+
+    /**
+     * @param node       destination
+     * @param type       user type
+     * @param payload    request
+     * @param replyClass reply class
+     * @param timeout    how long to wait
+     * @param <R>        reply type
+     * @return the reply
+     */
+    public <R> CompletableFuture<R> request(Node node, int type, Object payload, Class<R> replyClass, Duration timeout) {
+        byte[] bytes;
+        try {
+            bytes = encode(type, payload);
+            payloads.checkSupported(replyClass);
+        } catch (IOException | IllegalStateException e) {
+            return CompletableFuture.failedFuture(new DeliveryException("cannot send request: " + e.getMessage(), e));
+        }
+        long rid = nextCorrelation.getAndIncrement();
+        return exchange(node, rid, new Message.Request(rid, type, bytes), timeout).thenApply(reply -> {
+            try {
+                return payloads.decode(reply, replyClass);
+            } catch (IOException e) {
+                throw new DeliveryException("cannot decode the reply as " + replyClass.getName() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static <T> CompletableFuture<T> notLive(Node node) {
+        return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
+    }
+
+    private CompletableFuture<byte[]> exchange(Node node, long correlation, Message m, Duration timeout) {
+        InetSocketAddress to = liveAddress(node);
+        if (to == null) {
+            return notLive(node);
+        }
+        CompletableFuture<byte[]> f = replies.await(correlation, node.id(), timeout);
+        sendWithRetry(to, codec.encode(m), correlation, 1);
+        return f;
+    }
+
+    private void sendWithRetry(InetSocketAddress to, byte[] packet, long correlation, int retries) {
+        ctx.outbox().sendFramePacket(to, packet).whenComplete((v, err) -> {
+            if (err == null) {
+                return;
+            }
+            if (retries > 0 && !closed.getAsBoolean() && replies.waiting(correlation)) {
+                // A broken connection: the transport reconnects on the next send.
+                sendWithRetry(to, packet, correlation, retries - 1);
+                return;
+            }
+            replies.fail(correlation, new DeliveryException("cannot reach " + to + ": " + Completions.describe(err), err));
+        });
+    }
+}
