@@ -62,22 +62,28 @@ public final class PacketCodec {
      * @return the packet
      */
     public byte[] encode(Message m) {
-        WireWriter body = new WireWriter(sizeHint(m));
-        MessageCodec.writeFields(m, body);
-        return seal(m.type(), body.array(), body.size());
+        // The body is written after room for the header, so that a packet that needs neither compression
+        // nor encryption is finished in place: one copy of a large payload, not three.
+        WireWriter w = new WireWriter(HEADER_SIZE + sizeHint(m));
+        for (int i = 0; i < HEADER_SIZE; i++) {
+            w.u8(0);
+        }
+        MessageCodec.writeFields(m, w);
+        return seal(m.type(), w.array(), HEADER_SIZE, w.size() - HEADER_SIZE);
     }
 
+    /** @return the exact field size of messages that carry a payload, a guess for the others */
     private static int sizeHint(Message m) {
         if (m instanceof Message.Broadcast b) {
-            return b.payload().length + 64;
+            return 16 + 8 + 2 + 4 + b.payload().length;
         } else if (m instanceof Message.User u) {
-            return u.payload().length + 16;
+            return 2 + 4 + u.payload().length;
         } else if (m instanceof Message.Reliable r) {
-            return r.payload().length + 32;
+            return 8 + 2 + 4 + r.payload().length;
         } else if (m instanceof Message.Request r) {
-            return r.payload().length + 32;
+            return 8 + 2 + 4 + r.payload().length;
         } else if (m instanceof Message.Reply r) {
-            return r.body().length + 32;
+            return 8 + 1 + 4 + r.body().length;
         } else if (m instanceof Message.PushPull p) {
             return p.members().size() * 64 + 16;
         }
@@ -88,12 +94,12 @@ public final class PacketCodec {
     static final int COMPRESSION_SAMPLE_THRESHOLD = 64 * 1024;
     private static final int COMPRESSION_SAMPLE = 16 * 1024;
 
-    private boolean worthCompressing(byte[] body, int bodyLen) throws IOException {
+    private boolean worthCompressing(byte[] body, int off, int bodyLen) throws IOException {
         if (bodyLen < COMPRESSION_SAMPLE_THRESHOLD) {
             return true;
         }
         // Large payloads are often already compressed or encrypted: try a sample before the whole.
-        byte[] sample = compressor.compress(body, bodyLen / 2 - COMPRESSION_SAMPLE / 2, COMPRESSION_SAMPLE);
+        byte[] sample = compressor.compress(body, off + bodyLen / 2 - COMPRESSION_SAMPLE / 2, COMPRESSION_SAMPLE);
         return sample.length < COMPRESSION_SAMPLE - COMPRESSION_SAMPLE / 8;
     }
 
@@ -121,23 +127,28 @@ public final class PacketCodec {
                 body.u8(it[0]).u16(it.length - 1).bytes(it, 1, it.length - 1);
             }
         }
-        return seal(type, body.array(), body.size());
+        return seal(type, body.array(), 0, body.size());
     }
 
-    private byte[] seal(int type, byte[] body, int bodyLen) {
+    /**
+     * Adds the header, compressing and encrypting the body as configured. When the body already sits
+     * after {@code HEADER_SIZE} free bytes and needs neither, the header is written in front of it.
+     */
+    private byte[] seal(int type, byte[] buf, int off, int bodyLen) {
         int flags = 0;
-        byte[] payload = body;
+        byte[] payload = null;
         int payloadLen = bodyLen;
         if (compressor != null && bodyLen >= compressionMinBytes) {
             try {
-                byte[] c = worthCompressing(body, bodyLen) ? compressor.compress(body, 0, bodyLen) : body;
-                if (c != body && c.length + 1 < bodyLen) {
-                    byte[] withId = new byte[c.length + 1];
-                    withId[0] = (byte) compressor.id();
-                    System.arraycopy(c, 0, withId, 1, c.length);
-                    payload = withId;
-                    payloadLen = withId.length;
-                    flags |= FLAG_COMPRESSED;
+                if (worthCompressing(buf, off, bodyLen)) {
+                    byte[] c = compressor.compress(buf, off, bodyLen);
+                    if (c.length + 1 < bodyLen) {
+                        payload = new byte[c.length + 1];
+                        payload[0] = (byte) compressor.id();
+                        System.arraycopy(c, 0, payload, 1, c.length);
+                        payloadLen = payload.length;
+                        flags |= FLAG_COMPRESSED;
+                    }
                 }
             } catch (IOException e) {
                 // Sending uncompressed is always correct.
@@ -149,15 +160,24 @@ public final class PacketCodec {
         byte[] header = header(flags, type);
         if (!ciphers.isEmpty()) {
             try {
-                payload = ciphers.get(0).encrypt(payload, 0, payloadLen, header);
+                payload = payload != null ? ciphers.get(0).encrypt(payload, 0, payloadLen, header)
+                        : ciphers.get(0).encrypt(buf, off, bodyLen, header);
                 payloadLen = payload.length;
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("encryption failed: " + e.getMessage(), e);
             }
         }
+        if (payload == null && off == HEADER_SIZE) {
+            System.arraycopy(header, 0, buf, 0, HEADER_SIZE);
+            return buf.length == HEADER_SIZE + bodyLen ? buf : java.util.Arrays.copyOf(buf, HEADER_SIZE + bodyLen);
+        }
         byte[] out = new byte[HEADER_SIZE + payloadLen];
         System.arraycopy(header, 0, out, 0, HEADER_SIZE);
-        System.arraycopy(payload, 0, out, HEADER_SIZE, payloadLen);
+        if (payload != null) {
+            System.arraycopy(payload, 0, out, HEADER_SIZE, payloadLen);
+        } else {
+            System.arraycopy(buf, off, out, HEADER_SIZE, bodyLen);
+        }
         return out;
     }
 
