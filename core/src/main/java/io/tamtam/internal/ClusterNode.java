@@ -402,7 +402,7 @@ public final class ClusterNode implements Cluster {
         }
         if (m instanceof Message.Ping p) {
             if (!membership.leaving()) {
-                detector.onPing(p, viaFrame ? memberAddress(sender) : from);
+                detector.onPing(p, viaFrame ? memberAddress(sender) : from, viaFrame);
             }
         } else if (m instanceof Message.PingReq p) {
             detector.onPingReq(p, viaFrame ? memberAddress(sender) : from);

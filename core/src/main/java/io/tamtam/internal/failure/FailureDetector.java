@@ -130,15 +130,22 @@ public final class FailureDetector {
     }
 
     /**
-     * @param ping    the probe
-     * @param replyTo where the ack goes
+     * @param ping     the probe
+     * @param replyTo  where the ack goes
+     * @param viaFrame whether the probe came on the stream path (the datagram fallback): the ack then
+     *                 goes back the same way, since datagrams are what did not get through
      */
-    public void onPing(Message.Ping ping, InetSocketAddress replyTo) {
+    public void onPing(Message.Ping ping, InetSocketAddress replyTo, boolean viaFrame) {
         if (!ping.target().equals(ctx.selfId())) {
             ctx.stats().drop(DropReason.WRONG_TARGET);
             return;
         }
-        if (replyTo != null) {
+        if (replyTo == null) {
+            return;
+        }
+        if (viaFrame) {
+            ctx.outbox().sendFrame(replyTo, new Message.Ack(ping.seq()));
+        } else {
             sendWithPiggyback(replyTo, new Message.Ack(ping.seq()));
         }
     }
