@@ -27,6 +27,7 @@ import io.tamtam.internal.membership.Membership;
 import io.tamtam.internal.membership.NodeSnapshot;
 import io.tamtam.internal.messaging.Messaging;
 import io.tamtam.internal.messaging.DirectMessages;
+import io.tamtam.internal.messaging.InOrder;
 import io.tamtam.internal.messaging.Payloads;
 import io.tamtam.internal.messaging.Replies;
 import io.tamtam.internal.runtime.Completions;
@@ -104,6 +105,7 @@ public final class ClusterNode implements Cluster {
     private final SeenCache<BroadcastId> seen = new SeenCache<>(SEEN_BROADCASTS);
     private final Replies replies;
     private final DirectMessages direct;
+    private final InOrder inOrder;
     private final Object metadataLock = new Object();
     private Map<String, String> metadata = Map.of();
     private long nextBroadcastSeq;
@@ -205,6 +207,7 @@ public final class ClusterNode implements Cluster {
         nodeStreams = new Streams(this, streams, codec, callbacks);
         replies = new Replies(config.clock(), scheduler, completions);
         direct = new DirectMessages(ctx, codec, payloads, replies, completions, () -> closed);
+        inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos());
         events.addInternal((type, node) -> {
             if (type == MembershipEvent.Type.DEAD || type == MembershipEvent.Type.LEFT) {
                 String reason = "node " + node.id() + " is " + type.name().toLowerCase();
@@ -212,6 +215,8 @@ public final class ClusterNode implements Cluster {
                 nodeStreams.closeAll(node.id(), reason);
             } else if (type == MembershipEvent.Type.REMOVED) {
                 messaging.forget(node.id());
+                inOrder.forget(node.id());
+                direct.forget(node.id());
                 ctx.outbox().forget(node.address());
             }
         });
@@ -367,9 +372,13 @@ public final class ClusterNode implements Cluster {
         if (m instanceof Message.User u) {
             messaging.deliver(sender, u.userType(), u.payload(), false, null);
         } else if (m instanceof Message.Reliable r) {
-            messaging.deliver(sender, r.userType(), r.payload(), false,
-                    (status, reply) -> answer(sender, new Message.ReliableAck(r.seq(), status,
-                            status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8))));
+            Messaging.Outcome ack = (status, reply) -> answer(sender, new Message.ReliableAck(r.seq(), status,
+                    status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8)));
+            InOrder.Outcome o = inOrder.accept(sender, r.lane(), r.order(),
+                    () -> messaging.deliver(sender, r.userType(), r.payload(), false, ack));
+            if (o == InOrder.Outcome.DUPLICATE) {
+                ack.done(WireFormat.STATUS_OK, new byte[0]);
+            }
         } else if (m instanceof Message.Request r) {
             messaging.deliver(sender, r.userType(), r.payload(), true,
                     (status, reply) -> answer(sender, new Message.Reply(r.id(), status, reply)));

@@ -27,6 +27,17 @@ public final class DirectMessages {
     private final Completions completions;
     private final BooleanSupplier closed;
     private final AtomicLong nextCorrelation;
+    private final java.util.Map<java.util.UUID, Lane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** This node's lane of reliable messages to one receiver: a random id and the next place in it. */
+    private static final class Lane {
+        final long id;
+        long next = 1;
+
+        Lane(long id) {
+            this.id = id;
+        }
+    }
 
     /**
      * @param ctx         shared parts (member table, outbox, config)
@@ -114,8 +125,21 @@ public final class DirectMessages {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
         }
+        if (bytes.length > ctx.config().maxFrameSize() - 128) {
+            return CompletableFuture.failedFuture(new DeliveryException("message of " + bytes.length
+                    + " bytes exceeds maxFrameSize " + ctx.config().maxFrameSize() + "; raise ClusterConfig.maxFrameSize or use a stream"));
+        }
+        if (liveAddress(node) == null) {
+            return notLive(node);
+        }
         long seq = nextCorrelation.getAndIncrement();
-        return exchange(node, seq, new Message.Reliable(seq, type, bytes), ctx.config().reliableTimeout()).thenApply(b -> null);
+        Lane lane = lanes.computeIfAbsent(node.id(), id -> new Lane(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
+        long order;
+        synchronized (lane) {
+            order = lane.next++;
+        }
+        return exchange(node, seq, new Message.Reliable(seq, lane.id, order, type, bytes), ctx.config().reliableTimeout())
+                .thenApply(b -> null);
     }
 
     /**
@@ -143,6 +167,11 @@ public final class DirectMessages {
                 throw new DeliveryException("cannot decode the reply as " + replyClass.getName() + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /** @param node a removed node, whose lane can go */
+    public void forget(java.util.UUID node) {
+        lanes.remove(node);
     }
 
     private static <T> CompletableFuture<T> notLive(Node node) {

@@ -106,13 +106,15 @@ public sealed interface Message {
     }
 
     /**
-     * A user message to be acknowledged once handled.
+     * A user message to be acknowledged once handled, and handled in the order it was sent.
      *
-     * @param seq      per-sender sequence
+     * @param seq      identifies the message; echoed in its RELIABLE_ACK
+     * @param lane     the sender's random id for its lane of messages to this receiver
+     * @param order    the message's place in the lane, from 1 without gaps
      * @param userType the type
      * @param payload  the encoded payload
      */
-    record Reliable(long seq, int userType, byte[] payload) implements Message {
+    record Reliable(long seq, long lane, long order, int userType, byte[] payload) implements Message {
         public int type() { return WireFormat.RELIABLE; }
     }
 

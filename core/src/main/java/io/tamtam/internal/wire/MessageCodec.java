@@ -51,7 +51,7 @@ public final class MessageCodec {
         } else if (m instanceof Message.Refuse r) {
             w.i32(r.requestId()).str16(r.reason());
         } else if (m instanceof Message.Reliable r) {
-            w.i64(r.seq()).u16(r.userType());
+            w.i64(r.seq()).i64(r.lane()).i64(r.order()).u16(r.userType());
             blob(r.payload(), w);
         } else if (m instanceof Message.ReliableAck a) {
             w.i64(a.seq()).u8(a.status()).str16(a.error());
@@ -149,7 +149,7 @@ public final class MessageCodec {
                 yield new Message.PushPull(id, flags, members);
             }
             case REFUSE -> new Message.Refuse(r.i32(), r.str16());
-            case RELIABLE -> new Message.Reliable(r.i64(), r.u16(), blob(r));
+            case RELIABLE -> new Message.Reliable(r.i64(), r.i64(), r.i64(), r.u16(), blob(r));
             case RELIABLE_ACK -> new Message.ReliableAck(r.i64(), r.u8(), r.str16());
             case REQUEST -> new Message.Request(r.i64(), r.u16(), blob(r));
             case REPLY -> new Message.Reply(r.i64(), r.u8(), blob(r));

@@ -79,7 +79,7 @@ public final class PacketCodec {
         } else if (m instanceof Message.User u) {
             return 2 + 4 + u.payload().length;
         } else if (m instanceof Message.Reliable r) {
-            return 8 + 2 + 4 + r.payload().length;
+            return 8 + 8 + 8 + 2 + 4 + r.payload().length;
         } else if (m instanceof Message.Request r) {
             return 8 + 2 + 4 + r.payload().length;
         } else if (m instanceof Message.Reply r) {

@@ -61,7 +61,7 @@ class ProtocolVectorsTest {
                 Arguments.of("user", SENDER, List.of(new Message.User(0xFFFF, new byte[0]))),
                 Arguments.of("push-pull", SENDER, List.of(new Message.PushPull(100, WireFormat.PUSH_PULL_JOIN, pushPullMembers))),
                 Arguments.of("refuse", SENDER, List.of(new Message.Refuse(100, "refused"))),
-                Arguments.of("reliable", SENDER, List.of(new Message.Reliable(1, 0x1234, new byte[] {1, 2, 3}))),
+                Arguments.of("reliable", SENDER, List.of(new Message.Reliable(1, 0x0A0B0C0D0E0F1011L, 2, 0x1234, new byte[] {1, 2, 3}))),
                 Arguments.of("reliable-ack", SENDER, List.of(new Message.ReliableAck(1, WireFormat.STATUS_HANDLER_ERROR, "boom"))),
                 Arguments.of("request", SENDER, List.of(new Message.Request(-1L, 200, ascii("ping")))),
                 Arguments.of("reply", SENDER, List.of(new Message.Reply(-1L, WireFormat.STATUS_OK, ascii("pong")))),

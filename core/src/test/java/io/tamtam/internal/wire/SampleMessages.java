@@ -48,7 +48,7 @@ final class SampleMessages {
                         new MemberInfo(new UUID(1, 2), 3, NodeState.DEAD, new InetSocketAddress("127.0.0.1", 0), 1, "", Map.of()),
                         new MemberInfo(new UUID(0, 0), 4, NodeState.LEFT, new InetSocketAddress("::1", 80), 255, "x", Map.of("", "")))),
                 new Message.Refuse(3, longText),
-                new Message.Reliable(Long.MAX_VALUE, 200, payload),
+                new Message.Reliable(Long.MAX_VALUE, -5L, 1L, 200, payload),
                 new Message.ReliableAck(5, WireFormat.STATUS_OVERLOADED, "übervoll"),
                 new Message.Request(Long.MIN_VALUE, 300, payload),
                 new Message.Reply(9, WireFormat.STATUS_OK, payload),

@@ -1,0 +1,89 @@
+package io.tamtam.internal.messaging;
+
+import io.tamtam.spi.Scheduler;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class InOrderTest {
+    /** Runs scheduled tasks only when the test says so. */
+    private static final class ManualScheduler implements Scheduler {
+        final List<Runnable> scheduled = new ArrayList<>();
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public Cancellable schedule(Runnable task, long delayNanos) {
+            boolean[] cancelled = {false};
+            scheduled.add(() -> {
+                if (!cancelled[0]) {
+                    task.run();
+                }
+            });
+            return () -> cancelled[0] = true;
+        }
+
+        void fire() {
+            List<Runnable> due = new ArrayList<>(scheduled);
+            scheduled.clear();
+            due.forEach(Runnable::run);
+        }
+    }
+
+    private final ManualScheduler scheduler = new ManualScheduler();
+    private final InOrder inOrder = new InOrder(scheduler, 1_000);
+    private final UUID sender = UUID.randomUUID();
+    private final List<Long> delivered = new ArrayList<>();
+
+    private InOrder.Outcome arrive(long lane, long order) {
+        return inOrder.accept(sender, lane, order, () -> delivered.add(order));
+    }
+
+    @Test
+    void earlyMessagesWaitForTheGapToFill() {
+        assertEquals(InOrder.Outcome.DELIVERED, arrive(7, 1));
+        assertEquals(InOrder.Outcome.HELD, arrive(7, 3));
+        assertEquals(InOrder.Outcome.HELD, arrive(7, 4));
+        assertEquals(List.of(1L), delivered);
+        assertEquals(InOrder.Outcome.DELIVERED, arrive(7, 2));
+        assertEquals(List.of(1L, 2L, 3L, 4L), delivered);
+        assertEquals(InOrder.Outcome.DUPLICATE, arrive(7, 2));
+        assertEquals(4, delivered.size());
+    }
+
+    @Test
+    void aGapThatNeverFillsIsSkippedAfterTheWait() {
+        arrive(7, 1);
+        arrive(7, 3);
+        assertEquals(List.of(1L), delivered);
+        scheduler.fire();
+        assertEquals(List.of(1L, 3L), delivered);
+        assertEquals(InOrder.Outcome.DUPLICATE, arrive(7, 2));
+        assertEquals(InOrder.Outcome.DELIVERED, arrive(7, 4));
+    }
+
+    @Test
+    void aNewLaneStartsOverAfterHandingOnWhatWasHeld() {
+        arrive(7, 1);
+        arrive(7, 3);
+        assertEquals(InOrder.Outcome.DELIVERED, arrive(9, 1));
+        assertEquals(List.of(1L, 3L, 1L), delivered);
+    }
+
+    @Test
+    void heldMessagesAreBounded() {
+        arrive(7, 1);
+        for (long i = 3; i < 3 + InOrder.MAX_HELD; i++) {
+            assertEquals(InOrder.Outcome.HELD, arrive(7, i));
+        }
+        assertEquals(InOrder.Outcome.DELIVERED, arrive(7, 3 + InOrder.MAX_HELD));
+        assertEquals(2 + InOrder.MAX_HELD, delivered.size());
+    }
+}
