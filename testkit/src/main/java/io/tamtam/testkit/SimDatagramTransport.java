@@ -32,25 +32,6 @@ public final class SimDatagramTransport implements DatagramTransport {
     }
 
     /**
-     * Creates the datagram transports of one simulated node; {@link SimNetwork#addNode} puts it in the
-     * node's configuration.
-     */
-    static final class Factory implements DatagramTransport.Factory {
-        private final SimNetwork network;
-        private final SimNode node;
-
-        Factory(SimNetwork network, SimNode node) {
-            this.network = network;
-            this.node = node;
-        }
-
-        @Override
-        public DatagramTransport create(TransportOptions options) {
-            return new SimDatagramTransport(network, node, options);
-        }
-    }
-
-    /**
      * Binds the node's simulated address (port 0 means the node's port).
      *
      * @throws IOException when the address is not the node's, or the node already has a datagram

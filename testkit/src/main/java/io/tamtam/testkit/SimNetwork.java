@@ -142,8 +142,8 @@ public final class SimNetwork implements AutoCloseable {
                 .scheduler(node.view())
                 .callbackExecutor(INLINE)
                 .randomSeed(nodeSeed)
-                .datagramTransport(new SimDatagramTransport.Factory(this, node))
-                .streamTransport(new SimStreamTransport.Factory(this, node))
+                .datagramTransport(options -> new SimDatagramTransport(this, node, options))
+                .streamTransport(options -> new SimStreamTransport(this, node, options))
                 .errorHandler(user.errorHandler() != null ? user.errorHandler()
                         : (context, error) -> loop.recordFailure(node.shortId() + " " + context, error))
                 .build();
