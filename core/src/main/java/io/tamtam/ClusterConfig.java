@@ -674,9 +674,6 @@ public final class ClusterConfig {
             duration("idleTimeout", idleTimeout, Duration.ofMillis(100), Duration.ofDays(1));
             duration("writeTimeout", writeTimeout, Duration.ofMillis(10), Duration.ofHours(1));
             duration("reliableTimeout", reliableTimeout, Duration.ofMillis(10), Duration.ofHours(1));
-            if (suspicionMaxMultiplier < 1) {
-                throw new IllegalArgumentException("suspicionMaxMultiplier must be at least 1");
-            }
             return new ClusterConfig(this);
         }
 

@@ -204,7 +204,7 @@ public final class ClusterNode implements Cluster {
         detector = new FailureDetector(ctx, membership, dissemination, awareness);
         pushPull = new PushPull(ctx, membership);
         messaging = new Messaging(callbacks, payloads, stats, this::reportError, this::nodeOrPlaceholder);
-        nodeStreams = new Streams(this, streams, codec, callbacks);
+        nodeStreams = new Streams(this, streams, codec);
         replies = new Replies(config.clock(), scheduler, completions);
         direct = new DirectMessages(ctx, codec, payloads, replies, completions, () -> closed);
         inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos());

@@ -23,7 +23,6 @@ import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +50,7 @@ final class Streams {
     private final Semaphore inbound = new Semaphore(MAX_INBOUND);
     private final Map<java.util.UUID, java.util.Set<ChannelStream>> open = new ConcurrentHashMap<>();
 
-    Streams(ClusterNode node, StreamTransport transport, PacketCodec codec, Executor callbacks) {
+    Streams(ClusterNode node, StreamTransport transport, PacketCodec codec) {
         this.node = node;
         this.transport = transport;
         this.codec = codec;
