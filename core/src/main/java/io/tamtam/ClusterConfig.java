@@ -625,7 +625,13 @@ public final class ClusterConfig {
         /** @param v where {@link Cluster#join()} finds seeds @return this */
         public Builder seedProvider(SeedProvider v) { seedProvider = v; return this; }
 
-        /** @param v runs listeners, handlers and future completions; the caller keeps ownership @return this */
+        /**
+         * @param v runs listeners, handlers and future completions; the caller keeps ownership. With the
+         *          default (a pool of {@link #DEFAULT_CALLBACK_THREADS} threads for listeners and handlers),
+         *          futures complete on a separate thread, so a handler may block on a TamTam future; with
+         *          an executor of your own, give it enough threads for that
+         * @return this
+         */
         public Builder callbackExecutor(Executor v) { callbackExecutor = v; return this; }
 
         /** @param v receives background faults; by default they are logged @return this */

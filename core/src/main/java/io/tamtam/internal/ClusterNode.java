@@ -67,6 +67,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,11 @@ public final class ClusterNode implements Cluster {
     private final Executor callbacks;
     private final Completions completions;
     private final ExecutorService ownCallbacks;
+    /**
+     * With the default pool, futures complete on a thread of their own: a handler that blocks on a
+     * TamTam future (a request inside a handler) must not be able to starve the completions it waits for.
+     */
+    private final ExecutorService ownCompletions;
     private final ErrorHandler errorHandler;
     private final Stats stats = new Stats();
     private final Plugins plugins;
@@ -137,7 +143,17 @@ public final class ClusterNode implements Cluster {
             callbacks = pool;
             ownCallbacks = pool;
         }
-        completions = new Completions(callbacks);
+        if (ownCallbacks != null) {
+            ownCompletions = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "tamtam-complete-" + shortId);
+                t.setDaemon(true);
+                return t;
+            });
+            completions = new Completions(ownCompletions);
+        } else {
+            ownCompletions = null;
+            completions = new Completions(callbacks);
+        }
         if (config.scheduler() != null) {
             scheduler = config.scheduler();
             ownScheduler = null;
@@ -577,6 +593,9 @@ public final class ClusterNode implements Cluster {
         }
         if (ownCallbacks != null) {
             ownCallbacks.shutdown();
+        }
+        if (ownCompletions != null) {
+            ownCompletions.shutdown();
         }
     }
 
