@@ -21,6 +21,8 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
     private static final int PREFIX = 4;
+    /** Frames larger than this get their whole size reserved as soon as the length is read. */
+    private static final int LARGE_FRAME = 256 * 1024;
 
     private final StreamTransport.Listener listener;
     private final int maxFrameSize;
@@ -50,6 +52,12 @@ final class FrameDecoder extends ByteToMessageDecoder {
                 return;
             }
             if (readable - PREFIX < length) {
+                // A large frame: make room for all of it once, instead of the cumulation growing (and
+                // copying what it holds) read after read.
+                int missing = (int) length + PREFIX - readable;
+                if (length > LARGE_FRAME && in.writableBytes() < missing) {
+                    in.ensureWritable(missing);
+                }
                 return;
             }
             int start = index + PREFIX;
