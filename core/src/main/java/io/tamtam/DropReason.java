@@ -16,7 +16,7 @@ public enum DropReason {
     UNAUTHENTICATED,
     /** Compressed with an unknown algorithm, or corrupt compressed data. */
     BAD_COMPRESSION,
-    /** A user message whose payload the codec could not decode, or with no handler registered. */
+    /** A user message whose payload the codec could not decode into the handler's payload class. */
     UNDECODABLE_PAYLOAD,
     /** A user message of a type no handler is registered for. */
     NO_HANDLER,

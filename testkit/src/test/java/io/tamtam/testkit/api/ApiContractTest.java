@@ -91,6 +91,21 @@ class ApiContractTest {
     }
 
     @Test
+    void joinWithoutArgumentsUsesTheSeedProvider() throws Exception {
+        try (SimNetwork net = SimNetwork.builder().seed(8).build()) {
+            SimNode seed = net.addNode();
+            SimNode joiner = net.addNode(b -> b.seedProvider(() -> List.of(seed.address())));
+            CompletableFuture<Node> join = joiner.cluster().join();
+            assertTrue(net.runUntil(join::isDone, Duration.ofSeconds(10)));
+            assertEquals(seed.id(), join.get().id());
+            assertTrue(net.runUntil(net::converged, Duration.ofSeconds(10)));
+            SimNode lonely = net.addNode();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> lonely.cluster().join().get());
+            assertTrue(e.getCause().getMessage().contains("seedProvider"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
     void joinWithNoReachableSeedFailsWithEachReason() throws Exception {
         try (SimNetwork net = SimNetwork.builder().seed(6).build()) {
             SimNode a = net.addNode();
