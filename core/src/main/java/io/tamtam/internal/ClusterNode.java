@@ -51,7 +51,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +76,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClusterNode implements Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final int SEEN_BROADCASTS = 65_536;
-    private static final int BIND_ATTEMPTS = 8;
 
 
     private final ClusterConfig config;
@@ -170,41 +168,16 @@ public final class ClusterNode implements Cluster {
         TransportOptions options = new TransportOptions(config.maxDatagramSize(), config.maxFrameSize(),
                 config.connectTimeout(), config.idleTimeout(), config.writeTimeout());
 
-        // Bind the stream path first, then the datagram path on the same port number.
-        StreamTransport st = null;
-        DatagramTransport dt = null;
-        InetSocketAddress bound = null;
-        IOException lastFailure = null;
-        for (int attempt = 0; attempt < BIND_ATTEMPTS && dt == null; attempt++) {
-            st = plugins.streams().create(options);
-            try {
-                bound = st.bind(config.bindAddress(), new StreamListener());
-            } catch (IOException e) {
-                st.close();
-                shutdownThreads();
-                throw new IOException("cannot bind the stream transport to " + config.bindAddress() + ": " + e.getMessage(), e);
-            }
-            DatagramTransport candidate = plugins.datagrams().create(options);
-            try {
-                candidate.bind(bound, this::onDatagram);
-                dt = candidate;
-            } catch (IOException e) {
-                candidate.close();
-                st.close();
-                lastFailure = e;
-                if (config.bindAddress().getPort() != 0) {
-                    break;
-                }
-            }
-        }
-        if (dt == null) {
+        Binding binding;
+        try {
+            binding = Binding.bind(plugins, options, config.bindAddress(), new StreamListener(), this::onDatagram);
+        } catch (IOException e) {
             shutdownThreads();
-            throw new IOException("cannot bind the datagram transport to the stream transport's port "
-                    + (bound == null ? "" : bound.getPort()) + ": " + (lastFailure == null ? "" : lastFailure.getMessage()), lastFailure);
+            throw e;
         }
-        streams = st;
-        datagrams = dt;
-        InetSocketAddress advertise = config.advertiseAddress() != null ? config.advertiseAddress() : advertisable(bound);
+        streams = binding.streams();
+        datagrams = binding.datagrams();
+        InetSocketAddress advertise = binding.advertised(config.advertiseAddress());
 
         MemberTable table = new MemberTable(random);
         Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize(),
@@ -247,27 +220,6 @@ public final class ClusterNode implements Cluster {
         ClusterNode node = new ClusterNode(config, Plugins.resolve(config));
         node.scheduler.execute(node::startLoops);
         return node;
-    }
-
-    private static InetSocketAddress advertisable(InetSocketAddress bound) {
-        if (!bound.getAddress().isAnyLocalAddress()) {
-            return bound;
-        }
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nif.isUp() || nif.isLoopback()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                    if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
-                        return new InetSocketAddress(a, bound.getPort());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // fall through to loopback
-        }
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
     }
 
     private void startLoops() {
