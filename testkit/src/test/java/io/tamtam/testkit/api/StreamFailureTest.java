@@ -33,7 +33,12 @@ class StreamFailureTest {
             b.cluster().handleStream(300, accepted::set);
             Node bNode = a.cluster().member(b.id()).orElseThrow();
             CompletableFuture<NodeStream> opened = a.cluster().openStream(bNode, 300);
-            assertTrue(net.runUntil(opened::isDone, Duration.ofSeconds(5)));
+            // The handshake runs on real stream threads while the simulation delivers the connection:
+            // advance virtual time in small steps until it is done.
+            await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> {
+                net.runFor(Duration.ofMillis(1));
+                return opened.isDone();
+            });
             NodeStream stream = opened.get();
             await().atMost(Duration.ofSeconds(5)).until(() -> accepted.get() != null);
 
