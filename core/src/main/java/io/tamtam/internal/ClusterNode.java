@@ -179,7 +179,7 @@ public final class ClusterNode implements Cluster {
         datagrams = binding.datagrams();
         InetSocketAddress advertise = binding.advertised(config.advertiseAddress());
 
-        MemberTable table = new MemberTable(random);
+        MemberTable table = new MemberTable(random, config.clock());
         Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize(),
                 config.clock());
         ctx = new Context(config, id, config.clock(), scheduler, random, table, outbox, stats);

@@ -20,11 +20,28 @@ public final class MemberTable {
     private int probeIndex;
     private int liveCount;
     private long version;
+    private long lastChange;
+    private final io.tamtam.spi.NanoClock clock;
     private final RandomGenerator random;
 
-    /** @param random the protocol's randomness */
-    public MemberTable(RandomGenerator random) {
+    /**
+     * @param random the protocol's randomness
+     * @param clock  stamps changes
+     */
+    public MemberTable(RandomGenerator random, io.tamtam.spi.NanoClock clock) {
         this.random = random;
+        this.clock = clock;
+        this.lastChange = clock.nanoTime();
+    }
+
+    /** @return when the membership last changed, in clock nanoseconds */
+    public long lastChangeNanos() {
+        return lastChange;
+    }
+
+    private void changed() {
+        version++;
+        lastChange = clock.nanoTime();
     }
 
     /** @param id a node id @return the member or null */
@@ -44,7 +61,7 @@ public final class MemberTable {
 
     /** Records a change that the counters do not see (an incarnation or metadata change). */
     void touch() {
-        version++;
+        changed();
     }
 
     /** @return how many members are alive or suspect, this node included */
@@ -58,7 +75,7 @@ public final class MemberTable {
     }
 
     void add(Member m) {
-        version++;
+        changed();
         byId.put(m.id(), m);
         m.index = all.size();
         all.add(m);
@@ -74,7 +91,7 @@ public final class MemberTable {
     }
 
     void remove(Member m) {
-        version++;
+        changed();
         byId.remove(m.id());
         int i = m.index;
         Member last = all.remove(all.size() - 1);
@@ -89,7 +106,7 @@ public final class MemberTable {
     }
 
     void liveChanged(boolean nowLive) {
-        version++;
+        changed();
         liveCount += nowLive ? 1 : -1;
     }
 

@@ -32,6 +32,8 @@ public final class PushPull {
     private int nextRequest;
     private boolean stopped;
     private long lastPeriodic;
+    /** Most times a join follow-up waits for the membership to quiet down. */
+    private static final int FOLLOW_UP_POSTPONES = 10;
 
     /**
      * @param ctx        shared parts
@@ -217,15 +219,27 @@ public final class PushPull {
     /**
      * In a join storm the seed answers the first joiners before it knows the later ones, and gossip
      * alone would take several rounds to tell them (most members it reaches already know). So a seed
-     * sends its state once more to each joiner half a gossip interval after answering, if its membership
-     * changed in between.
+     * sends its state once more to each joiner once its membership has been quiet for half a gossip
+     * interval (the storm is over; at most {@link #FOLLOW_UP_POSTPONES} postponements), if it changed
+     * since the seed answered.
      */
     private void followUp(InetSocketAddress joiner, long versionAtReply) {
+        long quiet = Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 2);
+        followUp(joiner, versionAtReply, quiet, FOLLOW_UP_POSTPONES);
+    }
+
+    private void followUp(InetSocketAddress joiner, long versionAtReply, long quiet, int postpones) {
         ctx.scheduler().schedule(() -> {
-            if (!stopped && !membership.leaving() && ctx.table().version() != versionAtReply) {
-                exchange(joiner, false);
+            if (stopped || membership.leaving() || ctx.table().version() == versionAtReply) {
+                return;
             }
-        }, Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 2));
+            long sinceChange = ctx.now() - ctx.table().lastChangeNanos();
+            if (sinceChange < quiet && postpones > 0) {
+                followUp(joiner, versionAtReply, quiet, postpones - 1);
+                return;
+            }
+            exchange(joiner, false);
+        }, quiet);
     }
 
     /** @param refuse the other node refused this node's join */
