@@ -76,6 +76,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClusterNode implements Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final int SEEN_BROADCASTS = 65_536;
+    /**
+     * Most inbound packets waiting for the protocol thread; past it, packets are dropped and counted as
+     * QUEUE_FULL (a flood must not grow the heap; SWIM tolerates loss).
+     */
+    static final int MAX_PROTOCOL_BACKLOG = 65_536;
+    private final AtomicInteger protocolBacklog = new AtomicInteger();
 
 
     private final ClusterConfig config;
@@ -326,8 +332,14 @@ public final class ClusterNode implements Cluster {
             }
         }
         if (protocol != null) {
+            if (protocolBacklog.incrementAndGet() > MAX_PROTOCOL_BACKLOG) {
+                protocolBacklog.decrementAndGet();
+                stats.drop(DropReason.QUEUE_FULL);
+                return;
+            }
             List<Message> forProtocol = protocol;
             scheduler.execute(() -> {
+                protocolBacklog.decrementAndGet();
                 for (Message m : forProtocol) {
                     handleProtocol(m, sender, from, viaFrame);
                 }
