@@ -18,9 +18,10 @@ import io.tamtam.StreamHandler;
 import io.tamtam.Subscription;
 import io.tamtam.TamTamException;
 import io.tamtam.internal.dissemination.Disseminator;
-import io.tamtam.internal.dissemination.SeenCache;
+import io.tamtam.internal.dissemination.Broadcasts;
 import io.tamtam.internal.failure.Awareness;
 import io.tamtam.internal.failure.FailureDetector;
+import io.tamtam.internal.membership.LocalMetadata;
 import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.membership.MemberTable;
 import io.tamtam.internal.membership.Membership;
@@ -57,7 +58,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,7 +75,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** One running node: wires the protocol parts together and implements the API. */
 public final class ClusterNode implements Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
-    private static final int SEEN_BROADCASTS = 65_536;
     /**
      * Most inbound packets waiting for the protocol thread; past it, packets are dropped and counted as
      * QUEUE_FULL (a flood must not grow the heap; SWIM tolerates loss).
@@ -112,18 +111,14 @@ public final class ClusterNode implements Cluster {
     private final PushPull pushPull;
     private final Messaging messaging;
     private final Streams nodeStreams;
-    private final SeenCache<BroadcastId> seen = new SeenCache<>(SEEN_BROADCASTS);
     private final Replies replies;
     private final DirectMessages direct;
+    private final Broadcasts broadcasts;
     private final InOrder inOrder;
-    private final Object metadataLock = new Object();
-    private Map<String, String> metadata = Map.of();
-    private long nextBroadcastSeq;
+    private final LocalMetadata localMetadata;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
 
-    private record BroadcastId(UUID origin, long seq) {
-    }
 
     private ClusterNode(ClusterConfig config, Plugins plugins) throws IOException {
         this.config = config;
@@ -166,7 +161,6 @@ public final class ClusterNode implements Cluster {
             scheduler = ownScheduler;
         }
         SplittableRandom random = config.randomSeed() != null ? new SplittableRandom(config.randomSeed()) : new SplittableRandom();
-        nextBroadcastSeq = random.nextLong() & Long.MAX_VALUE;
         payloads = new Payloads(plugins.codec());
         codec = new PacketCodec(id, plugins.compressor(),
                 config.compressionDisabled() ? Integer.MAX_VALUE : config.compressionMinBytes(),
@@ -201,7 +195,10 @@ public final class ClusterNode implements Cluster {
         messaging = new Messaging(callbacks, payloads, stats, this::reportError, this::nodeOrPlaceholder);
         nodeStreams = new Streams(this, streams, codec);
         replies = new Replies(config.clock(), scheduler, completions);
+        localMetadata = new LocalMetadata(config.maxMetadataBytes(),
+                meta -> scheduler.execute(() -> membership.updateMetadata(meta)));
         direct = new DirectMessages(ctx, codec, payloads, replies, completions, () -> closed);
+        broadcasts = new Broadcasts(ctx, dissemination, messaging, completions, () -> closed);
         inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos());
         events.addInternal((type, node) -> {
             if (type == MembershipEvent.Type.DEAD || type == MembershipEvent.Type.LEFT) {
@@ -406,7 +403,7 @@ public final class ClusterNode implements Cluster {
         } else if (m instanceof Message.Dead d) {
             membership.onDead(d.node(), d.incarnation(), d.from());
         } else if (m instanceof Message.Broadcast b) {
-            onBroadcast(b);
+            broadcasts.onBroadcast(b);
         } else if (m instanceof Message.PushPull p) {
             pushPull.onPushPull(p, sender);
         } else if (m instanceof Message.Refuse r) {
@@ -419,17 +416,6 @@ public final class ClusterNode implements Cluster {
     private InetSocketAddress memberAddress(UUID node) {
         Member m = ctx.table().get(node);
         return m == null ? null : m.snapshot().address();
-    }
-
-    private void onBroadcast(Message.Broadcast b) {
-        if (b.origin().equals(id) || !seen.firstTime(new BroadcastId(b.origin(), b.seq()))) {
-            return;
-        }
-        if (!dissemination.offerBroadcast(new BroadcastId(b.origin(), b.seq()), b)) {
-            // Full of items not yet sent: this node delivers but does not relay; others still do.
-            stats.drop(DropReason.QUEUE_FULL);
-        }
-        messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
     }
 
     private Node nodeOrPlaceholder(UUID node) {
@@ -606,12 +592,12 @@ public final class ClusterNode implements Cluster {
     public void setMetadata(String key, String value) {
         java.util.Objects.requireNonNull(key, "key");
         java.util.Objects.requireNonNull(value, "value");
-        changeMetadata(m -> m.put(key, value));
+        localMetadata.change(m -> m.put(key, value));
     }
 
     @Override
     public void replaceMetadata(Map<String, String> entries) {
-        changeMetadata(m -> {
+        localMetadata.change(m -> {
             m.clear();
             m.putAll(entries);
         });
@@ -619,36 +605,7 @@ public final class ClusterNode implements Cluster {
 
     @Override
     public void removeMetadata(String key) {
-        changeMetadata(m -> m.remove(key));
-    }
-
-    private void changeMetadata(java.util.function.Consumer<Map<String, String>> change) {
-        synchronized (metadataLock) {
-            Map<String, String> next = new LinkedHashMap<>(metadata);
-            change.accept(next);
-            checkMetadata(next);
-            metadata = Collections.unmodifiableMap(next);
-            Map<String, String> snapshot = metadata;
-            scheduler.execute(() -> membership.updateMetadata(snapshot));
-        }
-    }
-
-    private void checkMetadata(Map<String, String> m) {
-        if (m.size() > 255) {
-            throw new IllegalArgumentException("metadata has " + m.size() + " entries; at most 255 are allowed");
-        }
-        int size = 1;
-        for (Map.Entry<String, String> e : m.entrySet()) {
-            int k = e.getKey().getBytes(StandardCharsets.UTF_8).length;
-            if (k > 255) {
-                throw new IllegalArgumentException("metadata key '" + e.getKey().substring(0, 16) + "...' is longer than 255 UTF-8 bytes");
-            }
-            size += 1 + k + 2 + e.getValue().getBytes(StandardCharsets.UTF_8).length;
-        }
-        if (size > config.maxMetadataBytes()) {
-            throw new IllegalArgumentException("metadata would take " + size + " bytes encoded; the limit is maxMetadataBytes = "
-                    + config.maxMetadataBytes() + " (raise it up to maxDatagramSize / 2, or store less)");
-        }
+        localMetadata.change(m -> m.remove(key));
     }
 
     // ------------------------------------------------------------------ messages
@@ -676,23 +633,7 @@ public final class ClusterNode implements Cluster {
             return CompletableFuture.failedFuture(new DeliveryException("broadcast payload of " + bytes.length
                     + " bytes exceeds the " + limit + " bytes a frame can carry; raise maxFrameSize or use streams"));
         }
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        scheduler.execute(() -> {
-            if (closed) {
-                failAsync(f, new DeliveryException("the cluster node is closed"));
-                return;
-            }
-            long seq = nextBroadcastSeq++;
-            BroadcastId bid = new BroadcastId(id, seq);
-            if (!dissemination.offerBroadcast(bid, new Message.Broadcast(id, seq, type, bytes))) {
-                failAsync(f, new DeliveryException("the broadcast queue is full of " + config.broadcastQueueCapacity()
-                        + " messages not yet sent; broadcast more slowly or raise ClusterConfig.broadcastQueueCapacity"));
-                return;
-            }
-            seen.firstTime(bid);
-            completeAsync(f, null);
-        });
-        return f;
+        return broadcasts.originate(type, bytes);
     }
 
     @Override

@@ -1,0 +1,94 @@
+package io.tamtam.internal.dissemination;
+
+import io.tamtam.DeliveryException;
+import io.tamtam.DropReason;
+import io.tamtam.internal.Context;
+import io.tamtam.internal.messaging.Messaging;
+import io.tamtam.internal.runtime.Completions;
+import io.tamtam.internal.wire.Message;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * User broadcasts: originated here or relayed, each delivered once per (origin, sequence) and passed on
+ * through the {@link Disseminator}. Not delivered to its own origin.
+ */
+public final class Broadcasts {
+    /** Broadcast ids remembered to suppress duplicates. */
+    static final int SEEN = 65_536;
+
+    private record Id(UUID origin, long seq) {
+    }
+
+    private final Context ctx;
+    private final Disseminator dissemination;
+    private final Messaging messaging;
+    private final Completions completions;
+    private final BooleanSupplier closed;
+    private final SeenCache<Id> seen = new SeenCache<>(SEEN);
+    private long nextSeq;
+
+    /**
+     * @param ctx           shared parts
+     * @param dissemination passes broadcasts on
+     * @param messaging     delivers them to handlers
+     * @param completions   completes futures off the protocol thread
+     * @param closed        whether the node is closed
+     */
+    public Broadcasts(Context ctx, Disseminator dissemination, Messaging messaging, Completions completions,
+                      BooleanSupplier closed) {
+        this.ctx = ctx;
+        this.dissemination = dissemination;
+        this.messaging = messaging;
+        this.completions = completions;
+        this.closed = closed;
+        this.nextSeq = ctx.random().nextLong() & Long.MAX_VALUE;
+    }
+
+    /**
+     * Starts a broadcast. Any thread.
+     *
+     * @param type  user type
+     * @param bytes encoded payload, already checked against the frame limit
+     * @return completes when queued; fails when closed or when the queue is full of items never sent
+     */
+    public CompletableFuture<Void> originate(int type, byte[] bytes) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> {
+            if (closed.getAsBoolean()) {
+                completions.fail(f, new DeliveryException("the cluster node is closed"));
+                return;
+            }
+            long seq = nextSeq++;
+            Id id = new Id(ctx.selfId(), seq);
+            if (!dissemination.offerBroadcast(id, new Message.Broadcast(ctx.selfId(), seq, type, bytes))) {
+                completions.fail(f, new DeliveryException("the broadcast queue is full of "
+                        + ctx.config().broadcastQueueCapacity() + " messages not yet sent; broadcast more slowly or raise "
+                        + "ClusterConfig.broadcastQueueCapacity"));
+                return;
+            }
+            seen.firstTime(id);
+            completions.complete(f, null);
+        });
+        return f;
+    }
+
+    /**
+     * A broadcast received from another node. Protocol thread.
+     *
+     * @param b the broadcast
+     */
+    public void onBroadcast(Message.Broadcast b) {
+        Id id = new Id(b.origin(), b.seq());
+        if (b.origin().equals(ctx.selfId()) || !seen.firstTime(id)) {
+            return;
+        }
+        if (!dissemination.offerBroadcast(id, b)) {
+            // Full of items not yet sent: this node delivers but does not relay; others still do.
+            ctx.stats().drop(DropReason.QUEUE_FULL);
+        }
+        messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
+    }
+}
