@@ -118,7 +118,8 @@ public final class ClusterNode implements Cluster {
     private final LocalMetadata localMetadata;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
-
+    /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
+    private volatile boolean ready;
 
     private ClusterNode(ClusterConfig config, Plugins plugins) throws IOException {
         this.config = config;
@@ -202,7 +203,7 @@ public final class ClusterNode implements Cluster {
         inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos());
         events.addInternal((type, node) -> {
             if (type == MembershipEvent.Type.DEAD || type == MembershipEvent.Type.LEFT) {
-                String reason = "node " + node.id() + " is " + type.name().toLowerCase();
+                String reason = "node " + node.id() + " is " + type.name().toLowerCase(java.util.Locale.ROOT);
                 replies.failTo(node.id(), reason);
                 nodeStreams.closeAll(node.id(), reason);
             } else if (type == MembershipEvent.Type.REMOVED) {
@@ -212,6 +213,7 @@ public final class ClusterNode implements Cluster {
                 ctx.outbox().forget(node.address());
             }
         });
+        ready = true;
     }
 
     /**
@@ -287,7 +289,7 @@ public final class ClusterNode implements Cluster {
 
         @Override
         public void onStream(StreamChannel stream) {
-            if (closed) {
+            if (closed || !ready) {
                 stream.close();
                 return;
             }
@@ -301,7 +303,7 @@ public final class ClusterNode implements Cluster {
     }
 
     private void onPacket(byte[] bytes, InetSocketAddress from, boolean viaFrame) {
-        if (closed) {
+        if (closed || !ready) {
             return;
         }
         Packet packet;
