@@ -323,6 +323,9 @@ public final class Membership {
     /** Forgets dead and left members older than the retention; remembers dead ones for reconnection. */
     public void reap() {
         long now = ctx.now();
+        if (ctx.table().size() == ctx.table().liveCount() && reconnect.isEmpty()) {
+            return; // nobody dead or left: nothing to scan
+        }
         long retention = ctx.config().deadNodeRetention().toNanos();
         for (Member m : ctx.table().snapshotList()) {
             NodeState st = m.state();
@@ -348,7 +351,8 @@ public final class Membership {
      *         when there is none
      */
     public InetSocketAddress reconnectCandidate() {
-        List<Member> dead = ctx.table().random(1, m -> m.state() == NodeState.DEAD);
+        List<Member> dead = ctx.table().size() == ctx.table().liveCount() ? List.of()
+                : ctx.table().random(1, m -> m.state() == NodeState.DEAD);
         if (!dead.isEmpty() && (reconnect.isEmpty() || ctx.random().nextBoolean())) {
             return dead.get(0).snapshot().address();
         }
