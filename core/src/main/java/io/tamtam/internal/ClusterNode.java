@@ -677,8 +677,8 @@ public final class ClusterNode implements Cluster {
         return nodeStreams.handle(streamType, handler);
     }
 
-    boolean encrypted() {
-        return !plugins.ciphers().isEmpty();
+    List<io.tamtam.spi.Cipher> ciphers() {
+        return plugins.ciphers();
     }
 
     Node nodeFor(UUID node) {

@@ -12,6 +12,7 @@ import io.tamtam.internal.wire.Packet;
 import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireException;
 import io.tamtam.internal.wire.WireFormat;
+import io.tamtam.spi.Cipher;
 import io.tamtam.spi.StreamChannel;
 import io.tamtam.spi.StreamTransport;
 
@@ -20,6 +21,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +51,7 @@ final class Streams {
     private final ScheduledExecutorService timers;
     private final Semaphore inbound = new Semaphore(MAX_INBOUND);
     private final Map<java.util.UUID, java.util.Set<ChannelStream>> open = new ConcurrentHashMap<>();
+    private final java.security.SecureRandom nonces = new java.security.SecureRandom();
 
     Streams(ClusterNode node, StreamTransport transport, PacketCodec codec) {
         this.node = node;
@@ -78,11 +81,6 @@ final class Streams {
     }
 
     CompletableFuture<NodeStream> open(Node remote, int type) {
-        if (node.encrypted()) {
-            return CompletableFuture.failedFuture(new DeliveryException(
-                    "streams are not encrypted by this version of TamTam and this cluster requires encryption; "
-                            + "send the data with sendReliable in parts instead"));
-        }
         CompletableFuture<NodeStream> result = new CompletableFuture<>();
         transport.openStream(remote.address()).whenComplete((ch, err) -> {
             if (err != null) {
@@ -92,7 +90,8 @@ final class Streams {
             threads.execute(() -> {
                 var guard = timers.schedule(ch::close, node.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
-                    writePacket(ch, codec.encode(new Message.StreamOpen(type)));
+                    long openerNonce = nonces.nextLong();
+                    writePacket(ch, codec.encode(new Message.StreamOpen(type, openerNonce)));
                     Packet reply = readPacket(ch);
                     guard.cancel(false);
                     if (reply.messages().size() != 1 || !(reply.messages().get(0) instanceof Message.StreamReply r)) {
@@ -103,7 +102,7 @@ final class Streams {
                         node.failAsync(result, new DeliveryException("node " + remote.id() + " refused the stream: " + r.error()));
                         return;
                     }
-                    node.completeAsync(result, track(new ChannelStream(remote, type, ch)));
+                    node.completeAsync(result, track(stream(remote, type, ch, openerNonce, r.nonce(), true)));
                 } catch (IOException | WireException e) {
                     guard.cancel(false);
                     ch.close();
@@ -156,16 +155,15 @@ final class Streams {
                 return;
             }
             StreamHandler h = handlers.get(o.streamType());
-            String refusal = h == null ? "no handler for stream type " + o.streamType()
-                    : node.encrypted() ? "streams are not encrypted by this version of TamTam and this cluster requires encryption"
-                    : null;
+            String refusal = h == null ? "no handler for stream type " + o.streamType() : null;
+            long acceptorNonce = nonces.nextLong();
             writePacket(ch, codec.encode(new Message.StreamReply(refusal == null ? WireFormat.STATUS_OK
-                    : WireFormat.STATUS_NO_HANDLER, refusal == null ? "" : refusal)));
+                    : WireFormat.STATUS_NO_HANDLER, refusal == null ? "" : refusal, acceptorNonce)));
             if (refusal != null) {
                 ch.close();
                 return;
             }
-            ChannelStream stream = track(new ChannelStream(node.nodeFor(open.sender()), o.streamType(), ch));
+            ChannelStream stream = track(stream(node.nodeFor(open.sender()), o.streamType(), ch, o.nonce(), acceptorNonce, false));
             try {
                 h.handle(stream);
             } catch (Exception | Error e) {
@@ -194,6 +192,21 @@ final class Streams {
         byte[] b = new byte[len];
         in.readFully(b);
         return codec.decode(b, 0, len);
+    }
+
+    /**
+     * @param opener whether this node opened the stream (it writes direction 0 and reads direction 1)
+     * @return the stream; sealed when the cluster has keys
+     */
+    private ChannelStream stream(Node remote, int type, StreamChannel ch, long openerNonce, long acceptorNonce,
+                                 boolean opener) {
+        List<Cipher> ciphers = node.ciphers();
+        if (ciphers.isEmpty()) {
+            return new ChannelStream(remote, type, ch, ch.inputStream(), ch.outputStream());
+        }
+        InputStream in = new SealedStreams.Input(ch.inputStream(), ciphers, openerNonce, acceptorNonce, opener ? 1 : 0);
+        OutputStream out = new SealedStreams.Output(ch.outputStream(), ciphers.get(0), openerNonce, acceptorNonce, opener ? 0 : 1);
+        return new ChannelStream(remote, type, ch, in, out);
     }
 
     private ChannelStream track(ChannelStream s) {
@@ -243,11 +256,11 @@ final class Streams {
         private volatile String failure;
         volatile Runnable onClose = () -> { };
 
-        ChannelStream(Node remote, int type, StreamChannel channel) {
+        ChannelStream(Node remote, int type, StreamChannel channel, InputStream input, OutputStream output) {
             this.remote = remote;
             this.type = type;
             this.channel = channel;
-            this.in = new java.io.FilterInputStream(channel.inputStream()) {
+            this.in = new java.io.FilterInputStream(input) {
                 @Override
                 public int read() throws IOException {
                     try {
@@ -266,7 +279,7 @@ final class Streams {
                     }
                 }
             };
-            this.out = new java.io.FilterOutputStream(channel.outputStream()) {
+            this.out = new java.io.FilterOutputStream(output) {
                 @Override
                 public void write(int b) throws IOException {
                     try {

@@ -151,13 +151,24 @@ public sealed interface Message {
         public int type() { return WireFormat.REPLY; }
     }
 
-    /** Opens a stream of a user type (first packet on a dedicated stream). @param streamType the type */
-    record StreamOpen(int streamType) implements Message {
+    /**
+     * Opens a stream of a user type (first packet on a dedicated stream).
+     *
+     * @param streamType the type
+     * @param nonce      the opener's random session half; keys the stream's encryption with the acceptor's
+     */
+    record StreamOpen(int streamType, long nonce) implements Message {
         public int type() { return WireFormat.STREAM_OPEN; }
     }
 
-    /** Accepts or refuses a stream. @param status OK or an error status @param error why refused */
-    record StreamReply(int status, String error) implements Message {
+    /**
+     * Accepts or refuses a stream.
+     *
+     * @param status OK or an error status
+     * @param error  why refused, empty when OK
+     * @param nonce  the acceptor's random session half
+     */
+    record StreamReply(int status, String error, long nonce) implements Message {
         public int type() { return WireFormat.STREAM_REPLY; }
     }
 }

@@ -62,9 +62,9 @@ public final class MessageCodec {
             w.i64(r.id()).u8(r.status());
             blob(r.body(), w);
         } else if (m instanceof Message.StreamOpen s) {
-            w.u16(s.streamType());
+            w.u16(s.streamType()).i64(s.nonce());
         } else if (m instanceof Message.StreamReply s) {
-            w.u8(s.status()).str16(s.error());
+            w.u8(s.status()).str16(s.error()).i64(s.nonce());
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -153,8 +153,8 @@ public final class MessageCodec {
             case RELIABLE_ACK -> new Message.ReliableAck(r.i64(), r.u8(), r.str16());
             case REQUEST -> new Message.Request(r.i64(), r.u16(), blob(r));
             case REPLY -> new Message.Reply(r.i64(), r.u8(), blob(r));
-            case STREAM_OPEN -> new Message.StreamOpen(r.u16());
-            case STREAM_REPLY -> new Message.StreamReply(r.u8(), r.str16());
+            case STREAM_OPEN -> new Message.StreamOpen(r.u16(), r.i64());
+            case STREAM_REPLY -> new Message.StreamReply(r.u8(), r.str16(), r.i64());
             default -> throw new WireException(DropReason.MALFORMED, "unknown message type 0x" + Integer.toHexString(type));
         };
         r.expectEnd();

@@ -65,8 +65,8 @@ class ProtocolVectorsTest {
                 Arguments.of("reliable-ack", SENDER, List.of(new Message.ReliableAck(1, WireFormat.STATUS_HANDLER_ERROR, "boom"))),
                 Arguments.of("request", SENDER, List.of(new Message.Request(-1L, 200, ascii("ping")))),
                 Arguments.of("reply", SENDER, List.of(new Message.Reply(-1L, WireFormat.STATUS_OK, ascii("pong")))),
-                Arguments.of("stream-open", SENDER, List.of(new Message.StreamOpen(256))),
-                Arguments.of("stream-reply", SENDER, List.of(new Message.StreamReply(WireFormat.STATUS_NO_HANDLER, "no handler"))),
+                Arguments.of("stream-open", SENDER, List.of(new Message.StreamOpen(256, 0x0102030405060708L))),
+                Arguments.of("stream-reply", SENDER, List.of(new Message.StreamReply(WireFormat.STATUS_NO_HANDLER, "no handler", -1L))),
                 Arguments.of("compound", SENDER, List.of(
                         new Message.Ack(42),
                         new Message.Suspect(MEMBER, 9, SENDER),

@@ -52,8 +52,8 @@ final class SampleMessages {
                 new Message.ReliableAck(5, WireFormat.STATUS_OVERLOADED, "übervoll"),
                 new Message.Request(Long.MIN_VALUE, 300, payload),
                 new Message.Reply(9, WireFormat.STATUS_OK, payload),
-                new Message.StreamOpen(0xFFFF),
-                new Message.StreamReply(WireFormat.STATUS_OK, ""));
+                new Message.StreamOpen(0xFFFF, Long.MIN_VALUE),
+                new Message.StreamReply(WireFormat.STATUS_OK, "", 42L));
     }
 
     /** @return compressible ASCII text of n bytes */

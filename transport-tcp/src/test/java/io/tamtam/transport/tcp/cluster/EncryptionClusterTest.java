@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EncryptionClusterTest {
 
     private static final int SECRET = 500;
+    private static final int STREAM = 501;
 
     private final Nodes nodes = new Nodes();
 
@@ -59,5 +60,67 @@ class EncryptionClusterTest {
         assertEquals(2, a.aliveMembers().size());
         assertEquals(2, b.aliveMembers().size());
         assertEquals(1, intruder.aliveMembers().size());
+    }
+
+    @Test
+    void streamsInAnEncryptedClusterCarryTheirBytesSealedBothWays() throws Exception {
+        ClusterConfig.Builder shared = ClusterConfig.local().encryptionKeys(key(1), key(2));
+        List<Cluster> pair = nodes.cluster(2, shared);
+        Cluster a = pair.get(0);
+        Cluster b = pair.get(1);
+        b.handleStream(STREAM, s -> {
+            try (s) {
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                byte[] buf = new byte[10_000];
+                long total = 0;
+                int n;
+                while ((n = s.inputStream().read(buf)) >= 0) {
+                    crc.update(buf, 0, n);
+                    total += n;
+                }
+                java.io.DataOutputStream out = new java.io.DataOutputStream(s.outputStream());
+                out.writeLong(total);
+                out.writeLong(crc.getValue());
+                out.close();
+            }
+        });
+        byte[] data = new byte[3 * 1024 * 1024 + 123];
+        new java.util.Random(5).nextBytes(data);
+        java.util.zip.CRC32 expected = new java.util.zip.CRC32();
+        expected.update(data);
+        try (io.tamtam.NodeStream s = a.openStream(b.localNode(), STREAM).get(10, TimeUnit.SECONDS)) {
+            s.outputStream().write(data, 0, 1000);
+            s.outputStream().flush();
+            s.outputStream().write(data, 1000, data.length - 1000);
+            s.outputStream().close();
+            java.io.DataInputStream in = new java.io.DataInputStream(s.inputStream());
+            assertEquals(data.length, in.readLong());
+            assertEquals(expected.getValue(), in.readLong());
+            assertEquals(-1, in.read(), "the acceptor's side ended with its final chunk");
+        }
+    }
+
+    @Test
+    void aStreamCutShortFailsTheReadInsteadOfLookingComplete() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local().encryptionKeys(key(1)));
+        Cluster a = pair.get(0);
+        Cluster b = pair.get(1);
+        java.util.concurrent.CompletableFuture<Throwable> readFailure = new java.util.concurrent.CompletableFuture<>();
+        b.handleStream(STREAM, s -> {
+            try {
+                s.inputStream().readAllBytes();
+                readFailure.complete(null);
+            } catch (java.io.IOException e) {
+                readFailure.complete(e);
+            } finally {
+                s.close();
+            }
+        });
+        io.tamtam.NodeStream s = a.openStream(b.localNode(), STREAM).get(10, TimeUnit.SECONDS);
+        s.outputStream().write(new byte[100_000]);
+        s.outputStream().flush();
+        s.close(); // both directions, without the final chunk
+        Throwable failure = readFailure.get(10, TimeUnit.SECONDS);
+        assertTrue(failure instanceof java.io.IOException, "the reader must not take a cut stream for a complete one: " + failure);
     }
 }
