@@ -1,6 +1,7 @@
 package io.tamtam;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,6 +16,14 @@ public interface Node {
 
     /** @return the address the node advertises for both the datagram and the stream path */
     InetSocketAddress address();
+
+    /**
+     * @return every address the node can be reached at; today the one {@link #address()}, which both the
+     *         datagram (UDP) and the stream (TCP) path listen on
+     */
+    default List<InetSocketAddress> addresses() {
+        return List.of(address());
+    }
 
     /** @return the node's state as this node last saw it */
     NodeState state();
