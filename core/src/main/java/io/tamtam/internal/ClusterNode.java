@@ -32,6 +32,7 @@ import io.tamtam.internal.messaging.InOrder;
 import io.tamtam.internal.messaging.Payloads;
 import io.tamtam.internal.messaging.Replies;
 import io.tamtam.internal.runtime.Completions;
+import io.tamtam.internal.runtime.DaemonThreads;
 import io.tamtam.internal.runtime.ExecutorScheduler;
 import io.tamtam.internal.runtime.Uuid7;
 import io.tamtam.internal.sync.PushPull;
@@ -132,23 +133,15 @@ public final class ClusterNode implements Cluster {
             callbacks = config.callbackExecutor();
             ownCallbacks = null;
         } else {
-            AtomicInteger n = new AtomicInteger();
             ThreadPoolExecutor pool = new ThreadPoolExecutor(ClusterConfig.DEFAULT_CALLBACK_THREADS,
-                    ClusterConfig.DEFAULT_CALLBACK_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "tamtam-callback-" + shortId + "-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+                    ClusterConfig.DEFAULT_CALLBACK_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    DaemonThreads.numbered("tamtam-callback-" + shortId));
             pool.allowCoreThreadTimeOut(true);
             callbacks = pool;
             ownCallbacks = pool;
         }
         if (ownCallbacks != null) {
-            ownCompletions = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "tamtam-complete-" + shortId);
-                t.setDaemon(true);
-                return t;
-            });
+            ownCompletions = Executors.newSingleThreadExecutor(DaemonThreads.named("tamtam-complete-" + shortId));
             completions = new Completions(ownCompletions);
         } else {
             ownCompletions = null;
@@ -420,7 +413,8 @@ public final class ClusterNode implements Cluster {
         return m == null ? null : m.snapshot().address();
     }
 
-    private Node nodeOrPlaceholder(UUID node) {
+    /** @return the member with this id, or a DEAD placeholder for a node not (or no longer) known */
+    Node nodeOrPlaceholder(UUID node) {
         Member m = ctx.table().get(node);
         if (m != null) {
             return m.snapshot();
@@ -681,9 +675,7 @@ public final class ClusterNode implements Cluster {
         return plugins.ciphers();
     }
 
-    Node nodeFor(UUID node) {
-        return nodeOrPlaceholder(node);
-    }
+
 
     // ------------------------------------------------------------------ observability
 

@@ -7,6 +7,7 @@ import io.tamtam.NodeStream;
 import io.tamtam.StreamHandler;
 import io.tamtam.Subscription;
 import io.tamtam.internal.messaging.Messaging;
+import io.tamtam.internal.runtime.DaemonThreads;
 import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.Packet;
 import io.tamtam.internal.wire.PacketCodec;
@@ -30,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Node-to-node byte streams on dedicated stream-path connections. A stream starts with a handshake of
@@ -57,17 +57,8 @@ final class Streams {
         this.node = node;
         this.transport = transport;
         this.codec = codec;
-        AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "tamtam-stream-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tamtam-stream-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = Executors.newCachedThreadPool(DaemonThreads.numbered("tamtam-stream"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tamtam-stream-timer"));
     }
 
     Subscription handle(int type, StreamHandler handler) {
@@ -163,7 +154,7 @@ final class Streams {
                 ch.close();
                 return;
             }
-            ChannelStream stream = track(stream(node.nodeFor(open.sender()), o.streamType(), ch, o.nonce(), acceptorNonce, false));
+            ChannelStream stream = track(stream(node.nodeOrPlaceholder(open.sender()), o.streamType(), ch, o.nonce(), acceptorNonce, false));
             try {
                 h.handle(stream);
             } catch (Exception | Error e) {

@@ -129,7 +129,8 @@ public final class DirectMessages {
             return CompletableFuture.failedFuture(new DeliveryException("message of " + bytes.length
                     + " bytes exceeds maxFrameSize " + ctx.config().maxFrameSize() + "; raise ClusterConfig.maxFrameSize or use a stream"));
         }
-        if (liveAddress(node) == null) {
+        InetSocketAddress to = liveAddress(node);
+        if (to == null) {
             return notLive(node);
         }
         long seq = nextCorrelation.getAndIncrement();
@@ -138,7 +139,7 @@ public final class DirectMessages {
         synchronized (lane) {
             order = lane.next++;
         }
-        return exchange(node, seq, new Message.Reliable(seq, lane.id, order, type, bytes), ctx.config().reliableTimeout())
+        return exchange(to, node, seq, new Message.Reliable(seq, lane.id, order, type, bytes), ctx.config().reliableTimeout())
                 .thenApply(b -> null);
     }
 
@@ -159,8 +160,12 @@ public final class DirectMessages {
         } catch (IOException | IllegalStateException e) {
             return CompletableFuture.failedFuture(new DeliveryException("cannot send request: " + e.getMessage(), e));
         }
+        InetSocketAddress to = liveAddress(node);
+        if (to == null) {
+            return notLive(node);
+        }
         long rid = nextCorrelation.getAndIncrement();
-        return exchange(node, rid, new Message.Request(rid, type, bytes), timeout).thenApply(reply -> {
+        return exchange(to, node, rid, new Message.Request(rid, type, bytes), timeout).thenApply(reply -> {
             try {
                 return payloads.decode(reply, replyClass);
             } catch (IOException e) {
@@ -178,11 +183,7 @@ public final class DirectMessages {
         return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
     }
 
-    private CompletableFuture<byte[]> exchange(Node node, long correlation, Message m, Duration timeout) {
-        InetSocketAddress to = liveAddress(node);
-        if (to == null) {
-            return notLive(node);
-        }
+    private CompletableFuture<byte[]> exchange(InetSocketAddress to, Node node, long correlation, Message m, Duration timeout) {
         CompletableFuture<byte[]> f = replies.await(correlation, node.id(), timeout);
         sendWithRetry(to, codec.encode(m), correlation, 1);
         return f;

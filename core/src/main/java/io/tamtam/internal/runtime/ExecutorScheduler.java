@@ -18,11 +18,7 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
      */
     public ExecutorScheduler(String threadName, BiConsumer<String, Throwable> errors) {
         this.errors = errors;
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
