@@ -67,7 +67,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -91,11 +90,6 @@ public final class ClusterNode implements Cluster {
     private final Executor callbacks;
     private final Completions completions;
     private final ExecutorService ownCallbacks;
-    /**
-     * With the default pool, futures complete on a thread of their own: a handler that blocks on a
-     * TamTam future (a request inside a handler) must not be able to starve the completions it waits for.
-     */
-    private final ExecutorService ownCompletions;
     private final ErrorHandler errorHandler;
     private final Stats stats = new Stats();
     private final Plugins plugins;
@@ -140,13 +134,6 @@ public final class ClusterNode implements Cluster {
             callbacks = pool;
             ownCallbacks = pool;
         }
-        if (ownCallbacks != null) {
-            ownCompletions = Executors.newSingleThreadExecutor(DaemonThreads.named("tamtam-complete-" + shortId));
-            completions = new Completions(ownCompletions);
-        } else {
-            ownCompletions = null;
-            completions = new Completions(callbacks);
-        }
         if (config.scheduler() != null) {
             scheduler = config.scheduler();
             ownScheduler = null;
@@ -154,6 +141,10 @@ public final class ClusterNode implements Cluster {
             ownScheduler = new ExecutorScheduler("tamtam-protocol-" + shortId, this::reportError);
             scheduler = ownScheduler;
         }
+        // With the default pool, futures complete on threads of their own: a handler that blocks on a
+        // TamTam future (a request inside a handler) must not be able to starve the completions it waits for.
+        completions = new Completions(ownCallbacks != null ? null : callbacks, "tamtam-complete-" + shortId,
+                config.clock(), scheduler, this::reportError);
         SplittableRandom random = config.randomSeed() != null ? new SplittableRandom(config.randomSeed()) : new SplittableRandom();
         payloads = new Payloads(plugins.codec());
         codec = new PacketCodec(id, plugins.compressor(),
@@ -540,9 +531,7 @@ public final class ClusterNode implements Cluster {
         if (ownCallbacks != null) {
             ownCallbacks.shutdown();
         }
-        if (ownCompletions != null) {
-            ownCompletions.shutdown();
-        }
+        completions.close();
     }
 
     @Override

@@ -1,18 +1,73 @@
 package io.tamtam.internal.runtime;
 
+import io.tamtam.spi.NanoClock;
+import io.tamtam.spi.Scheduler;
+
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
- * Completes the futures a node hands out on the callback executor, never on a protocol or network
- * thread, in order, through one serial lane: one hand-off per burst of completions, not one per future.
+ * Completes the futures a node hands out, never on a protocol or network thread, in order, through one
+ * lane: one hand-off per burst of completions, not one per future.
+ *
+ * <p>A future's plain continuations ({@code thenAccept}, {@code join} inside them...) run on the thread
+ * that completes it, so user code can hold the lane: a continuation that blocks on a second TamTam
+ * future would wait for a completion queued behind itself. No user code may freeze a node, so a watch on
+ * the protocol scheduler checks the lane: when queued completions have made no progress for
+ * {@link #STALL_NANOS} (a continuation blocks, or the executor the lane runs on is busy with user code),
+ * the lane moves to a fresh thread of its own and goes on; the thread left behind finishes the task it
+ * is in and then stops. At most {@link #MAX_THREADS} such threads exist at once; past that the stall is
+ * reported and the lane waits. Every move is counted and reported to the error handler (rate limited).
  */
-public final class Completions {
-    private final SerialExecutor lane;
+public final class Completions implements AutoCloseable {
+    /** Queued completions making no progress for this long move the lane to another thread: 200 ms. */
+    public static final long STALL_NANOS = 200_000_000L;
+    /** Most threads the lane may use at once (threads stuck in user code included). */
+    public static final int MAX_THREADS = 64;
+    /** A stall is reported at most once per this time: 10 s. */
+    static final long REPORT_EVERY_NANOS = 10_000_000_000L;
 
-    /** @param callbacks the callback executor */
-    public Completions(Executor callbacks) {
-        this.lane = new SerialExecutor(callbacks);
+    private final Executor primary;
+    private final ThreadPoolExecutor own;
+    private final NanoClock clock;
+    private final Scheduler scheduler;
+    private final BiConsumer<String, Throwable> errors;
+    private final LongAdder moves = new LongAdder();
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    /** A drainer is submitted or running. */
+    private boolean draining;
+    /** Bumped when the lane moves: a drainer of an older generation stops after its current task. */
+    private long generation;
+    /** When the lane last started a task or a drainer. */
+    private long progressAt;
+    private boolean watching;
+    private long lastReportAt = Long.MIN_VALUE;
+    private volatile boolean closed;
+
+    /**
+     * @param callbacks where completions run first: the user's callback executor, or null for threads of
+     *                  the lane's own (created on demand, gone when idle)
+     * @param threadName prefix of the lane's own threads
+     * @param clock      measures stalls
+     * @param scheduler  runs the watch (the protocol scheduler: it never runs user code)
+     * @param errors     told when the lane moves
+     */
+    public Completions(Executor callbacks, String threadName, NanoClock clock, Scheduler scheduler,
+                       BiConsumer<String, Throwable> errors) {
+        this.own = new ThreadPoolExecutor(0, MAX_THREADS, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.numbered(threadName));
+        this.primary = callbacks != null ? callbacks : own;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.errors = errors;
     }
 
     /**
@@ -21,11 +76,7 @@ public final class Completions {
      * @param <T>   the value type
      */
     public <T> void complete(CompletableFuture<T> f, T value) {
-        try {
-            lane.execute(() -> f.complete(value));
-        } catch (RuntimeException closed) {
-            f.complete(value);
-        }
+        execute(() -> f.complete(value));
     }
 
     /**
@@ -34,11 +85,124 @@ public final class Completions {
      * @param <T>   the value type
      */
     public <T> void fail(CompletableFuture<T> f, Throwable error) {
-        try {
-            lane.execute(() -> f.completeExceptionally(error));
-        } catch (RuntimeException closed) {
-            f.completeExceptionally(error);
+        execute(() -> f.completeExceptionally(error));
+    }
+
+    /** @return how many times the lane moved to another thread because user code held it */
+    public long moves() {
+        return moves.sum();
+    }
+
+    private void execute(Runnable task) {
+        long gen;
+        synchronized (tasks) {
+            tasks.add(task);
+            if (draining) {
+                return;
+            }
+            draining = true;
+            progressAt = clock.nanoTime();
+            gen = generation;
         }
+        try {
+            primary.execute(() -> drain(gen));
+        } catch (RejectedExecutionException e) {
+            // The executor is shut down (the node is closing): complete here rather than lose a future.
+            drain(gen);
+            return;
+        }
+        watch();
+    }
+
+    private void drain(long gen) {
+        while (true) {
+            Runnable next;
+            synchronized (tasks) {
+                if (gen != generation) {
+                    return;
+                }
+                next = tasks.poll();
+                if (next == null) {
+                    draining = false;
+                    return;
+                }
+                progressAt = clock.nanoTime();
+            }
+            next.run();
+        }
+    }
+
+    /** Arms the watch while the lane has work. */
+    private void watch() {
+        synchronized (tasks) {
+            if (!draining || watching || closed) {
+                return;
+            }
+            watching = true;
+        }
+        try {
+            scheduler.schedule(this::check, STALL_NANOS / 2);
+        } catch (RuntimeException stopped) {
+            synchronized (tasks) {
+                watching = false;
+            }
+        }
+    }
+
+    private void check() {
+        long gen;
+        long now = clock.nanoTime();
+        synchronized (tasks) {
+            watching = false;
+            if (!draining || closed) {
+                return;
+            }
+            if (now - progressAt < STALL_NANOS) {
+                gen = -1;
+            } else {
+                gen = ++generation;
+                progressAt = now;
+            }
+        }
+        if (gen >= 0) {
+            move(gen, now);
+        }
+        watch();
+    }
+
+    private void move(long gen, long now) {
+        moves.increment();
+        String why;
+        try {
+            own.execute(() -> drain(gen));
+            why = "future completions made no progress for " + STALL_NANOS / 1_000_000 + " ms and moved to another"
+                    + " thread: a continuation or the callback executor is blocked by user code; run blocking work"
+                    + " with the *Async forms (thenApplyAsync(fn, executor)) or on an executor of your own";
+        } catch (RejectedExecutionException e) {
+            synchronized (tasks) {
+                // All threads are taken: let the old drainer (if it ever returns) go on.
+                generation = gen - 1;
+            }
+            why = "future completions are blocked: " + MAX_THREADS + " threads are held by continuations that"
+                    + " do not return; futures of this node complete only once one returns";
+        }
+        boolean report;
+        synchronized (tasks) {
+            report = lastReportAt == Long.MIN_VALUE || now - lastReportAt >= REPORT_EVERY_NANOS;
+            if (report) {
+                lastReportAt = now;
+            }
+        }
+        if (report) {
+            errors.accept("future completion", new IllegalStateException(why));
+        }
+    }
+
+    /** Stops the watch and the lane's own threads once idle; later completions run where they are made. */
+    @Override
+    public void close() {
+        closed = true;
+        own.shutdown();
     }
 
     /**
@@ -46,7 +210,7 @@ public final class Completions {
      * @return the message of the underlying cause
      */
     public static String describe(Throwable t) {
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
