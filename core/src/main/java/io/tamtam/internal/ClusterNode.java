@@ -7,7 +7,6 @@ import io.tamtam.DeliveryException;
 import io.tamtam.DropReason;
 import io.tamtam.ErrorHandler;
 import io.tamtam.JoinException;
-import io.tamtam.MembershipEvent;
 import io.tamtam.MembershipListener;
 import io.tamtam.MessageHandler;
 import io.tamtam.Node;
@@ -29,6 +28,9 @@ import io.tamtam.internal.membership.NodeSnapshot;
 import io.tamtam.internal.messaging.Messaging;
 import io.tamtam.internal.messaging.DirectMessages;
 import io.tamtam.internal.messaging.InOrder;
+import io.tamtam.internal.runtime.ByteBudget;
+import io.tamtam.internal.messaging.Inbound;
+import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.messaging.Payloads;
 import io.tamtam.internal.messaging.Replies;
 import io.tamtam.internal.runtime.Completions;
@@ -54,7 +56,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,11 +77,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ClusterNode implements Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /**
-     * Most inbound packets waiting for the protocol thread; past it, packets are dropped and counted as
-     * QUEUE_FULL (a flood must not grow the heap; SWIM tolerates loss).
+     * Most inbound packets waiting for the protocol thread; past it, or past
+     * {@link #MAX_PROTOCOL_BACKLOG_BYTES}, packets are dropped and counted as QUEUE_FULL (a flood must not
+     * grow the heap; SWIM tolerates loss).
      */
     static final int MAX_PROTOCOL_BACKLOG = 65_536;
-    private final AtomicInteger protocolBacklog = new AtomicInteger();
+    /** Most bytes of inbound packets waiting for the protocol thread: 32 MiB. */
+    static final long MAX_PROTOCOL_BACKLOG_BYTES = 32L << 20;
+    /**
+     * Most user messages waiting for their handlers or held for their sender's order, across senders;
+     * past it, or past {@link #MAX_PENDING_MESSAGE_BYTES}, messages are refused (QUEUE_FULL; a reliable
+     * sender or requester is told the receiver is overloaded).
+     */
+    static final int MAX_PENDING_MESSAGES = 100_000;
+    /** Most payload bytes of user messages waiting for handlers or held for order: 64 MiB. */
+    static final long MAX_PENDING_MESSAGE_BYTES = 64L << 20;
+    private final ByteBudget protocolBacklog = new ByteBudget(MAX_PROTOCOL_BACKLOG_BYTES, MAX_PROTOCOL_BACKLOG);
 
 
     private final ClusterConfig config;
@@ -109,7 +121,9 @@ public final class ClusterNode implements Cluster {
     private final Replies replies;
     private final DirectMessages direct;
     private final Broadcasts broadcasts;
-    private final InOrder inOrder;
+    private final Peers peers;
+    private final ByteBudget inboundBudget;
+    private final Dispatch dispatch = new Dispatch();
     private final LocalMetadata localMetadata;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
@@ -165,8 +179,11 @@ public final class ClusterNode implements Cluster {
         InetSocketAddress advertise = binding.advertised(config.advertiseAddress());
 
         MemberTable table = new MemberTable(random, config.clock());
+        inboundBudget = new ByteBudget(MAX_PENDING_MESSAGE_BYTES, MAX_PENDING_MESSAGES);
+        InOrder inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos(), inboundBudget);
+        peers = new Peers(callbacks, inOrder);
         Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize(),
-                config.clock());
+                config.clock(), peers);
         ctx = new Context(config, id, config.clock(), scheduler, random, table, outbox, stats);
         events = new Events(callbacks, this::reportError);
         dissemination = new Disseminator(ctx);
@@ -177,24 +194,28 @@ public final class ClusterNode implements Cluster {
         membership = new Membership(ctx, dissemination, awareness, events, self);
         detector = new FailureDetector(ctx, membership, dissemination, awareness);
         pushPull = new PushPull(ctx, membership);
-        messaging = new Messaging(callbacks, payloads, stats, this::reportError, this::nodeOrPlaceholder);
+        messaging = new Messaging(peers, inboundBudget, payloads, stats, this::reportError, this::nodeOrPlaceholder);
         nodeStreams = new Streams(this, streams, codec);
         replies = new Replies(config.clock(), scheduler, completions);
         localMetadata = new LocalMetadata(config.maxMetadataBytes(),
                 meta -> scheduler.execute(() -> membership.updateMetadata(meta)));
-        direct = new DirectMessages(ctx, codec, payloads, replies, completions, () -> closed);
+        direct = new DirectMessages(ctx, codec, payloads, replies, completions, peers, () -> closed);
         broadcasts = new Broadcasts(ctx, dissemination, messaging, completions, () -> closed);
-        inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos());
+        detector.register(dispatch);
+        membership.register(dispatch);
+        broadcasts.register(dispatch);
+        pushPull.register(dispatch);
+        new Inbound(ctx, messaging, inOrder, peers, replies).register(dispatch);
         events.addInternal((type, node) -> {
-            if (type == MembershipEvent.Type.DEAD || type == MembershipEvent.Type.LEFT) {
-                String reason = "node " + node.id() + " is " + type.name().toLowerCase(java.util.Locale.ROOT);
-                replies.failTo(node.id(), reason);
-                nodeStreams.closeAll(node.id(), reason);
-            } else if (type == MembershipEvent.Type.REMOVED) {
-                messaging.forget(node.id());
-                inOrder.forget(node.id());
-                direct.forget(node.id());
-                ctx.outbox().forget(node.address());
+            switch (type) {
+                case JOINED, ALIVE -> peers.joined(node.id(), node.address());
+                case DEAD, LEFT -> {
+                    String reason = "node " + node.id() + " is " + type.name().toLowerCase(java.util.Locale.ROOT);
+                    replies.failTo(node.id(), reason);
+                    nodeStreams.closeAll(node.id(), reason);
+                }
+                case REMOVED -> peers.removed(node.id(), node.address());
+                default -> { }
             }
         });
         ready = true;
@@ -300,108 +321,47 @@ public final class ClusterNode implements Cluster {
             stats.drop(DropReason.MALFORMED);
             return;
         }
-        stats.received(bytes.length);
         UUID sender = packet.sender();
         if (sender.equals(id)) {
             return;
         }
-        List<Message> protocol = null;
-        for (Message m : packet.messages()) {
-            if (!handleDirect(m, sender)) {
+        List<Message> messages = packet.messages();
+        Dispatch.Route[] protocol = null;
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            Dispatch.Route route = dispatch.route(m);
+            if (route == null) {
+                stats.drop(DropReason.MALFORMED);
+                return;
+            }
+            if (route.protocolThread()) {
                 if (protocol == null) {
-                    protocol = new ArrayList<>(packet.messages().size());
+                    protocol = new Dispatch.Route[messages.size()];
                 }
-                protocol.add(m);
+                protocol[i] = route;
+            }
+        }
+        if (protocol != null && !protocolBacklog.tryAcquire(bytes.length)) {
+            stats.drop(DropReason.QUEUE_FULL);
+            return;
+        }
+        stats.received(bytes.length);
+        for (int i = 0; i < messages.size(); i++) {
+            if (protocol == null || protocol[i] == null) {
+                dispatch.route(messages.get(i)).handler().handle(messages.get(i), sender, from, viaFrame);
             }
         }
         if (protocol != null) {
-            if (protocolBacklog.incrementAndGet() > MAX_PROTOCOL_BACKLOG) {
-                protocolBacklog.decrementAndGet();
-                stats.drop(DropReason.QUEUE_FULL);
-                return;
-            }
-            List<Message> forProtocol = protocol;
+            Dispatch.Route[] routes = protocol;
             scheduler.execute(() -> {
-                protocolBacklog.decrementAndGet();
-                for (Message m : forProtocol) {
-                    handleProtocol(m, sender, from, viaFrame);
+                protocolBacklog.release(bytes.length);
+                for (int i = 0; i < routes.length && !closed; i++) {
+                    if (routes[i] != null) {
+                        routes[i].handler().handle(messages.get(i), sender, from, viaFrame);
+                    }
                 }
             });
         }
-    }
-
-    /** User traffic that needs no protocol state is handled on the receiving thread. */
-    private boolean handleDirect(Message m, UUID sender) {
-        if (m instanceof Message.User u) {
-            messaging.deliver(sender, u.userType(), u.payload(), false, null);
-        } else if (m instanceof Message.Reliable r) {
-            Messaging.Outcome ack = (status, reply) -> answer(sender, new Message.ReliableAck(r.seq(), status,
-                    status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8)));
-            InOrder.Outcome o = inOrder.accept(sender, r.lane(), r.order(),
-                    () -> messaging.deliver(sender, r.userType(), r.payload(), false, ack));
-            if (o == InOrder.Outcome.DUPLICATE) {
-                ack.done(WireFormat.STATUS_OK, new byte[0]);
-            }
-        } else if (m instanceof Message.Request r) {
-            messaging.deliver(sender, r.userType(), r.payload(), true,
-                    (status, reply) -> answer(sender, new Message.Reply(r.id(), status, reply)));
-        } else if (m instanceof Message.ReliableAck a) {
-            replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8));
-        } else if (m instanceof Message.Reply r) {
-            replies.answer(r.id(), sender, r.status(), r.body());
-        } else {
-            return false;
-        }
-        return true;
-    }
-
-    private void answer(UUID to, Message m) {
-        Member member = ctx.table().get(to);
-        if (member == null) {
-            return;
-        }
-        ctx.outbox().sendFrame(member.snapshot().address(), m).whenComplete((v, err) -> {
-            if (err != null) {
-                // The sender times out and reports it; nothing else to do here.
-                LOG.debug("could not answer {}: {}", to, err.toString());
-            }
-        });
-    }
-
-    private void handleProtocol(Message m, UUID sender, InetSocketAddress from, boolean viaFrame) {
-        if (closed) {
-            return;
-        }
-        if (m instanceof Message.Ping p) {
-            if (!membership.leaving()) {
-                detector.onPing(p, viaFrame ? memberAddress(sender) : from, viaFrame);
-            }
-        } else if (m instanceof Message.PingReq p) {
-            detector.onPingReq(p, viaFrame ? memberAddress(sender) : from);
-        } else if (m instanceof Message.Ack a) {
-            detector.onAck(a);
-        } else if (m instanceof Message.Nack n) {
-            detector.onNack(n);
-        } else if (m instanceof Message.Alive a) {
-            membership.onAlive(a.member());
-        } else if (m instanceof Message.Suspect s) {
-            membership.onSuspect(s.node(), s.incarnation(), s.from());
-        } else if (m instanceof Message.Dead d) {
-            membership.onDead(d.node(), d.incarnation(), d.from());
-        } else if (m instanceof Message.Broadcast b) {
-            broadcasts.onBroadcast(b);
-        } else if (m instanceof Message.PushPull p) {
-            pushPull.onPushPull(p, sender);
-        } else if (m instanceof Message.Refuse r) {
-            pushPull.onRefuse(r);
-        } else {
-            stats.drop(DropReason.MALFORMED);
-        }
-    }
-
-    private InetSocketAddress memberAddress(UUID node) {
-        Member m = ctx.table().get(node);
-        return m == null ? null : m.snapshot().address();
     }
 
     /** @return the member with this id, or a DEAD placeholder for a node not (or no longer) known */

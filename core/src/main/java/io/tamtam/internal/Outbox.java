@@ -1,6 +1,8 @@
 package io.tamtam.internal;
 
 import io.tamtam.DeliveryException;
+import io.tamtam.internal.peer.Peer;
+import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
@@ -25,13 +27,7 @@ public final class Outbox {
     /** The burst window: 10 ms. */
     static final long BURST_WINDOW_NANOS = 10_000_000L;
 
-    /** Datagrams sent to one destination in the current window. */
-    private static final class Burst {
-        long windowStart;
-        int count;
-    }
-
-    private final java.util.concurrent.ConcurrentHashMap<InetSocketAddress, Burst> bursts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Peers peers;
     private final io.tamtam.spi.NanoClock clock;
     private final PacketCodec codec;
     private final DatagramTransport datagrams;
@@ -48,10 +44,12 @@ public final class Outbox {
      * @param maxDatagram datagram limit
      * @param maxFrame    frame limit
      * @param clock       measures bursts
+     * @param peers       the members' sessions, which keep each destination's burst window
      */
     public Outbox(PacketCodec codec, DatagramTransport datagrams, StreamTransport streams, Stats stats,
-                  int maxDatagram, int maxFrame, io.tamtam.spi.NanoClock clock) {
+                  int maxDatagram, int maxFrame, io.tamtam.spi.NanoClock clock, Peers peers) {
         this.clock = clock;
+        this.peers = peers;
         this.codec = codec;
         this.datagrams = datagrams;
         this.streams = streams;
@@ -89,21 +87,13 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Destinations that are not members (a joining node, the source of a ping) keep no burst state: they
+     * get the few protocol answers that are all this node sends them, by datagram.
+     */
     private boolean withinBurst(InetSocketAddress to) {
-        Burst b = bursts.computeIfAbsent(to, a -> new Burst());
-        long now = clock.nanoTime();
-        synchronized (b) {
-            if (now - b.windowStart >= BURST_WINDOW_NANOS) {
-                b.windowStart = now;
-                b.count = 0;
-            }
-            return ++b.count <= BURST_DATAGRAMS;
-        }
-    }
-
-    /** @param to a destination no longer in the cluster, whose burst state can go */
-    public void forget(InetSocketAddress to) {
-        bursts.remove(to);
+        Peer p = peers.at(to);
+        return p == null || p.withinBurst(clock.nanoTime(), BURST_WINDOW_NANOS, BURST_DATAGRAMS);
     }
 
     /**

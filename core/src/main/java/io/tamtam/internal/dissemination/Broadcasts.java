@@ -3,6 +3,7 @@ package io.tamtam.internal.dissemination;
 import io.tamtam.DeliveryException;
 import io.tamtam.DropReason;
 import io.tamtam.internal.Context;
+import io.tamtam.internal.Dispatch;
 import io.tamtam.internal.messaging.Messaging;
 import io.tamtam.internal.runtime.Completions;
 import io.tamtam.internal.wire.Message;
@@ -73,6 +74,15 @@ public final class Broadcasts {
             completions.complete(f, null);
         });
         return f;
+    }
+
+    /**
+     * Registers the kind this part owns: BROADCAST, on the protocol thread.
+     *
+     * @param dispatch the node's dispatch table
+     */
+    public void register(Dispatch dispatch) {
+        dispatch.onProtocolThread(Message.Broadcast.class, (b, sender, from, viaFrame) -> onBroadcast(b));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tamtam.internal.failure;
 
 import io.tamtam.DropReason;
 import io.tamtam.internal.Context;
+import io.tamtam.internal.Dispatch;
 import io.tamtam.internal.Outbox;
 import io.tamtam.internal.dissemination.Disseminator;
 import io.tamtam.internal.membership.Member;
@@ -127,6 +128,30 @@ public final class FailureDetector {
             items.addAll(extra);
             ctx.outbox().sendItems(to, items);
         }
+    }
+
+    /**
+     * Registers the kinds this part owns: PING, PING-REQ, ACK, NACK, on the protocol thread. A message that
+     * came on the stream path is answered at the sender's member address (the connection's remote end is
+     * an ephemeral port).
+     *
+     * @param dispatch the node's dispatch table
+     */
+    public void register(Dispatch dispatch) {
+        dispatch.onProtocolThread(Message.Ping.class, (p, sender, from, viaFrame) -> {
+            if (!membership.leaving()) {
+                onPing(p, viaFrame ? memberAddress(sender) : from, viaFrame);
+            }
+        });
+        dispatch.onProtocolThread(Message.PingReq.class,
+                (p, sender, from, viaFrame) -> onPingReq(p, viaFrame ? memberAddress(sender) : from));
+        dispatch.onProtocolThread(Message.Ack.class, (a, sender, from, viaFrame) -> onAck(a));
+        dispatch.onProtocolThread(Message.Nack.class, (n, sender, from, viaFrame) -> onNack(n));
+    }
+
+    private InetSocketAddress memberAddress(java.util.UUID node) {
+        Member m = ctx.table().get(node);
+        return m == null ? null : m.snapshot().address();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.tamtam.DropReason;
 import io.tamtam.MembershipEvent.Type;
 import io.tamtam.NodeState;
 import io.tamtam.internal.Context;
+import io.tamtam.internal.Dispatch;
 import io.tamtam.internal.dissemination.Disseminator;
 import io.tamtam.internal.failure.Awareness;
 import io.tamtam.internal.failure.Suspicion;
@@ -83,6 +84,17 @@ public final class Membership {
                     + " (application version '" + self.snapshot().applicationVersion() + "')";
         }
         return null;
+    }
+
+    /**
+     * Registers the kinds this part owns: ALIVE, SUSPECT, DEAD, on the protocol thread.
+     *
+     * @param dispatch the node's dispatch table
+     */
+    public void register(Dispatch dispatch) {
+        dispatch.onProtocolThread(Message.Alive.class, (a, sender, from, viaFrame) -> onAlive(a.member()));
+        dispatch.onProtocolThread(Message.Suspect.class, (s, sender, from, viaFrame) -> onSuspect(s.node(), s.incarnation(), s.from()));
+        dispatch.onProtocolThread(Message.Dead.class, (d, sender, from, viaFrame) -> onDead(d.node(), d.incarnation(), d.from()));
     }
 
     /**

@@ -4,6 +4,8 @@ import io.tamtam.DeliveryException;
 import io.tamtam.Node;
 import io.tamtam.internal.Context;
 import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.peer.Peer;
+import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.runtime.Completions;
 import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.PacketCodec;
@@ -27,17 +29,7 @@ public final class DirectMessages {
     private final Completions completions;
     private final BooleanSupplier closed;
     private final AtomicLong nextCorrelation;
-    private final java.util.Map<java.util.UUID, Lane> lanes = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** This node's lane of reliable messages to one receiver: a random id and the next place in it. */
-    private static final class Lane {
-        final long id;
-        long next = 1;
-
-        Lane(long id) {
-            this.id = id;
-        }
-    }
+    private final Peers peers;
 
     /**
      * @param ctx         shared parts (member table, outbox, config)
@@ -45,11 +37,13 @@ public final class DirectMessages {
      * @param payloads    payload encoding
      * @param replies     waiting acknowledgements and replies
      * @param completions completes futures off the network threads
+     * @param peers       the members' sessions, which hold the outbound reliable lanes
      * @param closed      whether the node is closed
      */
     public DirectMessages(Context ctx, PacketCodec codec, Payloads payloads, Replies replies, Completions completions,
-                          BooleanSupplier closed) {
+                          Peers peers, BooleanSupplier closed) {
         this.ctx = ctx;
+        this.peers = peers;
         this.codec = codec;
         this.payloads = payloads;
         this.replies = replies;
@@ -133,14 +127,13 @@ public final class DirectMessages {
         if (to == null) {
             return notLive(node);
         }
-        long seq = nextCorrelation.getAndIncrement();
-        Lane lane = lanes.computeIfAbsent(node.id(), id -> new Lane(java.util.concurrent.ThreadLocalRandom.current().nextLong()));
-        long order;
-        synchronized (lane) {
-            order = lane.next++;
+        Peer peer = peers.member(node.id());
+        if (peer == null) {
+            return notLive(node);
         }
-        return exchange(to, node, seq, new Message.Reliable(seq, lane.id, order, type, bytes), ctx.config().reliableTimeout())
-                .thenApply(b -> null);
+        long seq = nextCorrelation.getAndIncrement();
+        return exchange(to, node, seq, new Message.Reliable(seq, peer.outboundLane(), peer.takeOutboundOrder(), type, bytes),
+                ctx.config().reliableTimeout()).thenApply(b -> null);
     }
 
     /**
@@ -172,11 +165,6 @@ public final class DirectMessages {
                 throw new DeliveryException("cannot decode the reply as " + replyClass.getName() + ": " + e.getMessage(), e);
             }
         });
-    }
-
-    /** @param node a removed node, whose lane can go */
-    public void forget(java.util.UUID node) {
-        lanes.remove(node);
     }
 
     private static <T> CompletableFuture<T> notLive(Node node) {

@@ -1,18 +1,20 @@
 package io.tamtam.internal.messaging;
 
+import io.tamtam.internal.runtime.ByteBudget;
+
 import io.tamtam.spi.Scheduler;
 
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Puts each sender's reliable messages back in the order they were sent. Frames on one connection
  * arrive in order, but a frame re-sent after its connection broke can arrive after later ones; such an
  * early message is held until the gap before it fills. A gap that does not fill within the wait (its
- * message failed for good, and its sender was told) is skipped, and at most {@link #MAX_HELD} messages
- * are held per sender. Thread-safe.
+ * message failed for good, and its sender was told) is skipped. Held messages are bounded per sender
+ * ({@link #MAX_HELD}; past it the gap is skipped) and, in bytes, by the node's {@link ByteBudget}
+ * (past it the message is refused). The state lives in each sender's session ({@link Lane}).
+ * Thread-safe.
  */
 public final class InOrder {
     /** Most messages held per sender while a gap is open. */
@@ -25,46 +27,57 @@ public final class InOrder {
         /** Held until the gap before it fills. */
         HELD,
         /** Already handed on before: acknowledge it again, do not handle it twice. */
-        DUPLICATE
+        DUPLICATE,
+        /** Early, and the inbound budget has no room to hold it: refuse it. */
+        REFUSED
     }
 
-    private static final class Lane {
-        long id;
-        long next = 1;
-        final TreeMap<Long, Runnable> held = new TreeMap<>();
-        Scheduler.Cancellable gapTimer;
+    /** One sender's ordering state. */
+    public static final class Lane {
+        private long id;
+        private boolean started;
+        private long next = 1;
+        private final TreeMap<Long, Held> held = new TreeMap<>();
+        private Scheduler.Cancellable gapTimer;
 
-        Lane(long id) {
-            this.id = id;
+        /** @return whether messages are held */
+        public synchronized boolean holding() {
+            return !held.isEmpty();
         }
     }
 
-    private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
+    private record Held(int bytes, Runnable deliver) {
+    }
+
     private final Scheduler scheduler;
     private final long gapWaitNanos;
+    private final ByteBudget budget;
 
     /**
      * @param scheduler    runs the gap timers
      * @param gapWaitNanos how long a gap may stay open
+     * @param budget       bounds the bytes held
      */
-    public InOrder(Scheduler scheduler, long gapWaitNanos) {
+    public InOrder(Scheduler scheduler, long gapWaitNanos, ByteBudget budget) {
         this.scheduler = scheduler;
         this.gapWaitNanos = gapWaitNanos;
+        this.budget = budget;
     }
 
     /**
-     * @param sender  the sending node
+     * @param lane    the sender's lane
      * @param laneId  the sender's lane id
      * @param order   the message's place in the lane
+     * @param bytes   the message's payload size
      * @param deliver hands the message on; must not block
      * @return what was done with it
      */
-    public Outcome accept(UUID sender, long laneId, long order, Runnable deliver) {
-        Lane lane = lanes.computeIfAbsent(sender, s -> new Lane(laneId));
+    public Outcome accept(Lane lane, long laneId, long order, int bytes, Runnable deliver) {
         synchronized (lane) {
-            if (lane.id != laneId) {
-                // The sender started a new lane (it forgot this node, or restarted with the same id).
+            if (!lane.started || lane.id != laneId) {
+                // A new lane: the sender's first message, or it forgot this node or restarted with the same id.
                 flushHeld(lane);
+                lane.started = true;
                 lane.id = laneId;
                 lane.next = 1;
             }
@@ -75,8 +88,10 @@ public final class InOrder {
                 if (lane.held.size() >= MAX_HELD) {
                     flushHeld(lane);
                     lane.next = order;
+                } else if (!budget.tryAcquire(bytes)) {
+                    return Outcome.REFUSED;
                 } else {
-                    lane.held.put(order, deliver);
+                    lane.held.put(order, new Held(bytes, deliver));
                     if (lane.gapTimer == null) {
                         lane.gapTimer = scheduler.schedule(() -> skipGap(lane), gapWaitNanos);
                     }
@@ -91,9 +106,10 @@ public final class InOrder {
     }
 
     private void drain(Lane lane) {
-        Runnable r;
-        while ((r = lane.held.remove(lane.next)) != null) {
-            r.run();
+        Held h;
+        while ((h = lane.held.remove(lane.next)) != null) {
+            budget.release(h.bytes());
+            h.deliver().run();
             lane.next++;
         }
         if (lane.held.isEmpty() && lane.gapTimer != null) {
@@ -115,9 +131,10 @@ public final class InOrder {
         }
     }
 
-    private static void flushHeld(Lane lane) {
-        for (Runnable r : lane.held.values()) {
-            r.run();
+    private void flushHeld(Lane lane) {
+        for (Map.Entry<Long, Held> e : lane.held.entrySet()) {
+            budget.release(e.getValue().bytes());
+            e.getValue().deliver().run();
         }
         lane.held.clear();
         if (lane.gapTimer != null) {
@@ -126,13 +143,10 @@ public final class InOrder {
         }
     }
 
-    /** @param sender a removed node, whose lane can go */
-    public void forget(UUID sender) {
-        Lane lane = lanes.remove(sender);
-        if (lane != null) {
-            synchronized (lane) {
-                flushHeld(lane);
-            }
+    /** @param lane a session that goes: its held messages are handed on in order */
+    public void release(Lane lane) {
+        synchronized (lane) {
+            flushHeld(lane);
         }
     }
 }

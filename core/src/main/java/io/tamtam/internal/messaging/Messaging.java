@@ -1,5 +1,7 @@
 package io.tamtam.internal.messaging;
 
+import io.tamtam.internal.runtime.ByteBudget;
+
 import io.tamtam.Cluster;
 import io.tamtam.DropReason;
 import io.tamtam.MessageHandler;
@@ -8,27 +10,22 @@ import io.tamtam.Packet;
 import io.tamtam.RequestHandler;
 import io.tamtam.Subscription;
 import io.tamtam.internal.Stats;
-import io.tamtam.internal.runtime.SerialExecutor;
+import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.wire.WireFormat;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * The receiving side of user messages: handlers by type, and delivery on the callback executor, one
- * message at a time per sender, in arrival order. Bounded: past {@link #MAX_PENDING} undelivered
- * messages new ones are refused (counted as {@link DropReason#QUEUE_FULL}; a reliable sender is told).
- * Thread-safe.
+ * message at a time per sender (through the sender's {@link Peer} session), in arrival order. Bounded in
+ * bytes and count by the node's {@link ByteBudget}: a message that does not fit is refused (counted as
+ * {@link DropReason#QUEUE_FULL}; a reliable sender or requester is told). Thread-safe.
  */
 public final class Messaging {
-    /** Most messages waiting for their handler, across senders. */
-    public static final int MAX_PENDING = 100_000;
-
     /** The outcome of one delivery, for acknowledgements and replies. */
     @FunctionalInterface
     public interface Outcome {
@@ -43,24 +40,25 @@ public final class Messaging {
     }
 
     private final Map<Integer, Registration> handlers = new ConcurrentHashMap<>();
-    private final Map<UUID, SerialExecutor> perSender = new ConcurrentHashMap<>();
-    private final AtomicInteger pending = new AtomicInteger();
-    private final Executor callbacks;
+    private final Peers peers;
+    private final ByteBudget budget;
     private final Payloads payloads;
     private final Stats stats;
     private final BiConsumer<String, Throwable> errors;
     private final Function<UUID, Node> nodes;
 
     /**
-     * @param callbacks where handlers run
+     * @param peers     the senders' sessions, whose lanes run handlers in order
+     * @param budget    bounds what waits for handlers
      * @param payloads  payload decoding
      * @param stats     counters
      * @param errors    receives handler failures
      * @param nodes     looks up the sender's snapshot
      */
-    public Messaging(Executor callbacks, Payloads payloads, Stats stats, BiConsumer<String, Throwable> errors,
-                     Function<UUID, Node> nodes) {
-        this.callbacks = callbacks;
+    public Messaging(Peers peers, ByteBudget budget, Payloads payloads, Stats stats,
+                     BiConsumer<String, Throwable> errors, Function<UUID, Node> nodes) {
+        this.peers = peers;
+        this.budget = budget;
         this.payloads = payloads;
         this.stats = stats;
         this.errors = errors;
@@ -135,20 +133,29 @@ public final class Messaging {
             }
             return;
         }
-        if (pending.incrementAndGet() > MAX_PENDING) {
-            pending.decrementAndGet();
-            stats.drop(DropReason.QUEUE_FULL);
-            if (outcome != null) {
-                outcome.done(WireFormat.STATUS_OVERLOADED, utf8("receiver overloaded: " + MAX_PENDING + " messages waiting for handlers"));
-            }
+        if (!budget.tryAcquire(payload.length)) {
+            refuseOverloaded(outcome);
             return;
         }
-        SerialExecutor serial = perSender.computeIfAbsent(sender, id -> new SerialExecutor(callbacks));
         try {
-            serial.execute(() -> run(reg, sender, userType, payload, request, outcome));
+            peers.sender(sender).delivery().execute(() -> run(reg, sender, userType, payload, request, outcome));
         } catch (RuntimeException e) {
-            pending.decrementAndGet();
+            budget.release(payload.length);
             stats.drop(DropReason.QUEUE_FULL);
+        }
+    }
+
+    /**
+     * Counts a message refused for lack of room and tells its sender.
+     *
+     * @param outcome told the refusal, or null
+     */
+    public void refuseOverloaded(Outcome outcome) {
+        stats.drop(DropReason.QUEUE_FULL);
+        if (outcome != null) {
+            outcome.done(WireFormat.STATUS_OVERLOADED, utf8("receiver overloaded: " + budget.items()
+                    + " messages (" + budget.bytes() + " bytes) wait for handlers, the bound is " + budget.maxItems()
+                    + " messages or " + budget.maxBytes() + " bytes"));
         }
     }
 
@@ -187,15 +194,7 @@ public final class Messaging {
                 }
             }
         } finally {
-            pending.decrementAndGet();
-        }
-    }
-
-    /** @param sender a removed node, whose ordering state can go */
-    public void forget(UUID sender) {
-        SerialExecutor s = perSender.get(sender);
-        if (s != null && !s.busy()) {
-            perSender.remove(sender, s);
+            budget.release(payload.length);
         }
     }
 

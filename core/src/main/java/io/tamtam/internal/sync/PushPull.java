@@ -3,6 +3,7 @@ package io.tamtam.internal.sync;
 import io.tamtam.DropReason;
 import io.tamtam.TamTamException;
 import io.tamtam.internal.Context;
+import io.tamtam.internal.Dispatch;
 import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.membership.Membership;
 import io.tamtam.internal.wire.MemberInfo;
@@ -162,6 +163,16 @@ public final class PushPull {
             }
         }, ctx.config().joinTimeout().toNanos());
         return f;
+    }
+
+    /**
+     * Registers the kinds this part owns: PUSH-PULL and REFUSE, on the protocol thread.
+     *
+     * @param dispatch the node's dispatch table
+     */
+    public void register(Dispatch dispatch) {
+        dispatch.onProtocolThread(Message.PushPull.class, (p, sender, from, viaFrame) -> onPushPull(p, sender));
+        dispatch.onProtocolThread(Message.Refuse.class, (r, sender, from, viaFrame) -> onRefuse(r));
     }
 
     /**

@@ -1,11 +1,12 @@
 package io.tamtam.internal.messaging;
 
+import io.tamtam.internal.runtime.ByteBudget;
+
 import io.tamtam.spi.Scheduler;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -38,12 +39,13 @@ class InOrderTest {
     }
 
     private final ManualScheduler scheduler = new ManualScheduler();
-    private final InOrder inOrder = new InOrder(scheduler, 1_000);
-    private final UUID sender = UUID.randomUUID();
+    private final ByteBudget budget = new ByteBudget(1 << 20, 10_000);
+    private final InOrder inOrder = new InOrder(scheduler, 1_000, budget);
+    private final InOrder.Lane sender = new InOrder.Lane();
     private final List<Long> delivered = new ArrayList<>();
 
     private InOrder.Outcome arrive(long lane, long order) {
-        return inOrder.accept(sender, lane, order, () -> delivered.add(order));
+        return inOrder.accept(sender, lane, order, 100, () -> delivered.add(order));
     }
 
     @Test
@@ -85,5 +87,36 @@ class InOrderTest {
         }
         assertEquals(InOrder.Outcome.DELIVERED, arrive(7, 3 + InOrder.MAX_HELD));
         assertEquals(2 + InOrder.MAX_HELD, delivered.size());
+    }
+
+    @Test
+    void heldBytesComeFromTheByteBudgetAndGoBackToIt() {
+        ByteBudget small = new ByteBudget(64 << 10, 10_000);
+        InOrder bounded = new InOrder(scheduler, 1_000, small);
+        InOrder.Lane lane = new InOrder.Lane();
+        bounded.accept(lane, 7, 1, 100, () -> delivered.add(1L));
+        long perMessage = 100 + ByteBudget.OVERHEAD_BYTES;
+        int fit = (int) ((64 << 10) / perMessage);
+        for (long i = 3; i < 3 + fit; i++) {
+            long order = i;
+            assertEquals(InOrder.Outcome.HELD, bounded.accept(lane, 7, order, 100, () -> delivered.add(order)));
+        }
+        assertEquals(fit * perMessage, small.bytes());
+        assertEquals(InOrder.Outcome.REFUSED, bounded.accept(lane, 7, 3 + fit, 100, () -> delivered.add(-1L)));
+        assertEquals(List.of(1L), delivered);
+        assertEquals(InOrder.Outcome.DELIVERED, bounded.accept(lane, 7, 2, 100, () -> delivered.add(2L)));
+        assertEquals(2 + fit, delivered.size());
+        assertEquals(0, small.bytes());
+        assertEquals(0, small.items());
+    }
+
+    @Test
+    void releasingASessionHandsOnWhatItHeldAndFreesTheBudget() {
+        arrive(7, 1);
+        arrive(7, 3);
+        arrive(7, 4);
+        inOrder.release(sender);
+        assertEquals(List.of(1L, 3L, 4L), delivered);
+        assertEquals(0, budget.bytes());
     }
 }

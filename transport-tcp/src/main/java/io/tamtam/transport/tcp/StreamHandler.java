@@ -70,8 +70,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /** Output first: a reader woken by the failure must find writes failing too. */
     private void fail(IOException cause) {
-        stream.input().failed(cause);
         stream.output().failed(cause);
+        stream.input().failed(cause);
     }
 }

@@ -1,0 +1,77 @@
+package io.tamtam.internal;
+
+import io.tamtam.internal.wire.Message;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Routes each inbound message, by its kind, to the protocol part that owns it: a table lookup. Each part
+ * registers its kinds once, while the node is built, and says where they run: on the thread that
+ * received the packet (user traffic that needs no protocol state) or on the protocol thread. Read-only
+ * after construction, so lookups need no lock.
+ */
+public final class Dispatch {
+
+    /**
+     * Handles one inbound message.
+     *
+     * @param <M> the message kind
+     */
+    @FunctionalInterface
+    public interface Handler<M extends Message> {
+        /**
+         * @param message  the message
+         * @param sender   the node that sent the packet
+         * @param from     the address the packet came from (for a frame: the connection's remote end)
+         * @param viaFrame whether it came on the stream path
+         */
+        void handle(M message, UUID sender, InetSocketAddress from, boolean viaFrame);
+    }
+
+    /**
+     * Where a kind is handled.
+     *
+     * @param handler        the owner's handler
+     * @param protocolThread whether it runs on the protocol thread (else on the receiving thread)
+     */
+    public record Route(Handler<Message> handler, boolean protocolThread) {
+    }
+
+    private final Map<Class<?>, Route> routes = new HashMap<>();
+
+    /**
+     * @param kind    a message kind
+     * @param handler handles it on the thread that received it; must not block
+     * @param <M>     the kind
+     */
+    public <M extends Message> void onReceivingThread(Class<M> kind, Handler<M> handler) {
+        add(kind, handler, false);
+    }
+
+    /**
+     * @param kind    a message kind
+     * @param handler handles it on the protocol thread
+     * @param <M>     the kind
+     */
+    public <M extends Message> void onProtocolThread(Class<M> kind, Handler<M> handler) {
+        add(kind, handler, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <M extends Message> void add(Class<M> kind, Handler<M> handler, boolean protocolThread) {
+        if (routes.putIfAbsent(kind, new Route((Handler<Message>) handler, protocolThread)) != null) {
+            throw new IllegalStateException(kind.getSimpleName() + " already has an owner");
+        }
+    }
+
+    /**
+     * @param m an inbound message
+     * @return its route, or null when no part owns its kind
+     */
+    public Route route(Message m) {
+        return routes.get(m.getClass());
+    }
+}

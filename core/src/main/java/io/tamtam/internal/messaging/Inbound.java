@@ -1,0 +1,88 @@
+package io.tamtam.internal.messaging;
+
+import io.tamtam.internal.Context;
+import io.tamtam.internal.Dispatch;
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.peer.Peers;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.WireFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * The receiving side of point-to-point messages: best-effort and reliable messages and requests go to
+ * their handlers (reliable ones in their sender's order, through the sender's session), and
+ * acknowledgements and replies to the futures waiting for them. All of it runs on the thread that
+ * received the packet: it needs no protocol state. Thread-safe.
+ */
+public final class Inbound {
+    private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
+
+    private final Context ctx;
+    private final Messaging messaging;
+    private final InOrder inOrder;
+    private final Peers peers;
+    private final Replies replies;
+
+    /**
+     * @param ctx       shared parts (member table, outbox)
+     * @param messaging delivers to handlers
+     * @param inOrder   keeps reliable messages in order
+     * @param peers     the senders' sessions
+     * @param replies   futures waiting for acknowledgements and replies
+     */
+    public Inbound(Context ctx, Messaging messaging, InOrder inOrder, Peers peers, Replies replies) {
+        this.ctx = ctx;
+        this.messaging = messaging;
+        this.inOrder = inOrder;
+        this.peers = peers;
+        this.replies = replies;
+    }
+
+    /**
+     * Registers the kinds this part owns: USER, RELIABLE, REQUEST, RELIABLE-ACK and REPLY, on the
+     * receiving thread.
+     *
+     * @param dispatch the node's dispatch table
+     */
+    public void register(Dispatch dispatch) {
+        dispatch.onReceivingThread(Message.User.class,
+                (u, sender, from, viaFrame) -> messaging.deliver(sender, u.userType(), u.payload(), false, null));
+        dispatch.onReceivingThread(Message.Reliable.class, (r, sender, from, viaFrame) -> onReliable(r, sender));
+        dispatch.onReceivingThread(Message.Request.class, (r, sender, from, viaFrame) ->
+                messaging.deliver(sender, r.userType(), r.payload(), true,
+                        (status, reply) -> answer(sender, new Message.Reply(r.id(), status, reply))));
+        dispatch.onReceivingThread(Message.ReliableAck.class, (a, sender, from, viaFrame) ->
+                replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8)));
+        dispatch.onReceivingThread(Message.Reply.class,
+                (r, sender, from, viaFrame) -> replies.answer(r.id(), sender, r.status(), r.body()));
+    }
+
+    private void onReliable(Message.Reliable r, UUID sender) {
+        Messaging.Outcome ack = (status, reply) -> answer(sender, new Message.ReliableAck(r.seq(), status,
+                status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8)));
+        InOrder.Outcome o = inOrder.accept(peers.sender(sender).inbound(), r.lane(), r.order(), r.payload().length,
+                () -> messaging.deliver(sender, r.userType(), r.payload(), false, ack));
+        if (o == InOrder.Outcome.DUPLICATE) {
+            ack.done(WireFormat.STATUS_OK, new byte[0]);
+        } else if (o == InOrder.Outcome.REFUSED) {
+            messaging.refuseOverloaded(ack);
+        }
+    }
+
+    private void answer(UUID to, Message m) {
+        Member member = ctx.table().get(to);
+        if (member == null) {
+            return;
+        }
+        ctx.outbox().sendFrame(member.snapshot().address(), m).whenComplete((v, err) -> {
+            if (err != null) {
+                // The sender times out and reports it; nothing else to do here.
+                LOG.debug("could not answer {}: {}", to, err.toString());
+            }
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package io.tamtam.internal.peer;
+
+import io.tamtam.internal.messaging.InOrder;
+import io.tamtam.internal.runtime.SerialExecutor;
+
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Everything this node keeps about one remote node. Thread-safe. */
+public final class Peer {
+    private final UUID id;
+    private final SerialExecutor delivery;
+    private final InOrder.Lane inbound = new InOrder.Lane();
+    private final long outboundLane = ThreadLocalRandom.current().nextLong();
+    private long outboundNext = 1;
+    private long burstStart;
+    private int burstCount;
+
+    Peer(UUID id, Executor callbacks) {
+        this.id = id;
+        this.delivery = new SerialExecutor(callbacks);
+    }
+
+    /** @return the remote node's id */
+    public UUID id() {
+        return id;
+    }
+
+    /** @return runs this sender's messages on the callback executor one at a time, in arrival order */
+    public SerialExecutor delivery() {
+        return delivery;
+    }
+
+    /** @return the ordering state of the reliable messages this remote sends */
+    public InOrder.Lane inbound() {
+        return inbound;
+    }
+
+    /** @return the id of this node's lane of reliable messages to the remote */
+    public long outboundLane() {
+        return outboundLane;
+    }
+
+    /** @return the next place in the outbound lane, taken */
+    public synchronized long takeOutboundOrder() {
+        return outboundNext++;
+    }
+
+    /**
+     * Counts one datagram to this remote in the current burst window.
+     *
+     * @param now    clock time
+     * @param window the window's length
+     * @param max    datagrams allowed per window
+     * @return whether this datagram is within the allowance
+     */
+    public synchronized boolean withinBurst(long now, long window, int max) {
+        if (now - burstStart >= window) {
+            burstStart = now;
+            burstCount = 0;
+        }
+        return ++burstCount <= max;
+    }
+
+    /** @return whether deliveries are queued or running */
+    boolean busy() {
+        return delivery.busy() || inbound.holding();
+    }
+}

@@ -1,0 +1,71 @@
+package io.tamtam.internal.messaging;
+
+import io.tamtam.DropReason;
+import io.tamtam.internal.Stats;
+import io.tamtam.internal.peer.Peers;
+import io.tamtam.internal.runtime.ByteBudget;
+import io.tamtam.internal.wire.WireFormat;
+import io.tamtam.spi.Scheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Messages waiting for a blocked handler are bounded in bytes; what does not fit is refused and counted. */
+class MessagingBudgetTest {
+    private static final int TYPE = 1000;
+    private static final int PAYLOAD = 10_000;
+
+    private final ExecutorService callbacks = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        callbacks.shutdownNow();
+    }
+
+    @Test
+    void aBlockedHandlerCannotMakeTheNodeHoldMoreThanTheBudget() throws Exception {
+        ByteBudget budget = new ByteBudget(100_000, 1_000);
+        Stats stats = new Stats();
+        Scheduler scheduler = new Scheduler() {
+            @Override
+            public void execute(Runnable task) {
+                task.run();
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, long delayNanos) {
+                return () -> { };
+            }
+        };
+        Peers peers = new Peers(callbacks, new InOrder(scheduler, 1, budget));
+        Messaging messaging = new Messaging(peers, budget, new Payloads(null), stats, (c, e) -> { }, id -> null);
+        CountDownLatch release = new CountDownLatch(1);
+        messaging.handle(TYPE, byte[].class, p -> release.await());
+        List<Integer> statuses = new CopyOnWriteArrayList<>();
+        UUID sender = UUID.randomUUID();
+        int sent = 50;
+        for (int i = 0; i < sent; i++) {
+            messaging.deliver(sender, TYPE, new byte[PAYLOAD], false, (status, reply) -> statuses.add(status));
+        }
+        long perMessage = PAYLOAD + ByteBudget.OVERHEAD_BYTES;
+        assertTrue(budget.bytes() <= 100_000, "held " + budget.bytes());
+        long held = 100_000 / perMessage;
+        assertEquals(sent - held, stats.dropped(DropReason.QUEUE_FULL));
+        assertEquals(sent - held, statuses.stream().filter(s -> s == WireFormat.STATUS_OVERLOADED).count());
+        release.countDown();
+        await().until(() -> statuses.size() == sent);
+        assertEquals(held, statuses.stream().filter(s -> s == WireFormat.STATUS_OK).count());
+        assertEquals(0, budget.bytes());
+        assertEquals(0, budget.items());
+    }
+}
