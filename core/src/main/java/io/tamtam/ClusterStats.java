@@ -17,7 +17,10 @@ public interface ClusterStats {
     /** @return bytes sent, headers included */
     long bytesSent();
 
-    /** @return packets received and accepted */
+    /**
+     * @return packets received that decoded and were handed to the protocol (a message inside one may
+     *         still be dropped, for example for want of a handler, and is then counted by its reason)
+     */
     long packetsReceived();
 
     /** @return bytes received */
@@ -28,4 +31,25 @@ public interface ClusterStats {
 
     /** @return callbacks that threw */
     long callbackErrors();
+
+    /** @return background faults reported (see {@link ErrorHandler}) */
+    long errors();
+
+    /**
+     * @return background faults by kind: the context the {@link ErrorHandler} is given, with numbers
+     *         replaced by {@code #}; a new map on each call
+     */
+    java.util.Map<String, Long> errorsByKind();
+
+    /**
+     * @return times future completions made no progress for 200 ms because user code held them (a
+     *         continuation or listener that blocks) and moved to another thread
+     */
+    long completionStalls();
+
+    /** @return sessions of senders that were not members, evicted because their bounded pool was full */
+    long sessionsEvicted();
+
+    /** @return membership events a listener missed because it was too far behind */
+    long eventsMissed();
 }

@@ -5,7 +5,6 @@ import io.tamtam.ClusterConfig;
 import io.tamtam.ClusterStats;
 import io.tamtam.DeliveryException;
 import io.tamtam.DropReason;
-import io.tamtam.ErrorHandler;
 import io.tamtam.JoinException;
 import io.tamtam.MembershipListener;
 import io.tamtam.MessageHandler;
@@ -49,8 +48,6 @@ import io.tamtam.spi.Scheduler;
 import io.tamtam.spi.StreamChannel;
 import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -75,7 +72,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** One running node: wires the protocol parts together and implements the API. */
 public final class ClusterNode implements Cluster {
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     /**
      * Most inbound packets waiting for the protocol thread; past it, or past
      * {@link #MAX_PROTOCOL_BACKLOG_BYTES}, packets are dropped and counted as QUEUE_FULL (a flood must not
@@ -102,7 +98,7 @@ public final class ClusterNode implements Cluster {
     private final Executor callbacks;
     private final Completions completions;
     private final ExecutorService ownCallbacks;
-    private final ErrorHandler errorHandler;
+    private final Errors errors;
     private final Stats stats = new Stats();
     private final Plugins plugins;
     private final Payloads payloads;
@@ -135,8 +131,6 @@ public final class ClusterNode implements Cluster {
         this.plugins = plugins;
         this.id = config.nodeId() != null ? config.nodeId() : Uuid7.next();
         String shortId = id.toString().substring(0, 8);
-        this.errorHandler = config.errorHandler() != null ? config.errorHandler()
-                : (context, error) -> LOG.warn("{} failed on node {}", context, shortId, error);
         if (config.callbackExecutor() != null) {
             callbacks = config.callbackExecutor();
             ownCallbacks = null;
@@ -148,6 +142,7 @@ public final class ClusterNode implements Cluster {
             callbacks = pool;
             ownCallbacks = pool;
         }
+        errors = new Errors(config.errorHandler(), callbacks, config.clock(), shortId);
         if (config.scheduler() != null) {
             scheduler = config.scheduler();
             ownScheduler = null;
@@ -218,6 +213,7 @@ public final class ClusterNode implements Cluster {
                 default -> { }
             }
         });
+        stats.observe(errors, completions::moves, peers::evicted, events::missed);
         ready = true;
     }
 
@@ -259,11 +255,7 @@ public final class ClusterNode implements Cluster {
     }
 
     void reportError(String context, Throwable error) {
-        try {
-            errorHandler.onError(context, error);
-        } catch (RuntimeException e) {
-            LOG.warn("error handler failed", e);
-        }
+        errors.report(context, error);
     }
 
     // ------------------------------------------------------------------ inbound

@@ -16,6 +16,10 @@ public final class Stats implements ClusterStats {
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder callbackErrors = new LongAdder();
     private volatile LongSupplier evicted = () -> 0;
+    private volatile Errors errors;
+    private volatile LongSupplier completionStalls = () -> 0;
+    private volatile LongSupplier sessionsEvicted = () -> 0;
+    private volatile LongSupplier eventsMissed = () -> 0;
 
     /** @param reason why a packet was dropped */
     public void drop(DropReason reason) {
@@ -41,6 +45,40 @@ public final class Stats implements ClusterStats {
 
     void evictedFrom(LongSupplier s) {
         evicted = s;
+    }
+
+    void observe(Errors errors, LongSupplier completionStalls, LongSupplier sessionsEvicted, LongSupplier eventsMissed) {
+        this.errors = errors;
+        this.completionStalls = completionStalls;
+        this.sessionsEvicted = sessionsEvicted;
+        this.eventsMissed = eventsMissed;
+    }
+
+    @Override
+    public long errors() {
+        Errors e = errors;
+        return e == null ? 0 : e.total();
+    }
+
+    @Override
+    public java.util.Map<String, Long> errorsByKind() {
+        Errors e = errors;
+        return e == null ? java.util.Map.of() : e.byKind();
+    }
+
+    @Override
+    public long completionStalls() {
+        return completionStalls.getAsLong();
+    }
+
+    @Override
+    public long sessionsEvicted() {
+        return sessionsEvicted.getAsLong();
+    }
+
+    @Override
+    public long eventsMissed() {
+        return eventsMissed.getAsLong();
     }
 
     @Override

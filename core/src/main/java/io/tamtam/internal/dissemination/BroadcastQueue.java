@@ -11,8 +11,9 @@ import java.util.TreeSet;
 /**
  * Items waiting to be piggybacked, each sent a limited number of times, freshest (fewest transmissions,
  * then newest) first. A newer item with the same key replaces the older one (a newer state of the same
- * node). Bounded: when full, the item that has spread the furthest is evicted and counted; a user
- * broadcast is refused rather than evicting an item that was never sent.
+ * node). Bounded in items and in bytes ({@link #MAX_BYTES}): when full, the item that has spread the
+ * furthest is evicted and counted; a user broadcast is refused rather than evicting an item that was
+ * never sent.
  * Protocol thread only.
  */
 public final class BroadcastQueue {
@@ -41,15 +42,29 @@ public final class BroadcastQueue {
     private static final Comparator<Item> ORDER = Comparator.<Item>comparingInt(i -> i.transmits)
             .thenComparing(Comparator.<Item>comparingLong(i -> i.id).reversed());
 
+    /** Most bytes of queued items: 32 MiB (relayed broadcasts may each be as large as a frame). */
+    public static final long MAX_BYTES = 32L << 20;
+
     private final TreeSet<Item> ordered = new TreeSet<>(ORDER);
     private final Map<Object, Item> byKey = new HashMap<>();
     private final int capacity;
     private long nextId;
+    private final long maxBytes;
+    private long bytes;
     private long evicted;
 
     /** @param capacity most items held */
     public BroadcastQueue(int capacity) {
+        this(capacity, MAX_BYTES);
+    }
+
+    /**
+     * @param capacity most items held
+     * @param maxBytes most bytes held
+     */
+    public BroadcastQueue(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     /**
@@ -68,7 +83,11 @@ public final class BroadcastQueue {
             ordered.remove(old);
             retire(old);
         }
-        if (ordered.size() >= capacity) {
+        if (bytes.length > maxBytes) {
+            evicted++;
+            return false;
+        }
+        while (ordered.size() >= capacity || this.bytes + bytes.length > maxBytes) {
             Item victim = ordered.last();
             if (victim.transmits == 0 && !evictUnsent) {
                 return false;
@@ -81,6 +100,7 @@ public final class BroadcastQueue {
         Item it = new Item(key, bytes, nextId++, onDone);
         ordered.add(it);
         byKey.put(key, it);
+        this.bytes += bytes.length;
         return true;
     }
 
@@ -95,7 +115,8 @@ public final class BroadcastQueue {
         add(key, bytes, onDone, true);
     }
 
-    private static void retire(Item it) {
+    private void retire(Item it) {
+        bytes -= it.bytes.length;
         if (it.onDone != null) {
             it.onDone.run();
         }
@@ -172,6 +193,11 @@ public final class BroadcastQueue {
     /** @return items queued */
     public int size() {
         return ordered.size();
+    }
+
+    /** @return bytes of the items queued */
+    public long bytes() {
+        return bytes;
     }
 
     /** @return items evicted because the queue was full */

@@ -26,6 +26,13 @@ import java.util.UUID;
  * Protocol thread only.
  */
 public final class Membership {
+    /**
+     * Most members (dead and left ones awaiting removal included) this node keeps: an ALIVE for a new node
+     * past it is dropped and counted as QUEUE_FULL. Each member holds at most its metadata bound and a few
+     * hundred bytes, so this bounds the table in bytes too.
+     */
+    public static final int MAX_MEMBERS = 100_000;
+
     /** Addresses of removed dead members tried for reconnection (partition healing). */
     private static final int RECONNECT_CAPACITY = 1024;
 
@@ -127,6 +134,10 @@ public final class Membership {
         if (m == null) {
             if (incompatibility(info) != null) {
                 ctx.stats().drop(DropReason.INCOMPATIBLE_VERSION);
+                return;
+            }
+            if (ctx.table().size() >= MAX_MEMBERS) {
+                ctx.stats().drop(DropReason.QUEUE_FULL);
                 return;
             }
             m = new Member(Member.snapshotOf(info, NodeState.ALIVE), ctx.now());

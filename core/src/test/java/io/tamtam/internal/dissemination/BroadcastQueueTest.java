@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,5 +50,22 @@ class BroadcastQueueTest {
         assertEquals(0, q.takeLarge(98, 10).size());
         q.add("big", new byte[200], null);
         assertEquals(1, q.takeLarge(98, 10).size());
+    }
+
+    @Test
+    void boundedInBytesEvictingWhatSpreadFurthestAndRefusingUnsentUserItems() {
+        BroadcastQueue q = new BroadcastQueue(1000, 10_000);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(q.add("m" + i, new byte[2_000], null, false));
+        }
+        assertEquals(10_000, q.bytes());
+        assertFalse(q.add("user", new byte[2_000], null, false), "never-sent items are not evicted for a user item");
+        q.take(100_000, 1, 1, 10);
+        assertTrue(q.add("user", new byte[2_000], null, false), "an item that was sent makes room");
+        assertEquals(10_000, q.bytes());
+        assertEquals(1, q.evicted());
+        assertFalse(q.add("huge", new byte[10_001], null, true), "larger than the whole bound");
+        q.clear();
+        assertEquals(0, q.bytes());
     }
 }
