@@ -25,8 +25,11 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * <p>Every method is thread-safe. Futures complete on the callback executor, never on a protocol or
- * network thread. Leave, then close: {@link #leave} tells the others, {@link #close} releases sockets
+ * <p>Every method is thread-safe. Futures complete off the protocol and network threads: on threads of
+ * the node's own with the default callback pool, on the callback executor when one is configured. If user
+ * code holds up completions for 200 ms (a continuation or listener that blocks on another future of this
+ * node), they move to a thread of the node's own so that nothing freezes; the error handler is told and
+ * {@link ClusterStats#completionStalls()} counts it. Leave, then close: {@link #leave} tells the others, {@link #close} releases sockets
  * and threads; both are idempotent.
  */
 public interface Cluster extends AutoCloseable {

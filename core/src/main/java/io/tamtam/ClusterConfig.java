@@ -108,8 +108,9 @@ public final class ClusterConfig {
     public static final int DEFAULT_BROADCAST_QUEUE_CAPACITY = 4096;
 
     /**
-     * How often a node exchanges its full membership with one random member (anti-entropy). The
-     * interval grows with log2(N/32) beyond 32 members so that the total cost stays bounded. 30 s.
+     * How often a node exchanges its full membership with one random member (anti-entropy). Beyond 32
+     * live members the interval grows linearly, by N/32, so that the bytes each node sends for it stay
+     * flat as the cluster grows (a full state is N records). 30 s.
      */
     public static final Duration DEFAULT_PUSH_PULL_INTERVAL = Duration.ofSeconds(30);
 
@@ -626,15 +627,20 @@ public final class ClusterConfig {
         public Builder seedProvider(SeedProvider v) { seedProvider = v; return this; }
 
         /**
-         * @param v runs listeners, handlers and future completions; the caller keeps ownership. With the
-         *          default (a pool of {@link #DEFAULT_CALLBACK_THREADS} threads for listeners and handlers),
-         *          futures complete on a separate thread, so a handler may block on a TamTam future; with
-         *          an executor of your own, give it enough threads for that
+         * @param v runs listeners, handlers, the error handler and future completions; the caller keeps
+         *          ownership. With the default (a pool of {@link #DEFAULT_CALLBACK_THREADS} threads for
+         *          listeners and handlers), futures complete on threads of the node's own. Completions held
+         *          up for 200 ms by user code on this executor move to a thread of the node's own (see
+         *          {@link Cluster}), so even a one-thread executor cannot freeze them
          * @return this
          */
         public Builder callbackExecutor(Executor v) { callbackExecutor = v; return this; }
 
-        /** @param v receives background faults; by default they are logged @return this */
+        /**
+         * @param v receives background faults, on the callback executor (see {@link ErrorHandler}); by
+         *          default they are logged, rate limited
+         * @return this
+         */
         public Builder errorHandler(ErrorHandler v) { errorHandler = v; return this; }
 
         /** @param v the protocol's clock (simulation); by default the system's @return this */

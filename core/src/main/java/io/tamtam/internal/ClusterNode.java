@@ -35,7 +35,9 @@ import io.tamtam.internal.messaging.Replies;
 import io.tamtam.internal.runtime.Completions;
 import io.tamtam.internal.runtime.DaemonThreads;
 import io.tamtam.internal.runtime.ExecutorScheduler;
+import io.tamtam.internal.runtime.SerialExecutor;
 import io.tamtam.internal.runtime.Uuid7;
+import io.tamtam.internal.runtime.Workers;
 import io.tamtam.internal.sync.PushPull;
 import io.tamtam.internal.wire.MemberInfo;
 import io.tamtam.internal.wire.Message;
@@ -89,6 +91,19 @@ public final class ClusterNode implements Cluster {
     /** Most payload bytes of user messages waiting for handlers or held for order: 64 MiB. */
     static final long MAX_PENDING_MESSAGE_BYTES = 64L << 20;
     private final ByteBudget protocolBacklog = new ByteBudget(MAX_PROTOCOL_BACKLOG_BYTES, MAX_PROTOCOL_BACKLOG);
+    /**
+     * Frames larger than this are decrypted, decompressed and decoded on the shared workers, not on the
+     * event loop that every node of the JVM shares: 64 KiB.
+     */
+    static final int LARGE_FRAME = 64 * 1024;
+    /** Most bytes of frames waiting for the workers: 64 MiB; past it frames are dropped as QUEUE_FULL. */
+    static final long MAX_LARGE_FRAME_BYTES = 64L << 20;
+    private final ByteBudget largeFrameBacklog = new ByteBudget(MAX_LARGE_FRAME_BYTES, MAX_PROTOCOL_BACKLOG);
+    /**
+     * Decodes large frames in arrival order; while it is busy, smaller frames queue behind it too, so that
+     * frames from one connection are decoded in the order they came.
+     */
+    private final SerialExecutor frameLane = new SerialExecutor(Workers.shared());
 
 
     private final ClusterConfig config;
@@ -281,7 +296,18 @@ public final class ClusterNode implements Cluster {
             }
             byte[] bytes = new byte[len];
             frame.get(bytes);
-            onPacket(bytes, remote, true);
+            if (len <= LARGE_FRAME && !frameLane.busy()) {
+                onPacket(bytes, remote, true);
+                return;
+            }
+            if (!largeFrameBacklog.tryAcquire(len)) {
+                stats.drop(DropReason.QUEUE_FULL);
+                return;
+            }
+            frameLane.execute(() -> {
+                largeFrameBacklog.release(len);
+                onPacket(bytes, remote, true);
+            });
         }
 
         @Override

@@ -14,7 +14,10 @@ public interface Codec {
     /** @return a short, stable name, such as {@code "msgpack"} */
     String name();
 
-    /** @return the ServiceLoader preference; higher wins. The built-in fallback codec has 0. */
+    /**
+     * @return the ServiceLoader preference when several codecs are found; higher wins. Without any codec,
+     *         only {@code String} and {@code byte[]} payloads can be sent (TamTam encodes those itself).
+     */
     default int priority() {
         return 100;
     }

@@ -159,7 +159,9 @@ public final class PushPull {
         ctx.scheduler().schedule(() -> {
             CompletableFuture<MemberInfo> p = pending.remove(id);
             if (p != null) {
-                p.completeExceptionally(new TimeoutException("no answer from " + to + " within " + ctx.config().joinTimeout()));
+                p.completeExceptionally(new TimeoutException("no answer from " + to + " within " + ctx.config().joinTimeout()
+                        + (ctx.config().encryptionKeys().isEmpty() ? "" : "; this node encrypts with its keys, and a node"
+                        + " that holds none of them drops its packets unanswered: check that the keys match")));
             }
         }, ctx.config().joinTimeout().toNanos());
         return f;
