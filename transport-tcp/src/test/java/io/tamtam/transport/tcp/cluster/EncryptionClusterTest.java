@@ -54,6 +54,7 @@ class EncryptionClusterTest {
         ExecutionException failed = assertThrows(ExecutionException.class,
                 () -> intruder.join(a.localNode().address()).get(20, TimeUnit.SECONDS));
         assertTrue(failed.getCause() instanceof io.tamtam.JoinException, failed.getCause().toString());
+        assertTrue(failed.getCause().getMessage().contains("check that the keys match"), failed.getCause().getMessage());
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertTrue(a.stats().dropped(DropReason.UNAUTHENTICATED) > droppedBefore, "UNAUTHENTICATED drops at the seed"));
