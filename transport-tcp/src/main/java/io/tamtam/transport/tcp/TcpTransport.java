@@ -8,6 +8,8 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +21,7 @@ import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
 import io.tamtam.transport.udp.EventLoopLease;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -97,6 +100,11 @@ public final class TcpTransport implements StreamTransport {
     private final long idleTimeoutNanos;
     private final long writeTimeoutNanos;
     private final int connectTimeoutMillis;
+    private final long prefaceTimeoutNanos;
+    private final long receiveGraceNanos;
+    private final InboundBudget inboundBudget;
+    private final AtomicInteger inboundConnections = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, Integer> inboundPerIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, FrameConnection> pool = new ConcurrentHashMap<>();
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<TcpStreamChannel> streams = ConcurrentHashMap.newKeySet();
@@ -138,6 +146,23 @@ public final class TcpTransport implements StreamTransport {
         this.writeTimeoutNanos = positiveNanos(options.writeTimeout(), "writeTimeout");
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
                 Math.max(1, positiveNanos(options.connectTimeout(), "connectTimeout") / 1_000_000));
+        this.prefaceTimeoutNanos = positiveNanos(options.prefaceTimeout(), "prefaceTimeout");
+        this.receiveGraceNanos = positiveNanos(options.receiveGrace(), "receiveGrace");
+        atLeast(options.minReceiveRate(), 1, "minReceiveRate");
+        atLeast(options.maxInboundConnections(), 1, "maxInboundConnections");
+        atLeast(options.maxInboundConnectionsPerIp(), 1, "maxInboundConnectionsPerIp");
+        if (options.inboundBufferBudget() < options.maxFrameSize()) {
+            throw new IllegalArgumentException("inboundBufferBudget (" + options.inboundBufferBudget()
+                    + " bytes) must be at least maxFrameSize (" + options.maxFrameSize()
+                    + " bytes), or a largest frame could never be received");
+        }
+        this.inboundBudget = new InboundBudget(options.inboundBufferBudget());
+    }
+
+    private static void atLeast(int value, int min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", not " + value);
+        }
     }
 
     private static long positiveNanos(java.time.Duration duration, String name) {
@@ -176,7 +201,6 @@ public final class TcpTransport implements StreamTransport {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, STREAM_READS);
         lease = acquired;
         this.listener = listener; // volatile: publishes the fields above to sending threads
-        long prefaceTimeout = TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         ServerBootstrap serverBootstrap = new ServerBootstrap()
                 .group(acquired.group())
                 .channel(acquired.serverSocketChannelType())
@@ -186,11 +210,20 @@ public final class TcpTransport implements StreamTransport {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        failure("accepting TCP connections on " + ctx.channel().localAddress() + " failed", cause);
+                        ctx.fireExceptionCaught(cause);
+                    }
+                })
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         track(ch);
-                        ch.pipeline().addLast(new PrefaceDecoder(TcpTransport.this, prefaceTimeout));
+                        if (admit(ch)) {
+                            ch.pipeline().addLast(new PrefaceDecoder(TcpTransport.this, prefaceTimeoutNanos));
+                        }
                     }
                 });
         ChannelFuture bound = serverBootstrap.bind(address).awaitUninterruptibly();
@@ -413,14 +446,15 @@ public final class TcpTransport implements StreamTransport {
             try {
                 listener.onStream(stream);
             } catch (RuntimeException e) {
-                LOG.warn("Stream listener failed on a stream from {}; closing the stream", remote, e);
+                LOG.debug("Stream listener failed on a stream from {}; closing the stream", remote, e);
+                failure("the stream listener failed on a stream from " + remote + "; the stream was closed", e);
                 stream.close();
             }
             return;
         }
         InetSocketAddress key = listenPort == 0 ? null : new InetSocketAddress(remote.getAddress(), listenPort);
         FrameConnection connection = new FrameConnection(this, key, ch.eventLoop());
-        ch.pipeline().addLast(newFrameDecoder(), connection);
+        ch.pipeline().addLast(connection.decoder(newFrameDecoder()), connection);
         connections.add(connection);
         connection.opened(ch);
         if (key != null) {
@@ -440,17 +474,94 @@ public final class TcpTransport implements StreamTransport {
     void refuse(Channel ch, DropReason reason) {
         InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
         LOG.debug("Refusing connection from {}: {}", remote, reason);
+        drop(remote, reason);
+        ch.close();
+    }
+
+    /**
+     * Counts an accepted connection against the inbound limits, or refuses it; on its event loop.
+     *
+     * @param ch a just-accepted channel
+     * @return whether it is within the limits; if not it was reported and is closing
+     */
+    private boolean admit(Channel ch) {
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        InetAddress ip = remote.getAddress();
+        boolean[] admitted = {false};
+        if (inboundConnections.incrementAndGet() <= options.maxInboundConnections()) {
+            inboundPerIp.compute(ip, (key, open) -> {
+                int count = open == null ? 0 : open;
+                if (count >= options.maxInboundConnectionsPerIp()) {
+                    return open;
+                }
+                admitted[0] = true;
+                return count + 1;
+            });
+        }
+        if (!admitted[0]) {
+            inboundConnections.decrementAndGet();
+            refuse(ch, DropReason.CONNECTION_LIMIT);
+            return false;
+        }
+        ch.closeFuture().addListener(future -> {
+            inboundConnections.decrementAndGet();
+            inboundPerIp.computeIfPresent(ip, (key, open) -> open <= 1 ? null : open - 1);
+        });
+        return true;
+    }
+
+    /**
+     * Reports refused input to the listener.
+     *
+     * @param remote where it came from
+     * @param reason why it was refused
+     */
+    void drop(InetSocketAddress remote, DropReason reason) {
+        Listener current = listener;
+        if (current == null) {
+            return;
+        }
         try {
-            listener.onDropped(remote, reason);
+            current.onDropped(remote, reason);
         } catch (RuntimeException e) {
             LOG.warn("Frame listener failed on a drop from {}", remote, e);
         }
-        ch.close();
+    }
+
+    /**
+     * Reports a failure that is not refused input to the listener.
+     *
+     * @param context what failed
+     * @param error   the failure
+     */
+    void failure(String context, Throwable error) {
+        Listener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.onFailure(context, error);
+        } catch (RuntimeException e) {
+            LOG.warn("Frame listener failed on a failure report ({})", context, e);
+        }
     }
 
     /** @return a decoder for a new frame connection */
     FrameDecoder newFrameDecoder() {
-        return new FrameDecoder(listener, options.maxFrameSize());
+        return new FrameDecoder(this);
+    }
+
+    /**
+     * @return bytes reserved now for large inbound frames (frames over {@value FrameDecoder#LARGE_FRAME}
+     *         bytes being received), at most {@code inboundBufferBudget}
+     */
+    public long inboundBufferReserved() {
+        return inboundBudget.used();
+    }
+
+    /** @return the number of accepted connections open now, frames and streams, counted against the limits */
+    public int openInboundConnections() {
+        return inboundConnections.get();
     }
 
     /** @param ch a new channel, closed by {@link #close()} if still open */
@@ -505,5 +616,21 @@ public final class TcpTransport implements StreamTransport {
 
     int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    InboundBudget inboundBudget() {
+        return inboundBudget;
+    }
+
+    int minReceiveRate() {
+        return options.minReceiveRate();
+    }
+
+    long receiveGraceNanos() {
+        return receiveGraceNanos;
     }
 }
