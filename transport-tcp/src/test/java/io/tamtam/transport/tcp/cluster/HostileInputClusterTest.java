@@ -139,6 +139,22 @@ class HostileInputClusterTest {
     }
 
     @Test
+    void anOversizedDatagramIsCountedAsOversized() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
+        Cluster target = pair.get(1);
+        Queue<Integer> received = new ConcurrentLinkedQueue<>();
+        target.handle(PING, Integer.class, p -> received.add(p.payload()));
+        Map<DropReason, Long> before = snapshot(target);
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] big = new byte[ClusterConfig.DEFAULT_MAX_DATAGRAM_SIZE + 1];
+            System.arraycopy(PACKET_START, 0, big, 0, PACKET_START.length);
+            socket.send(new DatagramPacket(big, big.length, Nodes.address(target)));
+        }
+        awaitDropsRose(target, before, Map.of(DropReason.OVERSIZED, 1));
+        assertStillWorks(pair.get(0), target, received, 3);
+    }
+
+    @Test
     void garbageOnTheStreamPortIsCountedAndDropped() throws Exception {
         List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
         Cluster target = pair.get(1);
