@@ -53,18 +53,43 @@ import org.slf4j.LoggerFactory;
  * </table>
  * A connection with a wrong magic, version or kind is reported to
  * {@link StreamTransport.Listener#onDropped} ({@code BAD_MAGIC}, {@code UNSUPPORTED_VERSION},
- * {@code MALFORMED}) and closed; one that sends no preface within the connect timeout is closed.
+ * {@code MALFORMED}) and closed; one that sends no complete preface within {@code prefaceTimeout} is
+ * reported as {@code SLOW_SENDER} and closed.
  *
  * <p>After a FRAMES preface both sides send frames: a 4-byte unsigned big-endian length, then that many
  * bytes. A length above {@code maxFrameSize} is refused before anything is allocated for it: the listener
  * hears {@code OVERSIZED} and the connection is closed. After a STREAM preface the connection carries raw
  * bytes in both directions, half-closed by a FIN.
  *
+ * <h2>Inbound limits</h2>
+ * Nothing at this layer is authenticated, so what a peer can make the node hold is bounded before any
+ * content is checked; every refusal reaches {@link StreamTransport.Listener#onDropped}:
+ * <ul>
+ *   <li>Accepted connections (frames and streams) are counted when accepted; one beyond
+ *       {@code maxInboundConnections} in all or {@code maxInboundConnectionsPerIp} from its remote IP is
+ *       closed at once ({@code CONNECTION_LIMIT}).</li>
+ *   <li>A frame of at most 64 KiB collects in its connection's buffer. A larger frame reserves its whole
+ *       length from one budget of {@code inboundBufferBudget} bytes shared by all connections of the
+ *       transport when its length prefix arrives, and only then gets a buffer. When the budget has no room
+ *       the connection stops reading (reservations are granted first come, first served); a frame that
+ *       waited {@code receiveGrace} for room closes its connection ({@code OVER_BUDGET}). The bytes return
+ *       to the budget when the frame was handed to the listener or its connection closed
+ *       ({@link #inboundBufferReserved()}).</li>
+ *   <li>A frame in progress (any size, its length prefix included) must keep up {@code minReceiveRate}:
+ *       {@code receiveGrace + t} after its first byte, at least {@code minReceiveRate × t} of its bytes
+ *       must have arrived, else the connection is closed ({@code SLOW_SENDER}). The check runs every
+ *       {@code min(receiveGrace, 1 s) / 2}.</li>
+ * </ul>
+ * Failures that are not refused input (a pipeline exception other than an {@code IOException}, an
+ * accept error, a listener that throws) go to {@link StreamTransport.Listener#onFailure}.
+ *
  * <h2>Frame connections</h2>
  * One connection per remote listen address, opened by the first {@link #sendFrame} and used both ways: the
  * acceptor maps an inbound FRAMES connection to the connector's listen address (its IP and the preface's
  * port) and sends its own frames to that node on it, so a pair of nodes normally shares one connection
- * (two when both open at the same moment). A connection without traffic for {@code idleTimeout} closes.
+ * (two when both open at the same moment). A connection closes when for {@code idleTimeout} it has
+ * written no frame and received no complete frame, and has no frame queued or arriving; bytes of an
+ * unfinished frame do not count as traffic (the minimum receive rate governs a frame in progress).
  * Frames sent while the connection opens wait for it; at most 64 MiB of frames wait per connection, beyond
  * which {@link #sendFrame} fails with "send queue full". Frames to one address are written in call order,
  * many per flush, from the connection's event loop; a future completes when its frame was handed to the
