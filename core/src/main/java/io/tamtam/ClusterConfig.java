@@ -181,9 +181,9 @@ public final class ClusterConfig {
 
     /**
      * Most accepted stream-path connections (frames and dedicated streams) open at once; one beyond is
-     * closed at once ({@link DropReason#CONNECTION_LIMIT}). Bounds sockets and per-connection buffers
-     * (up to 64 KiB each for a small frame being received); too low refuses peers of a large cluster.
-     * 1024.
+     * closed at once ({@link DropReason#CONNECTION_LIMIT}). Bounds sockets and the buffers outside
+     * {@link #DEFAULT_INBOUND_BUFFER_BUDGET} (up to about 128 KiB per connection: a frame of at most 64 KiB
+     * being received, plus one socket read); too low refuses peers of a large cluster. 1024.
      */
     public static final int DEFAULT_MAX_INBOUND_CONNECTIONS = 1024;
 

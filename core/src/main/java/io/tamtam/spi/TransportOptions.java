@@ -39,7 +39,8 @@ public record TransportOptions(
 
     /**
      * Options with the first five settings given and the inbound limits at their
-     * {@link ClusterConfig} defaults.
+     * {@link ClusterConfig} defaults, the inbound buffer budget raised to {@code maxFrameSize} when that is
+     * larger.
      *
      * @param maxDatagramSize largest datagram, in bytes
      * @param maxFrameSize    largest stream-path frame, in bytes
