@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link DropReason#OVER_BUDGET}). The reservation is given back when the frame was handed on or
  *       the connection died.</li>
  *   <li>A frame that has begun must keep up {@code minReceiveRate} bytes per second once it is
- *       {@code receiveGrace} old: by {@code grace + t} after it began, {@code rate × t} of its bytes must
- *       have arrived, else the connection is closed ({@link DropReason#SLOW_SENDER}).</li>
+ *       {@code receiveGrace} old: by {@code grace + t} after it began (or got its budget), {@code rate × t}
+ *       of its bytes must have arrived, else the connection is closed ({@link DropReason#SLOW_SENDER}).</li>
  * </ul>
  * Everything runs on the connection's event loop, except {@link #granted}.
  */

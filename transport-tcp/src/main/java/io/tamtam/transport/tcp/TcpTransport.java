@@ -76,8 +76,9 @@ import org.slf4j.LoggerFactory;
  *       to the budget when the frame was handed to the listener or its connection closed
  *       ({@link #inboundBufferReserved()}).</li>
  *   <li>A frame in progress (any size, its length prefix included) must keep up {@code minReceiveRate}:
- *       {@code receiveGrace + t} after its first byte, at least {@code minReceiveRate × t} of its bytes
- *       must have arrived, else the connection is closed ({@code SLOW_SENDER}). The check runs every
+ *       {@code receiveGrace + t} after its first byte (for a frame that waited for budget: after it got
+ *       it), at least {@code minReceiveRate × t} of its bytes must have arrived, else the connection is
+ *       closed ({@code SLOW_SENDER}). The check runs every
  *       {@code min(receiveGrace, 1 s) / 2}.</li>
  * </ul>
  * Failures that are not refused input (a pipeline exception other than an {@code IOException}, an
