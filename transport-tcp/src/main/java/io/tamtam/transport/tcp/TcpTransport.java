@@ -578,8 +578,8 @@ public final class TcpTransport implements StreamTransport {
     }
 
     /**
-     * @return bytes reserved now for large inbound frames (frames over {@value FrameDecoder#LARGE_FRAME}
-     *         bytes being received), at most {@code inboundBufferBudget}
+     * @return bytes reserved now for inbound frames over 64 KiB being received, at most
+     *         {@code inboundBufferBudget}
      */
     public long inboundBufferReserved() {
         return inboundBudget.used();
