@@ -157,6 +157,53 @@ public final class ClusterConfig {
     /** A write that makes no progress for this long fails. 10 s. */
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * An accepted stream-path connection that has not sent its 8-byte preface within this is closed and
+     * counted as {@link DropReason#SLOW_SENDER}. Shorter frees sockets held by silent peers sooner; too
+     * short cuts honest peers on a slow or lossy network. 2 s.
+     */
+    public static final Duration DEFAULT_PREFACE_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * Bytes per second an inbound frame must keep up while it arrives, once it is older than
+     * {@link #DEFAULT_RECEIVE_GRACE}: by {@code grace + t} after its first byte, at least {@code rate × t}
+     * of its bytes must have arrived, else the connection is closed ({@link DropReason#SLOW_SENDER}).
+     * Higher frees memory held by trickling senders sooner; too high cuts honest senders on slow links.
+     * 128 KiB/s.
+     */
+    public static final int DEFAULT_MIN_RECEIVE_RATE = 128 * 1024;
+
+    /**
+     * How long an inbound frame may lag before {@link #DEFAULT_MIN_RECEIVE_RATE} applies, and how long a
+     * large frame may wait for room in {@link #DEFAULT_INBOUND_BUFFER_BUDGET} before its connection is
+     * closed ({@link DropReason#OVER_BUDGET}). Longer tolerates pauses; shorter frees memory sooner. 5 s.
+     */
+    public static final Duration DEFAULT_RECEIVE_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Most accepted stream-path connections (frames and dedicated streams) open at once; one beyond is
+     * closed at once ({@link DropReason#CONNECTION_LIMIT}). Bounds sockets and the buffers outside
+     * {@link #DEFAULT_INBOUND_BUFFER_BUDGET} (up to about 128 KiB per connection: a frame of at most 64 KiB
+     * being received, plus one socket read); too low refuses peers of a large cluster. 1024.
+     */
+    public static final int DEFAULT_MAX_INBOUND_CONNECTIONS = 1024;
+
+    /**
+     * Most accepted stream-path connections open at once from one remote IP; one beyond is closed at once
+     * ({@link DropReason#CONNECTION_LIMIT}). Nodes sharing a host share an IP, so raise it for more than
+     * about 200 nodes per host. 256.
+     */
+    public static final int DEFAULT_MAX_INBOUND_CONNECTIONS_PER_IP = 256;
+
+    /**
+     * Bytes a node may hold at once, across all connections, for inbound frames larger than 64 KiB. Such
+     * a frame reserves its length from this budget when its length prefix arrives; one that does not fit
+     * stops reading its connection until the budget frees, for at most {@link #DEFAULT_RECEIVE_GRACE}.
+     * Must be at least {@code maxFrameSize}. Lower bounds memory an unauthenticated peer can make a node
+     * hold; higher lets more large frames arrive at once. 32 MiB.
+     */
+    public static final int DEFAULT_INBOUND_BUFFER_BUDGET = 32 * 1024 * 1024;
+
     /** How long {@link Cluster#sendReliable} waits for the receiver's acknowledgement. 10 s. */
     public static final Duration DEFAULT_RELIABLE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -191,6 +238,12 @@ public final class ClusterConfig {
     private final Duration connectTimeout;
     private final Duration idleTimeout;
     private final Duration writeTimeout;
+    private final Duration prefaceTimeout;
+    private final int minReceiveRate;
+    private final Duration receiveGrace;
+    private final int maxInboundConnections;
+    private final int maxInboundConnectionsPerIp;
+    private final int inboundBufferBudget;
     private final Duration reliableTimeout;
     private final Codec codec;
     private final Compressor compressor;
@@ -233,6 +286,12 @@ public final class ClusterConfig {
         connectTimeout = b.connectTimeout;
         idleTimeout = b.idleTimeout;
         writeTimeout = b.writeTimeout;
+        prefaceTimeout = b.prefaceTimeout;
+        minReceiveRate = b.minReceiveRate;
+        receiveGrace = b.receiveGrace;
+        maxInboundConnections = b.maxInboundConnections;
+        maxInboundConnectionsPerIp = b.maxInboundConnectionsPerIp;
+        inboundBufferBudget = b.inboundBufferBudget;
         reliableTimeout = b.reliableTimeout;
         codec = b.codec;
         compressor = b.compressor;
@@ -374,6 +433,24 @@ public final class ClusterConfig {
     /** @return see {@link #DEFAULT_WRITE_TIMEOUT} */
     public Duration writeTimeout() { return writeTimeout; }
 
+    /** @return see {@link #DEFAULT_PREFACE_TIMEOUT} */
+    public Duration prefaceTimeout() { return prefaceTimeout; }
+
+    /** @return see {@link #DEFAULT_MIN_RECEIVE_RATE} */
+    public int minReceiveRate() { return minReceiveRate; }
+
+    /** @return see {@link #DEFAULT_RECEIVE_GRACE} */
+    public Duration receiveGrace() { return receiveGrace; }
+
+    /** @return see {@link #DEFAULT_MAX_INBOUND_CONNECTIONS} */
+    public int maxInboundConnections() { return maxInboundConnections; }
+
+    /** @return see {@link #DEFAULT_MAX_INBOUND_CONNECTIONS_PER_IP} */
+    public int maxInboundConnectionsPerIp() { return maxInboundConnectionsPerIp; }
+
+    /** @return see {@link #DEFAULT_INBOUND_BUFFER_BUDGET} */
+    public int inboundBufferBudget() { return inboundBufferBudget; }
+
     /** @return see {@link #DEFAULT_RELIABLE_TIMEOUT} */
     public Duration reliableTimeout() { return reliableTimeout; }
 
@@ -446,6 +523,12 @@ public final class ClusterConfig {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration prefaceTimeout = DEFAULT_PREFACE_TIMEOUT;
+        private int minReceiveRate = DEFAULT_MIN_RECEIVE_RATE;
+        private Duration receiveGrace = DEFAULT_RECEIVE_GRACE;
+        private int maxInboundConnections = DEFAULT_MAX_INBOUND_CONNECTIONS;
+        private int maxInboundConnectionsPerIp = DEFAULT_MAX_INBOUND_CONNECTIONS_PER_IP;
+        private int inboundBufferBudget = DEFAULT_INBOUND_BUFFER_BUDGET;
         private Duration reliableTimeout = DEFAULT_RELIABLE_TIMEOUT;
         private Codec codec;
         private Compressor compressor;
@@ -491,6 +574,12 @@ public final class ClusterConfig {
             connectTimeout = c.connectTimeout;
             idleTimeout = c.idleTimeout;
             writeTimeout = c.writeTimeout;
+            prefaceTimeout = c.prefaceTimeout;
+            minReceiveRate = c.minReceiveRate;
+            receiveGrace = c.receiveGrace;
+            maxInboundConnections = c.maxInboundConnections;
+            maxInboundConnectionsPerIp = c.maxInboundConnectionsPerIp;
+            inboundBufferBudget = c.inboundBufferBudget;
             reliableTimeout = c.reliableTimeout;
             codec = c.codec;
             compressor = c.compressor;
@@ -584,6 +673,24 @@ public final class ClusterConfig {
 
         /** @param v see {@link #DEFAULT_WRITE_TIMEOUT} @return this */
         public Builder writeTimeout(Duration v) { writeTimeout = v; return this; }
+
+        /** @param v see {@link #DEFAULT_PREFACE_TIMEOUT} @return this */
+        public Builder prefaceTimeout(Duration v) { prefaceTimeout = v; return this; }
+
+        /** @param v bytes per second; see {@link #DEFAULT_MIN_RECEIVE_RATE} @return this */
+        public Builder minReceiveRate(int v) { minReceiveRate = v; return this; }
+
+        /** @param v see {@link #DEFAULT_RECEIVE_GRACE} @return this */
+        public Builder receiveGrace(Duration v) { receiveGrace = v; return this; }
+
+        /** @param v see {@link #DEFAULT_MAX_INBOUND_CONNECTIONS} @return this */
+        public Builder maxInboundConnections(int v) { maxInboundConnections = v; return this; }
+
+        /** @param v see {@link #DEFAULT_MAX_INBOUND_CONNECTIONS_PER_IP} @return this */
+        public Builder maxInboundConnectionsPerIp(int v) { maxInboundConnectionsPerIp = v; return this; }
+
+        /** @param v bytes; see {@link #DEFAULT_INBOUND_BUFFER_BUDGET} @return this */
+        public Builder inboundBufferBudget(int v) { inboundBufferBudget = v; return this; }
 
         /** @param v see {@link #DEFAULT_RELIABLE_TIMEOUT} @return this */
         public Builder reliableTimeout(Duration v) { reliableTimeout = v; return this; }
@@ -685,6 +792,13 @@ public final class ClusterConfig {
             duration("connectTimeout", connectTimeout, Duration.ofMillis(10), Duration.ofHours(1));
             duration("idleTimeout", idleTimeout, Duration.ofMillis(100), Duration.ofDays(1));
             duration("writeTimeout", writeTimeout, Duration.ofMillis(10), Duration.ofHours(1));
+            duration("prefaceTimeout", prefaceTimeout, Duration.ofMillis(10), Duration.ofHours(1));
+            range("minReceiveRate", minReceiveRate, 1, Integer.MAX_VALUE);
+            duration("receiveGrace", receiveGrace, Duration.ofMillis(10), Duration.ofHours(1));
+            range("maxInboundConnections", maxInboundConnections, 1, 1 << 20);
+            range("maxInboundConnectionsPerIp", maxInboundConnectionsPerIp, 1, maxInboundConnections);
+            range("inboundBufferBudget (at least maxFrameSize)", inboundBufferBudget, maxFrameSize,
+                    Integer.MAX_VALUE);
             duration("reliableTimeout", reliableTimeout, Duration.ofMillis(10), Duration.ofHours(1));
             return new ClusterConfig(this);
         }

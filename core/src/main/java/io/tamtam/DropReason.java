@@ -25,5 +25,17 @@ public enum DropReason {
     /** Addressed to another node id (a node restarted at the same address). */
     WRONG_TARGET,
     /** Valid, but a bounded queue was full. */
-    QUEUE_FULL
+    QUEUE_FULL,
+    /**
+     * A stream-path connection that sent no preface within the preface timeout, or sent a frame slower
+     * than the minimum receive rate; the connection was closed.
+     */
+    SLOW_SENDER,
+    /** An inbound stream-path connection beyond the total or per-IP connection limit; closed at once. */
+    CONNECTION_LIMIT,
+    /**
+     * A large inbound frame that waited longer than the receive grace period for room in the node's
+     * inbound buffer budget; the connection was closed.
+     */
+    OVER_BUDGET
 }

@@ -38,6 +38,44 @@ class ClusterConfigTest {
     }
 
     @Test
+    void inboundLimitsAreValidated() {
+        ClusterConfig defaults = ClusterConfig.lan().build();
+        assertEquals(ClusterConfig.DEFAULT_PREFACE_TIMEOUT, defaults.prefaceTimeout());
+        assertEquals(ClusterConfig.DEFAULT_MIN_RECEIVE_RATE, defaults.minReceiveRate());
+        assertEquals(ClusterConfig.DEFAULT_RECEIVE_GRACE, defaults.receiveGrace());
+        assertEquals(ClusterConfig.DEFAULT_MAX_INBOUND_CONNECTIONS, defaults.maxInboundConnections());
+        assertEquals(ClusterConfig.DEFAULT_MAX_INBOUND_CONNECTIONS_PER_IP, defaults.maxInboundConnectionsPerIp());
+        assertEquals(ClusterConfig.DEFAULT_INBOUND_BUFFER_BUDGET, defaults.inboundBufferBudget());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClusterConfig.lan().prefaceTimeout(Duration.ofMillis(1)).build());
+        assertEquals("prefaceTimeout must be between PT0.01S and PT1H, was PT0.001S", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ClusterConfig.lan().minReceiveRate(0).build());
+        assertEquals("minReceiveRate must be between 1 and 2147483647, was 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ClusterConfig.lan().receiveGrace(null).build());
+        assertTrue(e.getMessage().startsWith("receiveGrace must be set"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ClusterConfig.lan().maxInboundConnections(0).build());
+        assertEquals("maxInboundConnections must be between 1 and 1048576, was 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ClusterConfig.lan().maxInboundConnections(10).maxInboundConnectionsPerIp(11).build());
+        assertEquals("maxInboundConnectionsPerIp must be between 1 and 10, was 11", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ClusterConfig.lan().maxFrameSize(64 << 20).build());
+        assertEquals("inboundBufferBudget (at least maxFrameSize) must be between 67108864 and 2147483647, was "
+                + ClusterConfig.DEFAULT_INBOUND_BUFFER_BUDGET, e.getMessage());
+
+        ClusterConfig custom = ClusterConfig.lan().prefaceTimeout(Duration.ofMillis(500)).minReceiveRate(1024)
+                .receiveGrace(Duration.ofSeconds(1)).maxInboundConnections(10).maxInboundConnectionsPerIp(10)
+                .maxFrameSize(64 << 20).inboundBufferBudget(64 << 20).build().toBuilder().build();
+        assertEquals(Duration.ofMillis(500), custom.prefaceTimeout());
+        assertEquals(1024, custom.minReceiveRate());
+        assertEquals(Duration.ofSeconds(1), custom.receiveGrace());
+        assertEquals(10, custom.maxInboundConnections());
+        assertEquals(10, custom.maxInboundConnectionsPerIp());
+        assertEquals(64 << 20, custom.inboundBufferBudget());
+    }
+
+    @Test
     void toBuilderKeepsValuesAndKeysAreCopied() {
         byte[] key = new byte[16];
         ClusterConfig c = ClusterConfig.local().encryptionKeys(key).eagerPushFanout(5).build();

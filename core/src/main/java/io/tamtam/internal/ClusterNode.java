@@ -175,11 +175,14 @@ public final class ClusterNode implements Cluster {
                 config.compressionDisabled() ? Integer.MAX_VALUE : config.compressionMinBytes(),
                 plugins.ciphers(), config.maxFrameSize());
         TransportOptions options = new TransportOptions(config.maxDatagramSize(), config.maxFrameSize(),
-                config.connectTimeout(), config.idleTimeout(), config.writeTimeout());
+                config.connectTimeout(), config.idleTimeout(), config.writeTimeout(), config.prefaceTimeout(),
+                config.minReceiveRate(), config.receiveGrace(), config.maxInboundConnections(),
+                config.maxInboundConnectionsPerIp(), config.inboundBufferBudget());
 
         Binding binding;
         try {
-            binding = Binding.bind(plugins, options, config.bindAddress(), new StreamListener(), this::onDatagram);
+            StreamListener transportListener = new StreamListener();
+            binding = Binding.bind(plugins, options, config.bindAddress(), transportListener, transportListener);
         } catch (IOException e) {
             shutdownThreads();
             throw e;
@@ -286,7 +289,18 @@ public final class ClusterNode implements Cluster {
         onPacket(bytes, from, false);
     }
 
-    private final class StreamListener implements StreamTransport.Listener {
+    /** Hears both transports: frames, streams and datagrams, their drops and their failures. */
+    private final class StreamListener implements StreamTransport.Listener, DatagramTransport.Listener {
+        @Override
+        public void onDatagram(InetSocketAddress from, ByteBuffer datagram) {
+            ClusterNode.this.onDatagram(from, datagram);
+        }
+
+        @Override
+        public void onFailure(String context, Throwable error) {
+            reportError(context, error);
+        }
+
         @Override
         public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
             int len = frame.remaining();

@@ -40,7 +40,10 @@ public interface DatagramTransport extends AutoCloseable {
     @Override
     void close();
 
-    /** Receives datagrams. Called on a transport thread; must not block. */
+    /**
+     * Receives datagrams, and hears of datagrams the transport refused and of its own failures. Called on
+     * a transport thread; must not block.
+     */
     @FunctionalInterface
     interface Listener {
         /**
@@ -48,6 +51,27 @@ public interface DatagramTransport extends AutoCloseable {
          * @param datagram the bytes, valid only for the duration of the call
          */
         void onDatagram(InetSocketAddress sender, ByteBuffer datagram);
+
+        /**
+         * A datagram the transport refused before it reached {@link #onDatagram}, such as one longer than
+         * the maximum. The cluster counts it. The default ignores it.
+         *
+         * @param sender the source address of the datagram
+         * @param reason why it was refused
+         */
+        default void onDropped(InetSocketAddress sender, io.tamtam.DropReason reason) {
+        }
+
+        /**
+         * A failure inside the transport that is not a refused datagram (an exception in its pipeline,
+         * a socket error other than a routine network one). The cluster passes it to its error handler.
+         * The default ignores it.
+         *
+         * @param context what the transport was doing
+         * @param error   the failure
+         */
+        default void onFailure(String context, Throwable error) {
+        }
     }
 
     /** Creates datagram transports; found by {@link java.util.ServiceLoader} or set in the config. */

@@ -71,13 +71,25 @@ public interface StreamTransport extends AutoCloseable {
         void onStream(StreamChannel stream);
 
         /**
-         * Inbound bytes the transport refused before they reached the cluster, such as a frame whose
-         * length prefix exceeds the maximum. The cluster counts them.
+         * Inbound bytes or a connection the transport refused before they reached the cluster, such as a
+         * frame whose length prefix exceeds the maximum, a connection beyond the connection limit, or a
+         * sender below the minimum receive rate. The cluster counts them.
          *
          * @param remote the remote end
          * @param reason why the bytes were refused
          */
         void onDropped(InetSocketAddress remote, io.tamtam.DropReason reason);
+
+        /**
+         * A failure inside the transport that is not refused input (an exception in a connection's
+         * pipeline, an accept error, memory exhausted while receiving). The cluster passes it to its
+         * error handler. The default ignores it.
+         *
+         * @param context what the transport was doing
+         * @param error   the failure
+         */
+        default void onFailure(String context, Throwable error) {
+        }
     }
 
     /** Creates stream transports; found by {@link java.util.ServiceLoader} or set in the config. */

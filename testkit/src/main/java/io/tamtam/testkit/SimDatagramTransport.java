@@ -1,5 +1,6 @@
 package io.tamtam.testkit;
 
+import io.tamtam.DropReason;
 import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.TransportOptions;
 
@@ -11,7 +12,8 @@ import java.nio.ByteBuffer;
  * The in-memory datagram path of one {@link SimNode}. {@link #send} copies the bytes, applies the link's
  * loss, latency and jitter and the network's partitions, and delivers the copy on the receiver's view of
  * the event loop: a paused receiver gets it late, a crashed or closed one never. A datagram larger than
- * {@link #maxDatagramSize()} is not sent, one larger than the receiver's limit is not delivered.
+ * {@link #maxDatagramSize()} is not sent, one larger than the receiver's limit is not delivered (the
+ * receiver's listener hears {@link DropReason#OVERSIZED}).
  *
  * <p>Threading: the listener is called on the thread that drives the network, as a task of the receiving
  * node; it must not block.
@@ -100,6 +102,7 @@ public final class SimDatagramTransport implements DatagramTransport {
             return;
         }
         if (bytes.length > maxDatagramSize) {
+            listener.onDropped(from, DropReason.OVERSIZED);
             return;
         }
         SimCounters c = node.counters();

@@ -1,6 +1,7 @@
 package io.tamtam.testkit;
 
 import io.tamtam.DropReason;
+import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.StreamChannel;
 import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
@@ -52,8 +53,17 @@ final class Endpoint {
                     dropped.add(reason);
                 }
             });
-            datagrams.bind(new InetSocketAddress(node.address().getAddress(), 0),
-                    (from, d) -> receivedDatagrams.add(clock.millis() + " " + text(d)));
+            datagrams.bind(new InetSocketAddress(node.address().getAddress(), 0), new DatagramTransport.Listener() {
+                @Override
+                public void onDatagram(InetSocketAddress from, ByteBuffer d) {
+                    receivedDatagrams.add(clock.millis() + " " + text(d));
+                }
+
+                @Override
+                public void onDropped(InetSocketAddress from, DropReason reason) {
+                    dropped.add(reason);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

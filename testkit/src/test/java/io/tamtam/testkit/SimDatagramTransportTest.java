@@ -1,5 +1,7 @@
 package io.tamtam.testkit;
 
+import io.tamtam.DropReason;
+import io.tamtam.spi.TransportOptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -147,6 +149,19 @@ class SimDatagramTransportTest {
         net.runFor(Duration.ofMillis(5));
         assertEquals(1, b.receivedDatagrams.size());
         assertEquals(1, a.node.counters().datagramsDropped());
+    }
+
+    @Test
+    void aDatagramOverTheReceiversLimitIsReportedAsOversized() {
+        SimNetwork net = SimNetwork.builder().build();
+        Endpoint a = Endpoint.create(net, new TransportOptions(2000, 64 * 1024, Duration.ofSeconds(3),
+                Duration.ofSeconds(15), Duration.ofSeconds(10)));
+        Endpoint b = Endpoint.create(net);
+        a.datagrams.send(b.node.address(), ByteBuffer.allocate(1401));
+        a.datagrams.send(b.node.address(), ByteBuffer.allocate(1400));
+        net.runFor(Duration.ofMillis(5));
+        assertEquals(1, b.receivedDatagrams.size());
+        assertEquals(List.of(DropReason.OVERSIZED), b.dropped);
     }
 
     @Test

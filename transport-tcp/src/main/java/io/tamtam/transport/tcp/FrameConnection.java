@@ -61,6 +61,8 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
     private final Runnable writeCheck = this::checkWriteProgress;
     private volatile int state = CONNECTING;
     private volatile Channel channel;
+    private FrameDecoder decoder;
+    private long framesSeen;
     private ChannelPromise quietPromise;
     private IOException failure;
     private boolean idleClosed;
@@ -77,6 +79,15 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
         this.transport = transport;
         this.key = key;
         this.loop = loop;
+    }
+
+    /**
+     * @param frames the decoder in front of this connection's handler; on the event loop, once
+     * @return the decoder
+     */
+    FrameDecoder decoder(FrameDecoder frames) {
+        decoder = frames;
+        return frames;
     }
 
     /** @return the remote's listen address, or {@code null} when unknown */
@@ -102,7 +113,7 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
             @Override
             protected void initChannel(Channel ch) {
                 transport.track(ch);
-                ch.pipeline().addLast(transport.newFrameDecoder(), self);
+                ch.pipeline().addLast(self.decoder(transport.newFrameDecoder()), self);
             }
         }).connect(key);
         channel = connecting.channel();
@@ -288,7 +299,9 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
         }
         long timeout = transport.idleTimeoutNanos();
         long idle = System.nanoTime() - lastActivityNanos;
-        if (idle >= timeout && inFlight.isEmpty() && queue.isEmpty()) {
+        // A frame arriving keeps the connection, as long as it keeps up the minimum receive rate (the
+        // decoder cuts it otherwise); its bytes alone do not count as activity.
+        if (idle >= timeout && inFlight.isEmpty() && queue.isEmpty() && (decoder == null || !decoder.receiving())) {
             LOG.debug("Closing idle frame connection to {}", describe());
             closeWith(new IOException("connection to " + describe() + " closed after the idle timeout"), true);
             return;
@@ -373,7 +386,13 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        lastActivityNanos = System.nanoTime();
+        // Activity is a whole frame received, not any byte: trickled bytes of an unfinished frame do not
+        // hold the connection open.
+        long frames = decoder == null ? 0 : decoder.delivered();
+        if (frames != framesSeen) {
+            framesSeen = frames;
+            lastActivityNanos = System.nanoTime();
+        }
         ctx.fireChannelReadComplete();
     }
 
@@ -402,6 +421,9 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("Frame connection to {} failed", describe(), cause);
+        if (!(cause instanceof IOException)) {
+            transport.failure("frame connection to " + describe() + " failed", cause);
+        }
         closeWith(new IOException("connection to " + describe() + " failed: " + cause.getMessage(), cause), false);
     }
 }

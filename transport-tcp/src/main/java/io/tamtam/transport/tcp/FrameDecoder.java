@@ -2,88 +2,318 @@ package io.tamtam.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 import io.tamtam.DropReason;
-import io.tamtam.spi.StreamTransport;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Splits a frame connection's bytes at the 4-byte big-endian length prefixes and hands each frame to the
- * listener as a view of the receive buffer, without copying or allocating per frame. A length over the
- * limit is refused as soon as its prefix arrives, before anything is allocated for it: the listener hears
- * {@link DropReason#OVERSIZED} and the connection is closed.
+ * listener as a view of a receive buffer, valid during the call. Bounds what a connection can make the
+ * node hold before the frame's content is checked (there is no authentication at this layer):
+ * <ul>
+ *   <li>A length over {@code maxFrameSize} is refused as soon as its prefix arrives, before anything is
+ *       allocated for it: the listener hears {@link DropReason#OVERSIZED} and the connection is closed.</li>
+ *   <li>A frame of at most {@value #LARGE_FRAME} bytes collects in a per-connection buffer.</li>
+ *   <li>A larger frame reserves its length from the transport's {@link InboundBudget} when its prefix
+ *       arrives and only then gets a buffer of that size. When the budget has no room the connection stops
+ *       reading until it has; after waiting {@code receiveGrace} the connection is closed
+ *       ({@link DropReason#OVER_BUDGET}). The reservation is given back when the frame was handed on or
+ *       the connection died.</li>
+ *   <li>A frame that has begun must keep up {@code minReceiveRate} bytes per second once it is
+ *       {@code receiveGrace} old: by {@code grace + t} after it began (or got its budget), {@code rate × t}
+ *       of its bytes must have arrived, else the connection is closed ({@link DropReason#SLOW_SENDER}).</li>
+ * </ul>
+ * Everything runs on the connection's event loop, except {@link #granted}.
  */
-final class FrameDecoder extends ByteToMessageDecoder {
+final class FrameDecoder extends ChannelInboundHandlerAdapter implements InboundBudget.Waiter {
 
+    /** Frames larger than this are taken from the transport's inbound budget. */
+    static final int LARGE_FRAME = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
     private static final int PREFIX = 4;
-    /** Frames larger than this get their whole size reserved as soon as the length is read. */
-    private static final int LARGE_FRAME = 256 * 1024;
+    private static final long MAX_CHECK_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final StreamTransport.Listener listener;
+    private final TcpTransport transport;
+    private final InboundBudget budget;
     private final int maxFrameSize;
+    private final double minBytesPerNano;
+    private final long graceNanos;
+    private final Runnable check = this::check;
+    private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
-    private boolean refused;
+    /** Bytes received and not yet parsed: at most a small frame and one read, never a large frame's body. */
+    private ByteBuf pending;
+    /** The large frame being received, sized to its length; {@code null} when none. */
+    private ByteBuf large;
+    /** Bytes reserved from the budget for the current large frame. */
+    private long reserved;
+    /** Length of the large frame waiting for budget; 0 when not waiting. */
+    private long waitingFor;
+    private long waitSinceNanos;
+    private long frameStartNanos;
+    private long delivered;
+    private boolean checkArmed;
+    private boolean dead;
 
-    FrameDecoder(StreamTransport.Listener listener, int maxFrameSize) {
-        this.listener = listener;
-        this.maxFrameSize = maxFrameSize;
+    FrameDecoder(TcpTransport transport) {
+        this.transport = transport;
+        this.budget = transport.inboundBudget();
+        this.maxFrameSize = transport.maxFrameSize();
+        this.minBytesPerNano = transport.minReceiveRate() / 1e9;
+        this.graceNanos = transport.receiveGraceNanos();
+    }
+
+    /** @return frames handed on so far */
+    long delivered() {
+        return delivered;
+    }
+
+    /** @return whether part of a frame has arrived, or a frame waits for budget */
+    boolean receiving() {
+        return large != null || waitingFor != 0 || (pending != null && pending.isReadable());
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (refused) {
-            in.skipBytes(in.readableBytes());
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in) || dead) {
+            ReferenceCountUtil.release(msg);
             return;
         }
-        if (remote == null) {
+        if (remote == null) { // an outbound connection's decoder is added before it connects
             remote = (InetSocketAddress) ctx.channel().remoteAddress();
         }
-        int readable;
-        while ((readable = in.readableBytes()) >= PREFIX) {
-            int index = in.readerIndex();
-            long length = in.getUnsignedInt(index);
+        if (!receiving()) {
+            frameStartNanos = System.nanoTime();
+        }
+        if (large != null) {
+            large.writeBytes(in, Math.min(in.readableBytes(), large.writableBytes()));
+            if (!large.isWritable()) {
+                deliverLarge();
+            }
+        }
+        if (in.isReadable() && !dead) {
+            append(in);
+        } else {
+            in.release();
+        }
+        drain();
+        if (receiving()) {
+            armCheck();
+        }
+    }
+
+    private void append(ByteBuf in) {
+        if (pending == null) {
+            pending = in;
+            return;
+        }
+        int needed = pending.readableBytes() + in.readableBytes();
+        if (pending.writableBytes() < in.readableBytes() || pending.refCnt() > 1 || pending.isReadOnly()) {
+            // Grow by doubling (up to a small frame), so that a frame arriving byte by byte is not copied
+            // once per byte.
+            int capacity = Math.max(needed, Math.min(2 * pending.capacity(), LARGE_FRAME + PREFIX));
+            ByteBuf bigger = ctx.alloc().buffer(capacity);
+            bigger.writeBytes(pending);
+            pending.release();
+            pending = bigger;
+        }
+        pending.writeBytes(in);
+        in.release();
+    }
+
+    /** Hands on every complete frame in {@link #pending} and starts the large frame that follows. */
+    private void drain() {
+        ByteBuf buf;
+        while (!dead && large == null && waitingFor == 0 && (buf = pending) != null
+                && buf.readableBytes() >= PREFIX) {
+            int index = buf.readerIndex();
+            long length = buf.getUnsignedInt(index);
             if (length > maxFrameSize) {
-                refuse(ctx, in, length);
+                refuse(length);
                 return;
             }
-            if (readable - PREFIX < length) {
-                // A large frame: make room for all of it once, instead of the cumulation growing (and
-                // copying what it holds) read after read.
-                int missing = (int) length + PREFIX - readable;
-                if (length > LARGE_FRAME && in.writableBytes() < missing) {
-                    in.ensureWritable(missing);
-                }
-                return;
-            }
-            int start = index + PREFIX;
             int size = (int) length;
-            in.readerIndex(start + size);
-            ByteBuffer frame = in.nioBufferCount() == 1
-                    ? in.internalNioBuffer(start, size)
-                    : in.nioBuffer(start, size);
-            try {
-                listener.onFrame(remote, frame);
-            } catch (RuntimeException e) {
-                LOG.warn("Frame listener failed on a frame from {}", remote, e);
+            int body = buf.readableBytes() - PREFIX;
+            if (size <= LARGE_FRAME) {
+                if (body < size) {
+                    break;
+                }
+                buf.readerIndex(index + PREFIX + size);
+                deliver(buf, index + PREFIX, size);
+                continue;
+            }
+            if (reserved == 0 && !budget.reserveOrWait(this, size)) {
+                waitingFor = size;
+                waitSinceNanos = System.nanoTime();
+                ctx.channel().config().setAutoRead(false);
+                LOG.debug("Frame of {} bytes from {} waits for inbound buffer budget", size, remote);
+                break;
+            }
+            reserved = size;
+            buf.skipBytes(PREFIX);
+            large = ctx.alloc().heapBuffer(size, size);
+            large.writeBytes(buf, Math.min(body, size));
+            if (!large.isWritable()) {
+                deliverLarge();
+            }
+        }
+        buf = pending;
+        if (buf != null) {
+            if (!buf.isReadable()) {
+                buf.release();
+                pending = null;
+            } else if (buf.readerIndex() > buf.capacity() / 2) {
+                buf.discardReadBytes();
             }
         }
     }
 
-    private void refuse(ChannelHandlerContext ctx, ByteBuf in, long length) {
-        refused = true;
-        in.skipBytes(in.readableBytes());
-        LOG.debug("Closing connection from {}: frame of {} bytes exceeds maxFrameSize of {} bytes",
-                remote, length, maxFrameSize);
+    private void deliverLarge() {
+        ByteBuf frame = large;
+        large = null;
         try {
-            listener.onDropped(remote, DropReason.OVERSIZED);
-        } catch (RuntimeException e) {
-            LOG.warn("Frame listener failed on a drop from {}", remote, e);
+            deliver(frame, 0, frame.writerIndex());
+        } finally {
+            frame.release();
+            long bytes = reserved;
+            reserved = 0;
+            budget.release(bytes);
         }
+    }
+
+    private void deliver(ByteBuf buf, int start, int size) {
+        delivered++;
+        frameStartNanos = System.nanoTime();
+        ByteBuffer frame = buf.nioBufferCount() == 1 ? buf.internalNioBuffer(start, size) : buf.nioBuffer(start, size);
+        try {
+            transport.listener().onFrame(remote, frame);
+        } catch (RuntimeException e) {
+            LOG.debug("Frame listener failed on a frame from {}", remote, e);
+            transport.failure("the frame listener failed on a frame from " + remote, e);
+        }
+    }
+
+    @Override
+    public void granted(long bytes) {
+        try {
+            ctx.executor().execute(() -> onGranted(bytes));
+        } catch (RejectedExecutionException e) {
+            budget.release(bytes);
+        }
+    }
+
+    private void onGranted(long bytes) {
+        if (dead || waitingFor != bytes) {
+            budget.release(bytes);
+            return;
+        }
+        waitingFor = 0;
+        reserved = bytes;
+        frameStartNanos = System.nanoTime();
+        try {
+            drain();
+            ctx.channel().config().setAutoRead(true);
+            if (receiving()) {
+                armCheck();
+            }
+        } catch (Throwable e) {
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    // ---- limits --------------------------------------------------------------------------------
+
+    private void armCheck() {
+        if (!checkArmed && !dead) {
+            checkArmed = true;
+            ctx.executor().schedule(check, Math.max(1_000_000, Math.min(graceNanos, MAX_CHECK_PERIOD_NANOS) / 2),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void check() {
+        checkArmed = false;
+        if (dead || !receiving()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (waitingFor != 0) {
+            if (now - waitSinceNanos >= graceNanos) {
+                cut(DropReason.OVER_BUDGET, "a frame of " + waitingFor + " bytes waited "
+                        + TimeUnit.NANOSECONDS.toMillis(now - waitSinceNanos) + " ms for inbound buffer budget");
+                return;
+            }
+        } else {
+            long late = now - frameStartNanos - graceNanos;
+            long arrived = large != null ? PREFIX + large.writerIndex() : pending.readableBytes();
+            if (late > 0 && arrived < minBytesPerNano * late) {
+                cut(DropReason.SLOW_SENDER, "only " + arrived + " bytes of a frame arrived in "
+                        + TimeUnit.NANOSECONDS.toMillis(now - frameStartNanos) + " ms, below the minimum receive rate");
+                return;
+            }
+        }
+        armCheck();
+    }
+
+    private void cut(DropReason reason, String why) {
+        LOG.debug("Closing frame connection from {}: {}", remote, why);
+        transport.drop(remote, reason);
+        release();
         ctx.close();
+    }
+
+    private void refuse(long length) {
+        LOG.debug("Closing frame connection from {}: frame of {} bytes exceeds maxFrameSize of {} bytes",
+                remote, length, maxFrameSize);
+        transport.drop(remote, DropReason.OVERSIZED);
+        release();
+        ctx.close();
+    }
+
+    // ---- the end -------------------------------------------------------------------------------
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        release();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        release();
+    }
+
+    /** Drops what the connection holds and gives its budget back; idempotent. */
+    private void release() {
+        if (dead) {
+            return;
+        }
+        dead = true;
+        if (waitingFor != 0) {
+            budget.cancel(this); // when the grant is already on its way, onGranted gives it back
+            waitingFor = 0;
+        }
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+        if (large != null) {
+            large.release();
+            large = null;
+        }
+        long bytes = reserved;
+        reserved = 0;
+        budget.release(bytes);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.tamtam.DropReason;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * First handler of every accepted connection: reads the {@link Preface}, hands the connection to the
  * transport as a frame connection or a stream, and removes itself (bytes after the preface go on to the
- * handlers the transport added). A connection that sends no preface within the connect timeout is closed;
- * a wrong preface is reported as a drop and closed.
+ * handlers the transport added). A connection that sends no preface within the preface timeout is
+ * reported as {@link DropReason#SLOW_SENDER} and closed; a wrong preface is reported as a drop and closed.
  */
 final class PrefaceDecoder extends ByteToMessageDecoder {
 
@@ -32,8 +33,12 @@ final class PrefaceDecoder extends ByteToMessageDecoder {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         deadline = ctx.executor().schedule(() -> {
-            LOG.debug("Closing {}: no connection preface within {} ms", ctx.channel().remoteAddress(),
+            InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+            LOG.debug("Closing {}: no connection preface within {} ms", remote,
                     TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+            if (!transport.isClosed()) {
+                transport.drop(remote, DropReason.SLOW_SENDER);
+            }
             ctx.close();
         }, timeoutNanos, TimeUnit.NANOSECONDS);
         super.channelActive(ctx);
@@ -77,6 +82,10 @@ final class PrefaceDecoder extends ByteToMessageDecoder {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("Closing inbound connection {} before its preface", ctx.channel().remoteAddress(), cause);
+        if (!(cause instanceof java.io.IOException)) {
+            transport.failure("inbound connection " + ctx.channel().remoteAddress() + " failed before its preface",
+                    cause);
+        }
         ctx.close();
     }
 }

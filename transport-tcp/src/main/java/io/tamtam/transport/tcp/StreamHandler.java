@@ -65,6 +65,9 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("Stream connection to {} failed", stream.remoteAddress(), cause);
+        if (!(cause instanceof IOException)) {
+            transport.failure("stream connection to " + stream.remoteAddress() + " failed", cause);
+        }
         fail(new IOException("the stream connection to " + stream.remoteAddress() + " failed: "
                 + cause.getMessage(), cause));
         ctx.close();

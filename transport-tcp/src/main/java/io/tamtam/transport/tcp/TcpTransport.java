@@ -8,6 +8,8 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +21,7 @@ import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
 import io.tamtam.transport.udp.EventLoopLease;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -50,18 +53,44 @@ import org.slf4j.LoggerFactory;
  * </table>
  * A connection with a wrong magic, version or kind is reported to
  * {@link StreamTransport.Listener#onDropped} ({@code BAD_MAGIC}, {@code UNSUPPORTED_VERSION},
- * {@code MALFORMED}) and closed; one that sends no preface within the connect timeout is closed.
+ * {@code MALFORMED}) and closed; one that sends no complete preface within {@code prefaceTimeout} is
+ * reported as {@code SLOW_SENDER} and closed.
  *
  * <p>After a FRAMES preface both sides send frames: a 4-byte unsigned big-endian length, then that many
  * bytes. A length above {@code maxFrameSize} is refused before anything is allocated for it: the listener
  * hears {@code OVERSIZED} and the connection is closed. After a STREAM preface the connection carries raw
  * bytes in both directions, half-closed by a FIN.
  *
+ * <h2>Inbound limits</h2>
+ * Nothing at this layer is authenticated, so what a peer can make the node hold is bounded before any
+ * content is checked; every refusal reaches {@link StreamTransport.Listener#onDropped}:
+ * <ul>
+ *   <li>Accepted connections (frames and streams) are counted when accepted; one beyond
+ *       {@code maxInboundConnections} in all or {@code maxInboundConnectionsPerIp} from its remote IP is
+ *       closed at once ({@code CONNECTION_LIMIT}).</li>
+ *   <li>A frame of at most 64 KiB collects in its connection's buffer. A larger frame reserves its whole
+ *       length from one budget of {@code inboundBufferBudget} bytes shared by all connections of the
+ *       transport when its length prefix arrives, and only then gets a buffer. When the budget has no room
+ *       the connection stops reading (reservations are granted first come, first served); a frame that
+ *       waited {@code receiveGrace} for room closes its connection ({@code OVER_BUDGET}). The bytes return
+ *       to the budget when the frame was handed to the listener or its connection closed
+ *       ({@link #inboundBufferReserved()}).</li>
+ *   <li>A frame in progress (any size, its length prefix included) must keep up {@code minReceiveRate}:
+ *       {@code receiveGrace + t} after its first byte (for a frame that waited for budget: after it got
+ *       it), at least {@code minReceiveRate × t} of its bytes must have arrived, else the connection is
+ *       closed ({@code SLOW_SENDER}). The check runs every
+ *       {@code min(receiveGrace, 1 s) / 2}.</li>
+ * </ul>
+ * Failures that are not refused input (a pipeline exception other than an {@code IOException}, an
+ * accept error, a listener that throws) go to {@link StreamTransport.Listener#onFailure}.
+ *
  * <h2>Frame connections</h2>
  * One connection per remote listen address, opened by the first {@link #sendFrame} and used both ways: the
  * acceptor maps an inbound FRAMES connection to the connector's listen address (its IP and the preface's
  * port) and sends its own frames to that node on it, so a pair of nodes normally shares one connection
- * (two when both open at the same moment). A connection without traffic for {@code idleTimeout} closes.
+ * (two when both open at the same moment). A connection closes when for {@code idleTimeout} it has
+ * written no frame and received no complete frame, and has no frame queued or arriving; bytes of an
+ * unfinished frame do not count as traffic (the minimum receive rate governs a frame in progress).
  * Frames sent while the connection opens wait for it; at most 64 MiB of frames wait per connection, beyond
  * which {@link #sendFrame} fails with "send queue full". Frames to one address are written in call order,
  * many per flush, from the connection's event loop; a future completes when its frame was handed to the
@@ -97,6 +126,11 @@ public final class TcpTransport implements StreamTransport {
     private final long idleTimeoutNanos;
     private final long writeTimeoutNanos;
     private final int connectTimeoutMillis;
+    private final long prefaceTimeoutNanos;
+    private final long receiveGraceNanos;
+    private final InboundBudget inboundBudget;
+    private final AtomicInteger inboundConnections = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, Integer> inboundPerIp = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetSocketAddress, FrameConnection> pool = new ConcurrentHashMap<>();
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<TcpStreamChannel> streams = ConcurrentHashMap.newKeySet();
@@ -138,6 +172,23 @@ public final class TcpTransport implements StreamTransport {
         this.writeTimeoutNanos = positiveNanos(options.writeTimeout(), "writeTimeout");
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
                 Math.max(1, positiveNanos(options.connectTimeout(), "connectTimeout") / 1_000_000));
+        this.prefaceTimeoutNanos = positiveNanos(options.prefaceTimeout(), "prefaceTimeout");
+        this.receiveGraceNanos = positiveNanos(options.receiveGrace(), "receiveGrace");
+        atLeast(options.minReceiveRate(), 1, "minReceiveRate");
+        atLeast(options.maxInboundConnections(), 1, "maxInboundConnections");
+        atLeast(options.maxInboundConnectionsPerIp(), 1, "maxInboundConnectionsPerIp");
+        if (options.inboundBufferBudget() < options.maxFrameSize()) {
+            throw new IllegalArgumentException("inboundBufferBudget (" + options.inboundBufferBudget()
+                    + " bytes) must be at least maxFrameSize (" + options.maxFrameSize()
+                    + " bytes), or a largest frame could never be received");
+        }
+        this.inboundBudget = new InboundBudget(options.inboundBufferBudget());
+    }
+
+    private static void atLeast(int value, int min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", not " + value);
+        }
     }
 
     private static long positiveNanos(java.time.Duration duration, String name) {
@@ -176,7 +227,6 @@ public final class TcpTransport implements StreamTransport {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, STREAM_READS);
         lease = acquired;
         this.listener = listener; // volatile: publishes the fields above to sending threads
-        long prefaceTimeout = TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         ServerBootstrap serverBootstrap = new ServerBootstrap()
                 .group(acquired.group())
                 .channel(acquired.serverSocketChannelType())
@@ -186,11 +236,20 @@ public final class TcpTransport implements StreamTransport {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        failure("accepting TCP connections on " + ctx.channel().localAddress() + " failed", cause);
+                        ctx.fireExceptionCaught(cause);
+                    }
+                })
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         track(ch);
-                        ch.pipeline().addLast(new PrefaceDecoder(TcpTransport.this, prefaceTimeout));
+                        if (admit(ch)) {
+                            ch.pipeline().addLast(new PrefaceDecoder(TcpTransport.this, prefaceTimeoutNanos));
+                        }
                     }
                 });
         ChannelFuture bound = serverBootstrap.bind(address).awaitUninterruptibly();
@@ -413,14 +472,15 @@ public final class TcpTransport implements StreamTransport {
             try {
                 listener.onStream(stream);
             } catch (RuntimeException e) {
-                LOG.warn("Stream listener failed on a stream from {}; closing the stream", remote, e);
+                LOG.debug("Stream listener failed on a stream from {}; closing the stream", remote, e);
+                failure("the stream listener failed on a stream from " + remote + "; the stream was closed", e);
                 stream.close();
             }
             return;
         }
         InetSocketAddress key = listenPort == 0 ? null : new InetSocketAddress(remote.getAddress(), listenPort);
         FrameConnection connection = new FrameConnection(this, key, ch.eventLoop());
-        ch.pipeline().addLast(newFrameDecoder(), connection);
+        ch.pipeline().addLast(connection.decoder(newFrameDecoder()), connection);
         connections.add(connection);
         connection.opened(ch);
         if (key != null) {
@@ -440,17 +500,94 @@ public final class TcpTransport implements StreamTransport {
     void refuse(Channel ch, DropReason reason) {
         InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
         LOG.debug("Refusing connection from {}: {}", remote, reason);
+        drop(remote, reason);
+        ch.close();
+    }
+
+    /**
+     * Counts an accepted connection against the inbound limits, or refuses it; on its event loop.
+     *
+     * @param ch a just-accepted channel
+     * @return whether it is within the limits; if not it was reported and is closing
+     */
+    private boolean admit(Channel ch) {
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        InetAddress ip = remote.getAddress();
+        boolean[] admitted = {false};
+        if (inboundConnections.incrementAndGet() <= options.maxInboundConnections()) {
+            inboundPerIp.compute(ip, (key, open) -> {
+                int count = open == null ? 0 : open;
+                if (count >= options.maxInboundConnectionsPerIp()) {
+                    return open;
+                }
+                admitted[0] = true;
+                return count + 1;
+            });
+        }
+        if (!admitted[0]) {
+            inboundConnections.decrementAndGet();
+            refuse(ch, DropReason.CONNECTION_LIMIT);
+            return false;
+        }
+        ch.closeFuture().addListener(future -> {
+            inboundConnections.decrementAndGet();
+            inboundPerIp.computeIfPresent(ip, (key, open) -> open <= 1 ? null : open - 1);
+        });
+        return true;
+    }
+
+    /**
+     * Reports refused input to the listener.
+     *
+     * @param remote where it came from
+     * @param reason why it was refused
+     */
+    void drop(InetSocketAddress remote, DropReason reason) {
+        Listener current = listener;
+        if (current == null) {
+            return;
+        }
         try {
-            listener.onDropped(remote, reason);
+            current.onDropped(remote, reason);
         } catch (RuntimeException e) {
             LOG.warn("Frame listener failed on a drop from {}", remote, e);
         }
-        ch.close();
+    }
+
+    /**
+     * Reports a failure that is not refused input to the listener.
+     *
+     * @param context what failed
+     * @param error   the failure
+     */
+    void failure(String context, Throwable error) {
+        Listener current = listener;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.onFailure(context, error);
+        } catch (RuntimeException e) {
+            LOG.warn("Frame listener failed on a failure report ({})", context, e);
+        }
     }
 
     /** @return a decoder for a new frame connection */
     FrameDecoder newFrameDecoder() {
-        return new FrameDecoder(listener, options.maxFrameSize());
+        return new FrameDecoder(this);
+    }
+
+    /**
+     * @return bytes reserved now for inbound frames over 64 KiB being received, at most
+     *         {@code inboundBufferBudget}
+     */
+    public long inboundBufferReserved() {
+        return inboundBudget.used();
+    }
+
+    /** @return the number of accepted connections open now, frames and streams, counted against the limits */
+    public int openInboundConnections() {
+        return inboundConnections.get();
     }
 
     /** @param ch a new channel, closed by {@link #close()} if still open */
@@ -505,5 +642,21 @@ public final class TcpTransport implements StreamTransport {
 
     int connectTimeoutMillis() {
         return connectTimeoutMillis;
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    InboundBudget inboundBudget() {
+        return inboundBudget;
+    }
+
+    int minReceiveRate() {
+        return options.minReceiveRate();
+    }
+
+    long receiveGraceNanos() {
+        return receiveGraceNanos;
     }
 }

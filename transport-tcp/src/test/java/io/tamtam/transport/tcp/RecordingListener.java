@@ -10,13 +10,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 
-/** Records what a transport delivers: frame copies, drops and inbound streams. */
+/** Records what a transport delivers: frame copies, drops, failures and inbound streams. */
 final class RecordingListener implements StreamTransport.Listener {
 
     final List<byte[]> frames = new CopyOnWriteArrayList<>();
     final List<InetSocketAddress> frameSenders = new CopyOnWriteArrayList<>();
     final List<DropReason> drops = new CopyOnWriteArrayList<>();
     final BlockingQueue<StreamChannel> streams = new LinkedBlockingQueue<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
 
     @Override
     public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
@@ -34,5 +35,10 @@ final class RecordingListener implements StreamTransport.Listener {
     @Override
     public void onDropped(InetSocketAddress remote, DropReason reason) {
         drops.add(reason);
+    }
+
+    @Override
+    public void onFailure(String context, Throwable error) {
+        failures.add(context + ": " + error);
     }
 }

@@ -340,17 +340,4 @@ class TcpFramesTest {
                     failureOf(transport.sendFrame(new InetSocketAddress("127.0.0.1", 9), utf8("x"))).getMessage());
         }
     }
-
-    @Test
-    void aPeerThatNeverSendsItsPrefaceIsDisconnected() throws Exception {
-        var options = new io.tamtam.spi.TransportOptions(1400, 1 << 20, Duration.ofMillis(300),
-                Duration.ofSeconds(60), Duration.ofSeconds(30));
-        Node b = transports.node("127.0.0.1", options);
-        try (Socket raw = new Socket()) {
-            raw.connect(b.address(), 5000);
-            raw.setSoTimeout(10_000);
-            InputStream in = raw.getInputStream();
-            assertEquals(-1, in.read());
-        }
-    }
 }

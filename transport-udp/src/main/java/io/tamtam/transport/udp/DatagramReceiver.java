@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.tamtam.DropReason;
 import io.tamtam.spi.DatagramTransport;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -12,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands each inbound datagram to the listener as a view of Netty's buffer, then releases it. Datagrams
- * longer than the limit are counted and dropped (the receive buffer is one byte larger than the limit,
- * so an oversized datagram shows as exactly that, never as a silently truncated one).
+ * longer than the limit are counted, reported to the listener as {@link DropReason#OVERSIZED} and
+ * dropped (the receive buffer is one byte larger than the limit, so an oversized datagram shows as
+ * exactly that, never as a silently truncated one). Failures other than routine socket errors go to
+ * {@link DatagramTransport.Listener#onFailure}.
  */
 final class DatagramReceiver extends ChannelInboundHandlerAdapter {
 
@@ -42,11 +46,13 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
                 droppedOversized.increment();
                 LOG.debug("Dropped a datagram from {} longer than maxDatagramSize ({} bytes)",
                         packet.sender(), maxDatagramSize);
+                listener.onDropped(packet.sender(), DropReason.OVERSIZED);
                 return;
             }
             listener.onDatagram(packet.sender(), view(content, length));
         } catch (RuntimeException e) {
             LOG.warn("Datagram listener failed on a datagram from {}", packet.sender(), e);
+            report("datagram listener failed on a datagram from " + packet.sender(), e);
         } finally {
             packet.release();
         }
@@ -61,7 +67,19 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // ICMP errors and failed sends land here; UDP is best effort, so the socket stays open.
+        // ICMP errors and failed sends land here; UDP is best effort, so the socket stays open. Those are
+        // IOExceptions and routine; anything else (out of memory, a bug) is reported.
         LOG.debug("UDP socket {} reported an error", ctx.channel().localAddress(), cause);
+        if (!(cause instanceof IOException)) {
+            report("UDP socket " + ctx.channel().localAddress() + " failed", cause);
+        }
+    }
+
+    private void report(String context, Throwable error) {
+        try {
+            listener.onFailure(context, error);
+        } catch (RuntimeException e) {
+            LOG.warn("Datagram listener failed on a failure report", e);
+        }
     }
 }

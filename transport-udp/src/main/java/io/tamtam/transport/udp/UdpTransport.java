@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * The UDP datagram transport, on Netty: native epoll when it loads, NIO otherwise; IPv4 and IPv6.
  *
  * <p>Receiving: the socket reads into a buffer of {@code maxDatagramSize + 1} bytes, so a datagram
- * longer than {@code maxDatagramSize} is recognised, dropped and counted in {@link #droppedOversized()}
- * (the listener contract has no drop callback for datagrams). The {@link DatagramTransport.Listener} runs
+ * longer than {@code maxDatagramSize} is recognised, dropped, counted in {@link #droppedOversized()} and
+ * reported to {@link DatagramTransport.Listener#onDropped} as {@code OVERSIZED}. The {@link DatagramTransport.Listener} runs
  * on the Netty event loop thread that owns the socket and gets the datagram as the remaining bytes
  * (position to limit, the position is not necessarily zero) of a {@link ByteBuffer} that is valid only
  * during the call; the transport releases the memory after the call returns.

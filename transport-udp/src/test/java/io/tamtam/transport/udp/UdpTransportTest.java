@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.tamtam.DropReason;
 import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.TransportOptions;
 import java.io.IOException;
@@ -55,15 +56,21 @@ class UdpTransportTest {
         return copy;
     }
 
-    /** Records every datagram's sender and bytes. */
+    /** Records every datagram's sender and bytes, and every drop. */
     private static final class Recorder implements DatagramTransport.Listener {
         final List<InetSocketAddress> senders = new CopyOnWriteArrayList<>();
         final List<byte[]> datagrams = new CopyOnWriteArrayList<>();
+        final List<DropReason> drops = new CopyOnWriteArrayList<>();
 
         @Override
         public void onDatagram(InetSocketAddress sender, ByteBuffer datagram) {
             senders.add(sender);
             datagrams.add(bytes(datagram));
+        }
+
+        @Override
+        public void onDropped(InetSocketAddress sender, DropReason reason) {
+            drops.add(reason);
         }
     }
 
@@ -146,17 +153,27 @@ class UdpTransportTest {
         await().until(() -> atB.datagrams.size() == 1);
         assertArrayEquals(new byte[] {7}, atB.datagrams.get(0));
         assertEquals(2, b.droppedOversized());
+        assertEquals(List.of(DropReason.OVERSIZED, DropReason.OVERSIZED), atB.drops);
     }
 
     @Test
     void garbageAndAFailingListenerDoNotStopReception() throws IOException {
         List<byte[]> received = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
         UdpTransport b = transport();
-        InetSocketAddress bAddress = b.bind(new InetSocketAddress("127.0.0.1", 0), (sender, datagram) -> {
-            byte[] copy = bytes(datagram);
-            received.add(copy);
-            if (copy.length > 0 && copy[0] == 'x') {
-                throw new IllegalStateException("listener failure");
+        InetSocketAddress bAddress = b.bind(new InetSocketAddress("127.0.0.1", 0), new DatagramTransport.Listener() {
+            @Override
+            public void onDatagram(InetSocketAddress sender, ByteBuffer datagram) {
+                byte[] copy = bytes(datagram);
+                received.add(copy);
+                if (copy.length > 0 && copy[0] == 'x') {
+                    throw new IllegalStateException("listener failure");
+                }
+            }
+
+            @Override
+            public void onFailure(String context, Throwable error) {
+                failures.add(error);
             }
         });
         try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
@@ -171,6 +188,8 @@ class UdpTransportTest {
         }
         await().until(() -> received.size() == 4);
         assertEquals("ok", new String(received.get(3), StandardCharsets.UTF_8));
+        assertEquals(1, failures.size());
+        assertEquals("listener failure", failures.get(0).getMessage());
     }
 
     @Test

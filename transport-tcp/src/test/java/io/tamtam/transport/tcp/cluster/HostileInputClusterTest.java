@@ -139,6 +139,54 @@ class HostileInputClusterTest {
     }
 
     @Test
+    void anOversizedDatagramIsCountedAsOversized() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
+        Cluster target = pair.get(1);
+        Queue<Integer> received = new ConcurrentLinkedQueue<>();
+        target.handle(PING, Integer.class, p -> received.add(p.payload()));
+        Map<DropReason, Long> before = snapshot(target);
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            byte[] big = new byte[ClusterConfig.DEFAULT_MAX_DATAGRAM_SIZE + 1];
+            System.arraycopy(PACKET_START, 0, big, 0, PACKET_START.length);
+            socket.send(new DatagramPacket(big, big.length, Nodes.address(target)));
+        }
+        awaitDropsRose(target, before, Map.of(DropReason.OVERSIZED, 1));
+        assertStillWorks(pair.get(0), target, received, 3);
+    }
+
+    @Test
+    void announcedMaximalFramesAreCutAndCountedWhileTheNodeStaysAlive() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local().receiveGrace(Duration.ofMillis(500)));
+        Cluster target = pair.get(1);
+        Queue<Integer> received = new ConcurrentLinkedQueue<>();
+        target.handle(PING, Integer.class, p -> received.add(p.payload()));
+        Map<DropReason, Long> before = snapshot(target);
+        List<Socket> attackers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Socket socket = new Socket();
+                attackers.add(socket);
+                socket.connect(Nodes.address(target), 5_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(framesPreface());
+                out.write(ByteBuffer.allocate(4).putInt(ClusterConfig.DEFAULT_MAX_FRAME_SIZE).array());
+                out.write(new byte[1000]);
+                out.flush();
+            }
+            assertStillWorks(pair.get(0), target, received, 4);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(16,
+                    target.stats().dropped(DropReason.SLOW_SENDER) - before.get(DropReason.SLOW_SENDER)
+                            + target.stats().dropped(DropReason.OVER_BUDGET) - before.get(DropReason.OVER_BUDGET)));
+        } finally {
+            for (Socket socket : attackers) {
+                socket.close();
+            }
+        }
+        assertStillWorks(pair.get(0), target, received, 5);
+        assertEquals(2, pair.get(0).aliveMembers().size());
+    }
+
+    @Test
     void garbageOnTheStreamPortIsCountedAndDropped() throws Exception {
         List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
         Cluster target = pair.get(1);
