@@ -16,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * One node of a TamTam cluster: membership, metadata, messages, broadcasts and streams.
  *
  * <pre>{@code
+ * static final MessageType<String> CHAT = MessageType.of(1000, String.class);
+ *
  * try (Cluster cluster = Cluster.create(ClusterConfig.lan().build())) {
- *     cluster.handle(CHAT, String.class, p -> log.info("{}: {}", p.sender().id(), p.payload()));
+ *     cluster.handle(CHAT, p -> log.info("{}: {}", p.sender().id(), p.payload()));
  *     cluster.join(new InetSocketAddress("10.0.0.1", 7946)).join();
  *     cluster.broadcast(CHAT, "hello");
  *     ...
@@ -94,25 +96,55 @@ public interface Cluster extends AutoCloseable {
     /** @return this node */
     Node localNode();
 
-    /** @return every known member, this node included, in any state not yet removed */
-    Collection<Node> members();
+    /** @return every known member, this node included, in any state, until it is REMOVED */
+    List<Node> members();
 
-    /** @return the members in state ALIVE or SUSPECT, this node included */
-    List<Node> aliveMembers();
+    /**
+     * @param states the states wanted
+     * @return the known members in one of those states, this node included when its state is one of them
+     */
+    List<Node> members(NodeState... states);
+
+    /**
+     * @return the members not (yet) declared failed: state {@link NodeState#ALIVE} or
+     *         {@link NodeState#SUSPECT}, this node included. A SUSPECT member is still probed, sent to and
+     *         may refute; use {@link #members(NodeState...)} with {@code ALIVE} alone for the strict view.
+     */
+    List<Node> liveMembers();
 
     /**
      * @param id a node id
-     * @return the member, if known
+     * @return the member, if known now (members are forgotten {@link ClusterConfig#deadNodeRetention()}
+     *         after they are DEAD or LEFT; see {@link #wasRemoved})
      */
     Optional<Node> member(UUID id);
 
     /**
-     * Registers a listener for membership changes.
+     * @param id a node id
+     * @return whether this node knew that node as a member and has since REMOVED it (remembered for the
+     *         last 10,000 removed nodes): tells "forgotten" from "never known" when {@link #member} is empty
+     */
+    boolean wasRemoved(UUID id);
+
+    /**
+     * Registers a listener for membership changes from now on.
      *
      * @param listener the listener; see its threading contract
      * @return removes the listener when closed
      */
     Subscription addMembershipListener(MembershipListener listener);
+
+    /**
+     * Hands the current members, then every later change, with no gap and no duplicate between them: the
+     * snapshot is taken and the listener registered in one step of the protocol thread, where changes
+     * happen. {@code snapshot} runs first, on the listener's lane of the callback executor, then the
+     * listener gets each later event as with {@link #addMembershipListener}.
+     *
+     * @param snapshot receives the members at the moment of subscription (as {@link #members()})
+     * @param listener receives every change after it
+     * @return removes the listener when closed (an event already queued may still arrive)
+     */
+    Subscription snapshotAndSubscribe(java.util.function.Consumer<List<Node>> snapshot, MembershipListener listener);
 
     // ---------------------------------------------------------------- metadata
 
@@ -139,90 +171,155 @@ public interface Cluster extends AutoCloseable {
     void removeMetadata(String key);
 
     // ---------------------------------------------------------------- messages
+    //
+    // A destination is a node id; a Node snapshot works as well, however old: only its id is used, and
+    // the current member with that id is looked up. A node that is not a live member (ALIVE or SUSPECT)
+    // fails the future with a DeliveryException saying so; nothing is thrown for a state that changed.
 
     /**
      * Registers the handler for one message type.
      *
-     * @param type         a type from {@link #USER_TYPE_MIN} to {@link #USER_TYPE_MAX}
-     * @param payloadClass the class payloads decode to
-     * @param handler      the handler
-     * @param <T>          the payload class
+     * @param type    the type
+     * @param handler the handler
+     * @param <T>     the payload class
      * @return removes the handler when closed
-     * @throws IllegalArgumentException when the type is reserved or out of range
-     * @throws IllegalStateException    when a handler for that type is already registered
+     * @throws IllegalStateException when a handler for that type id is already registered, or the payload
+     *                               class needs a codec and none is configured
      */
-    <T> Subscription handle(int type, Class<T> payloadClass, MessageHandler<T> handler);
+    <T> Subscription handle(MessageType<T> type, MessageHandler<T> handler);
 
     /**
      * Registers the handler that answers requests of one type.
      *
-     * @param type         a type from {@link #USER_TYPE_MIN} to {@link #USER_TYPE_MAX}
-     * @param payloadClass the class requests decode to
-     * @param handler      returns the reply
-     * @param <T>          the request class
-     * @param <R>          the reply class
+     * @param type    the type
+     * @param handler returns the reply
+     * @param <T>     the request class
+     * @param <R>     the reply class
      * @return removes the handler when closed
-     * @throws IllegalArgumentException when the type is reserved or out of range
-     * @throws IllegalStateException    when a handler for that type is already registered
+     * @throws IllegalStateException when a handler for that type id is already registered, or a class
+     *                               needs a codec and none is configured
      */
-    <T, R> Subscription handleRequest(int type, Class<T> payloadClass, RequestHandler<T, R> handler);
+    <T, R> Subscription handleRequest(RequestType<T, R> type, RequestHandler<T, R> handler);
 
     /**
      * Sends a message to every alive node through the protocol's dissemination: piggybacked on protocol
      * traffic and pushed on receipt, duplicates suppressed. Large payloads travel over the stream path.
+     * Not delivered to this node itself.
      *
      * @param type    the message type
      * @param payload the payload
+     * @param <T>     the payload class
      * @return completes when the message is queued for dissemination; fails with the reason (too large,
      *         cannot encode, the broadcast queue is full of messages not yet sent, cluster closed)
      */
-    CompletableFuture<Void> broadcast(int type, Object payload);
+    <T> CompletableFuture<Void> broadcast(MessageType<T> type, T payload);
 
     /**
-     * Sends a message to one node, best effort: no acknowledgement, no retry.
+     * Sends a message to one node, best effort: no acknowledgement, no retry, no order. A message that
+     * fits a datagram goes by datagram; a larger one, or one beyond
+     * {@link ClusterConfig#datagramBurstLimit()} datagrams to that node within 10 ms, goes over the stream
+     * path (a burst would overflow the receiver's socket buffer). Datagrams may be lost or reordered, and
+     * messages on the two paths may overtake each other: use {@link #sendReliable} for order.
      *
-     * @param node    the destination
+     * @param node    the destination's id
      * @param type    the message type
      * @param payload the payload
+     * @param <T>     the payload class
      * @return completes when handed to the transport; fails with the reason
      */
-    CompletableFuture<Void> send(Node node, int type, Object payload);
+    <T> CompletableFuture<Void> send(UUID node, MessageType<T> type, T payload);
+
+    /**
+     * As {@link #send(UUID, MessageType, Object)}, to {@code node.id()}.
+     *
+     * @param node    the destination (any snapshot of it)
+     * @param type    the message type
+     * @param payload the payload
+     * @param <T>     the payload class
+     * @return as {@link #send(UUID, MessageType, Object)}
+     */
+    default <T> CompletableFuture<Void> send(Node node, MessageType<T> type, T payload) {
+        return send(node.id(), type, payload);
+    }
 
     /**
      * Sends a message to one node and waits for it to be handed to the receiver's handler. Messages on
-     * this path from one sender to one receiver are handled in send order.
+     * this path from one sender to one receiver are handled in send order, also across a broken and
+     * re-established connection.
      *
-     * @param node    the destination
+     * @param node    the destination's id
      * @param type    the message type
      * @param payload the payload
+     * @param <T>     the payload class
      * @return completes when the receiver's handler returned; fails with a {@link DeliveryException}
-     *         (timeout, node dead, too large) or a {@link RemoteException} (the handler threw)
+     *         (timeout, node dead, too large, receiver overloaded) or a {@link RemoteException} (the
+     *         handler threw)
      */
-    CompletableFuture<Void> sendReliable(Node node, int type, Object payload);
+    <T> CompletableFuture<Void> sendReliable(UUID node, MessageType<T> type, T payload);
+
+    /**
+     * As {@link #sendReliable(UUID, MessageType, Object)}, to {@code node.id()}.
+     *
+     * @param node    the destination (any snapshot of it)
+     * @param type    the message type
+     * @param payload the payload
+     * @param <T>     the payload class
+     * @return as {@link #sendReliable(UUID, MessageType, Object)}
+     */
+    default <T> CompletableFuture<Void> sendReliable(Node node, MessageType<T> type, T payload) {
+        return sendReliable(node.id(), type, payload);
+    }
 
     /**
      * Sends a request and waits for the reply.
      *
-     * @param node       the destination
-     * @param type       the request type
-     * @param payload    the request
-     * @param replyClass the class the reply decodes to
-     * @param timeout    how long to wait for the reply
-     * @param <R>        the reply class
+     * @param node    the destination's id
+     * @param type    the request type
+     * @param payload the request
+     * @param timeout how long to wait for the reply
+     * @param <T>     the request class
+     * @param <R>     the reply class
      * @return the reply; fails with a {@link DeliveryException} or a {@link RemoteException}
      */
-    <R> CompletableFuture<R> request(Node node, int type, Object payload, Class<R> replyClass, Duration timeout);
+    <T, R> CompletableFuture<R> request(UUID node, RequestType<T, R> type, T payload, Duration timeout);
+
+    /**
+     * As {@link #request(UUID, RequestType, Object, Duration)}, to {@code node.id()}.
+     *
+     * @param node    the destination (any snapshot of it)
+     * @param type    the request type
+     * @param payload the request
+     * @param timeout how long to wait for the reply
+     * @param <T>     the request class
+     * @param <R>     the reply class
+     * @return as {@link #request(UUID, RequestType, Object, Duration)}
+     */
+    default <T, R> CompletableFuture<R> request(Node node, RequestType<T, R> type, T payload, Duration timeout) {
+        return request(node.id(), type, payload, timeout);
+    }
 
     // ---------------------------------------------------------------- streams
 
     /**
      * Opens a byte stream to a node's handler for {@code streamType}.
      *
-     * @param node       the destination
+     * @param node       the destination's id
      * @param streamType a type from {@link #USER_TYPE_MIN} to {@link #USER_TYPE_MAX}
      * @return the stream once the remote accepted it; fails with the reason
+     * @throws IllegalArgumentException when the type is reserved or out of range
      */
-    CompletableFuture<NodeStream> openStream(Node node, int streamType);
+    CompletableFuture<NodeStream> openStream(UUID node, int streamType);
+
+    /**
+     * As {@link #openStream(UUID, int)}, to {@code node.id()}.
+     *
+     * @param node       the destination (any snapshot of it)
+     * @param streamType the stream type
+     * @return as {@link #openStream(UUID, int)}
+     */
+    default CompletableFuture<NodeStream> openStream(Node node, int streamType) {
+        return openStream(node.id(), streamType);
+    }
 
     /**
      * Registers the handler that accepts streams of one type.

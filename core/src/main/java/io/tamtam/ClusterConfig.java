@@ -128,6 +128,15 @@ public final class ClusterConfig {
     public static final int DEFAULT_MAX_DATAGRAM_SIZE = 1400;
 
     /**
+     * Datagrams to one node within 10 ms beyond which further packets to it go over the stream path
+     * instead ({@link Cluster#send} and protocol traffic alike): a receiver's socket buffer holds only a
+     * few thousand datagrams, and what a burst overflows is lost, while the stream path has flow control.
+     * Best-effort messages that spill may overtake or be overtaken by datagrams. 0 never spills: every
+     * packet that fits a datagram goes by datagram, and bursts may lose some. 64.
+     */
+    public static final int DEFAULT_DATAGRAM_BURST_LIMIT = 64;
+
+    /**
      * The largest frame on the stream path, which bounds the largest message and what one inbound
      * frame may allocate. 16 MiB.
      */
@@ -231,6 +240,7 @@ public final class ClusterConfig {
     private final Duration pushPullInterval;
     private final Duration deadNodeRetention;
     private final int maxDatagramSize;
+    private final int datagramBurstLimit;
     private final int maxFrameSize;
     private final int maxMetadataBytes;
     private final int compressionMinBytes;
@@ -279,6 +289,7 @@ public final class ClusterConfig {
         pushPullInterval = b.pushPullInterval;
         deadNodeRetention = b.deadNodeRetention;
         maxDatagramSize = b.maxDatagramSize;
+        datagramBurstLimit = b.datagramBurstLimit;
         maxFrameSize = b.maxFrameSize;
         maxMetadataBytes = b.maxMetadataBytes;
         compressionMinBytes = b.compressionMinBytes;
@@ -412,6 +423,9 @@ public final class ClusterConfig {
     /** @return see {@link #DEFAULT_MAX_DATAGRAM_SIZE} */
     public int maxDatagramSize() { return maxDatagramSize; }
 
+    /** @return see {@link #DEFAULT_DATAGRAM_BURST_LIMIT} */
+    public int datagramBurstLimit() { return datagramBurstLimit; }
+
     /** @return see {@link #DEFAULT_MAX_FRAME_SIZE} */
     public int maxFrameSize() { return maxFrameSize; }
 
@@ -516,6 +530,7 @@ public final class ClusterConfig {
         private Duration pushPullInterval = DEFAULT_PUSH_PULL_INTERVAL;
         private Duration deadNodeRetention = DEFAULT_DEAD_NODE_RETENTION;
         private int maxDatagramSize = DEFAULT_MAX_DATAGRAM_SIZE;
+        private int datagramBurstLimit = DEFAULT_DATAGRAM_BURST_LIMIT;
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private int maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
         private int compressionMinBytes = DEFAULT_COMPRESSION_MIN_BYTES;
@@ -567,6 +582,7 @@ public final class ClusterConfig {
             pushPullInterval = c.pushPullInterval;
             deadNodeRetention = c.deadNodeRetention;
             maxDatagramSize = c.maxDatagramSize;
+            datagramBurstLimit = c.datagramBurstLimit;
             maxFrameSize = c.maxFrameSize;
             maxMetadataBytes = c.maxMetadataBytes;
             compressionMinBytes = c.compressionMinBytes;
@@ -652,6 +668,9 @@ public final class ClusterConfig {
 
         /** @param v see {@link #DEFAULT_MAX_DATAGRAM_SIZE} @return this */
         public Builder maxDatagramSize(int v) { maxDatagramSize = v; return this; }
+
+        /** @param v see {@link #DEFAULT_DATAGRAM_BURST_LIMIT}; 0 to never spill @return this */
+        public Builder datagramBurstLimit(int v) { datagramBurstLimit = v; return this; }
 
         /** @param v see {@link #DEFAULT_MAX_FRAME_SIZE} @return this */
         public Builder maxFrameSize(int v) { maxFrameSize = v; return this; }
@@ -785,6 +804,7 @@ public final class ClusterConfig {
             duration("pushPullInterval", pushPullInterval, Duration.ofMillis(100), Duration.ofHours(24));
             duration("deadNodeRetention", deadNodeRetention, Duration.ofMillis(1), Duration.ofDays(1));
             range("maxDatagramSize", maxDatagramSize, 512, 65_507);
+            range("datagramBurstLimit", datagramBurstLimit, 0, 1_000_000);
             range("maxFrameSize", maxFrameSize, 64 * 1024, 1 << 30);
             range("maxMetadataBytes", maxMetadataBytes, 0, maxDatagramSize / 2);
             range("compressionMinBytes", compressionMinBytes, 0, Integer.MAX_VALUE);

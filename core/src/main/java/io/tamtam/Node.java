@@ -7,7 +7,9 @@ import java.util.UUID;
 
 /**
  * An immutable snapshot of one member of the cluster. A later change (state, incarnation, metadata)
- * produces a new snapshot; compare nodes by {@link #id()}.
+ * produces a new snapshot. Identity is the id: two snapshots of one node are {@code equals} with equal
+ * hash codes whatever else changed, so nodes work as map keys and set members. Anywhere a node is taken
+ * as a destination, any snapshot of it, however old, works: only its id is used.
  */
 public interface Node {
 

@@ -3,10 +3,11 @@ package io.tamtam;
 /**
  * A user message as delivered to a handler.
  *
- * @param sender  the node that sent or broadcast it (a snapshot)
- * @param type    the message type it was sent with
+ * @param sender  the node that sent or broadcast it (a snapshot; equal to any other snapshot of that
+ *                node, see {@link Node})
+ * @param type    the type it was sent with
  * @param payload the decoded payload
- * @param <T>     the payload class the handler was registered with
+ * @param <T>     the payload class
  */
-public record Packet<T>(Node sender, int type, T payload) {
+public record Packet<T>(Node sender, MessageType<T> type, T payload) {
 }

@@ -8,6 +8,8 @@ import io.tamtam.DropReason;
 import io.tamtam.JoinException;
 import io.tamtam.MembershipListener;
 import io.tamtam.MessageHandler;
+import io.tamtam.MessageType;
+import io.tamtam.RequestType;
 import io.tamtam.Node;
 import io.tamtam.NodeState;
 import io.tamtam.NodeStream;
@@ -196,9 +198,9 @@ public final class ClusterNode implements Cluster {
         InOrder inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos(), inboundBudget);
         peers = new Peers(callbacks, inOrder);
         Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize(),
-                config.clock(), peers);
+                config.clock(), peers, config.datagramBurstLimit());
         ctx = new Context(config, id, config.clock(), scheduler, random, table, outbox, stats);
-        events = new Events(callbacks, this::reportError);
+        events = new Events(callbacks, this::reportError, config.clock());
         dissemination = new Disseminator(ctx);
         stats.evictedFrom(() -> dissemination.queue().evicted());
         awareness = new Awareness(config.awarenessMaxMultiplier());
@@ -219,7 +221,7 @@ public final class ClusterNode implements Cluster {
         broadcasts.register(dispatch);
         pushPull.register(dispatch);
         new Inbound(ctx, messaging, inOrder, peers, replies).register(dispatch);
-        events.addInternal((type, node) -> {
+        events.addInternal((type, node, previous, cause, source, confirmations) -> {
             switch (type) {
                 case JOINED, ALIVE -> peers.joined(node.id(), node.address());
                 case DEAD, LEFT -> {
@@ -532,8 +534,8 @@ public final class ClusterNode implements Cluster {
     }
 
     @Override
-    public Collection<Node> members() {
-        List<Node> out = new ArrayList<>();
+    public List<Node> members() {
+        List<Node> out = new ArrayList<>(ctx.table().size());
         for (Member m : ctx.table().members()) {
             out.add(m.snapshot());
         }
@@ -541,15 +543,22 @@ public final class ClusterNode implements Cluster {
     }
 
     @Override
-    public List<Node> aliveMembers() {
+    public List<Node> members(NodeState... states) {
+        java.util.EnumSet<NodeState> wanted = java.util.EnumSet.noneOf(NodeState.class);
+        wanted.addAll(List.of(states));
         List<Node> out = new ArrayList<>();
         for (Member m : ctx.table().members()) {
             NodeSnapshot s = m.snapshot();
-            if (s.state() == NodeState.ALIVE || s.state() == NodeState.SUSPECT) {
+            if (wanted.contains(s.state())) {
                 out.add(s);
             }
         }
         return out;
+    }
+
+    @Override
+    public List<Node> liveMembers() {
+        return members(NodeState.ALIVE, NodeState.SUSPECT);
     }
 
     @Override
@@ -559,8 +568,41 @@ public final class ClusterNode implements Cluster {
     }
 
     @Override
+    public boolean wasRemoved(UUID node) {
+        return ctx.table().get(node) == null && peers.wasRemoved(node);
+    }
+
+    @Override
     public Subscription addMembershipListener(MembershipListener listener) {
         return events.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public Subscription snapshotAndSubscribe(java.util.function.Consumer<List<Node>> snapshot, MembershipListener listener) {
+        java.util.Objects.requireNonNull(snapshot, "snapshot");
+        java.util.Objects.requireNonNull(listener, "listener");
+        if (closed) {
+            throw new IllegalStateException("this cluster node is closed; create a new one");
+        }
+        java.util.concurrent.atomic.AtomicReference<Subscription> registered = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        scheduler.execute(() -> {
+            if (cancelled.get()) {
+                return;
+            }
+            List<Node> now = members();
+            registered.set(events.add(listener, () -> snapshot.accept(now)));
+            if (cancelled.get()) {
+                registered.get().close();
+            }
+        });
+        return () -> {
+            cancelled.set(true);
+            Subscription s = registered.get();
+            if (s != null) {
+                s.close();
+            }
+        };
     }
 
     // ------------------------------------------------------------------ metadata
@@ -588,17 +630,17 @@ public final class ClusterNode implements Cluster {
     // ------------------------------------------------------------------ messages
 
     @Override
-    public <T> Subscription handle(int type, Class<T> payloadClass, MessageHandler<T> handler) {
-        return messaging.handle(type, payloadClass, handler);
+    public <T> Subscription handle(MessageType<T> type, MessageHandler<T> handler) {
+        return messaging.handle(type, handler);
     }
 
     @Override
-    public <T, R> Subscription handleRequest(int type, Class<T> payloadClass, RequestHandler<T, R> handler) {
-        return messaging.handleRequest(type, payloadClass, handler);
+    public <T, R> Subscription handleRequest(RequestType<T, R> type, RequestHandler<T, R> handler) {
+        return messaging.handleRequest(type, handler);
     }
 
     @Override
-    public CompletableFuture<Void> broadcast(int type, Object payload) {
+    public <T> CompletableFuture<Void> broadcast(MessageType<T> type, T payload) {
         byte[] bytes;
         try {
             bytes = direct.encode(type, payload);
@@ -610,22 +652,22 @@ public final class ClusterNode implements Cluster {
             return CompletableFuture.failedFuture(new DeliveryException("broadcast payload of " + bytes.length
                     + " bytes exceeds the " + limit + " bytes a frame can carry; raise maxFrameSize or use streams"));
         }
-        return broadcasts.originate(type, bytes);
+        return broadcasts.originate(type.id(), bytes);
     }
 
     @Override
-    public CompletableFuture<Void> send(Node node, int type, Object payload) {
+    public <T> CompletableFuture<Void> send(UUID node, MessageType<T> type, T payload) {
         return direct.send(node, type, payload);
     }
 
     @Override
-    public CompletableFuture<Void> sendReliable(Node node, int type, Object payload) {
+    public <T> CompletableFuture<Void> sendReliable(UUID node, MessageType<T> type, T payload) {
         return direct.sendReliable(node, type, payload);
     }
 
     @Override
-    public <R> CompletableFuture<R> request(Node node, int type, Object payload, Class<R> replyClass, Duration timeout) {
-        return direct.request(node, type, payload, replyClass, timeout);
+    public <T, R> CompletableFuture<R> request(UUID node, RequestType<T, R> type, T payload, Duration timeout) {
+        return direct.request(node, type, payload, timeout);
     }
 
     <T> void completeAsync(CompletableFuture<T> f, T value) {
@@ -639,12 +681,13 @@ public final class ClusterNode implements Cluster {
     // ------------------------------------------------------------------ streams
 
     @Override
-    public CompletableFuture<NodeStream> openStream(Node node, int streamType) {
+    public CompletableFuture<NodeStream> openStream(UUID node, int streamType) {
         Messaging.checkUserType(streamType);
-        if (direct.liveAddress(node) == null) {
-            return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
+        Member m = direct.live(node);
+        if (m == null) {
+            return direct.notLive(node);
         }
-        return nodeStreams.open(ctx.table().get(node.id()).snapshot(), streamType);
+        return nodeStreams.open(m.snapshot(), streamType);
     }
 
     @Override

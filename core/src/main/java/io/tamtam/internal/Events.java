@@ -6,8 +6,11 @@ import io.tamtam.Subscription;
 import io.tamtam.internal.membership.EventSink;
 import io.tamtam.internal.membership.NodeSnapshot;
 import io.tamtam.internal.runtime.SerialExecutor;
+import io.tamtam.spi.NanoClock;
 
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,14 +36,33 @@ final class Events implements EventSink {
     private final List<EventSink> internal = new CopyOnWriteArrayList<>();
     private final Executor callbacks;
     private final BiConsumer<String, Throwable> errors;
+    private final NanoClock clock;
 
-    Events(Executor callbacks, BiConsumer<String, Throwable> errors) {
+    Events(Executor callbacks, BiConsumer<String, Throwable> errors, NanoClock clock) {
         this.callbacks = callbacks;
         this.errors = errors;
+        this.clock = clock;
     }
 
     Subscription add(MembershipListener l) {
         Entry e = new Entry(l, new SerialExecutor(callbacks), new AtomicInteger(), new AtomicBoolean());
+        listeners.add(e);
+        return () -> listeners.remove(e);
+    }
+
+    /**
+     * Registers a listener whose first call is {@code first}, queued on its lane before any later event.
+     * Call on the protocol thread (where events are emitted), so that no event falls between.
+     */
+    Subscription add(MembershipListener l, Runnable first) {
+        Entry e = new Entry(l, new SerialExecutor(callbacks), new AtomicInteger(), new AtomicBoolean());
+        e.lane().execute(() -> {
+            try {
+                first.run();
+            } catch (RuntimeException | Error t) {
+                errors.accept("membership snapshot consumer", t);
+            }
+        });
         listeners.add(e);
         return () -> listeners.remove(e);
     }
@@ -50,14 +72,16 @@ final class Events implements EventSink {
     }
 
     @Override
-    public void emit(MembershipEvent.Type type, NodeSnapshot node) {
+    public void emit(MembershipEvent.Type type, NodeSnapshot node, NodeSnapshot previous, MembershipEvent.Cause cause,
+                     UUID source, int confirmations) {
         for (EventSink s : internal) {
-            s.emit(type, node);
+            s.emit(type, node, previous, cause, source, confirmations);
         }
         if (listeners.isEmpty()) {
             return;
         }
-        MembershipEvent ev = new MembershipEvent(type, node);
+        MembershipEvent ev = new MembershipEvent(type, node, previous == null ? null : previous.state(),
+                previous == null ? Map.of() : previous.metadata(), clock.nanoTime(), cause, source, confirmations);
         for (Entry e : listeners) {
             if (e.queued().incrementAndGet() > MAX_QUEUED) {
                 e.queued().decrementAndGet();

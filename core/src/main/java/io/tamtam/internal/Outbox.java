@@ -17,17 +17,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Sends packets, choosing the path by size: a packet that fits the datagram limit after compression
  * and encryption goes by datagram, a larger one by a stream-path frame. A burst of datagrams to one
- * destination beyond {@link #BURST_DATAGRAMS} per {@link #BURST_WINDOW_NANOS} spills onto the stream
- * path too: a receiver's socket buffer holds only a few thousand datagrams, and what a burst overflows
+ * destination beyond {@link io.tamtam.ClusterConfig#datagramBurstLimit()} per {@link #BURST_WINDOW_NANOS}
+ * spills onto the stream path too: a receiver's socket buffer holds only a few thousand datagrams, and what a burst overflows
  * would be lost, while the stream path has flow control. Thread-safe.
  */
 public final class Outbox {
-    /** Datagrams to one destination per window before packets spill onto the stream path. */
-    static final int BURST_DATAGRAMS = 64;
     /** The burst window: 10 ms. */
     static final long BURST_WINDOW_NANOS = 10_000_000L;
 
     private final Peers peers;
+    private final int burstLimit;
     private final io.tamtam.spi.NanoClock clock;
     private final PacketCodec codec;
     private final DatagramTransport datagrams;
@@ -45,11 +44,13 @@ public final class Outbox {
      * @param maxFrame    frame limit
      * @param clock       measures bursts
      * @param peers       the members' sessions, which keep each destination's burst window
+     * @param burstLimit  datagrams to one destination per window before packets spill; 0 for never
      */
     public Outbox(PacketCodec codec, DatagramTransport datagrams, StreamTransport streams, Stats stats,
-                  int maxDatagram, int maxFrame, io.tamtam.spi.NanoClock clock, Peers peers) {
+                  int maxDatagram, int maxFrame, io.tamtam.spi.NanoClock clock, Peers peers, int burstLimit) {
         this.clock = clock;
         this.peers = peers;
+        this.burstLimit = burstLimit;
         this.codec = codec;
         this.datagrams = datagrams;
         this.streams = streams;
@@ -92,8 +93,11 @@ public final class Outbox {
      * get the few protocol answers that are all this node sends them, by datagram.
      */
     private boolean withinBurst(InetSocketAddress to) {
+        if (burstLimit == 0) {
+            return true;
+        }
         Peer p = peers.at(to);
-        return p == null || p.withinBurst(clock.nanoTime(), BURST_WINDOW_NANOS, BURST_DATAGRAMS);
+        return p == null || p.withinBurst(clock.nanoTime(), BURST_WINDOW_NANOS, burstLimit);
     }
 
     /**

@@ -31,7 +31,7 @@ class EventsTest {
     @Test
     void aBlockedListenerMissesEventsBeyondItsBacklog() {
         List<String> errors = new CopyOnWriteArrayList<>();
-        Events events = new Events(callbacks, (context, error) -> errors.add(context + ": " + error.getMessage()));
+        Events events = new Events(callbacks, (context, error) -> errors.add(context + ": " + error.getMessage()), System::nanoTime);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger slow = new AtomicInteger();
         events.add(ev -> {
@@ -44,11 +44,11 @@ class EventsTest {
         });
         NodeSnapshot node = new NodeSnapshot(UUID.randomUUID(), new InetSocketAddress("127.0.0.1", 1), NodeState.ALIVE, 0,
                 Map.of(), 1, "");
-        events.emit(MembershipEvent.Type.UPDATED, node);
+        events.emit(MembershipEvent.Type.UPDATED, node, node, MembershipEvent.Cause.METADATA_CHANGED, node.id(), 0);
         await().until(() -> slow.get() == 1);
         int more = Events.MAX_QUEUED + 10;
         for (int i = 0; i < more; i++) {
-            events.emit(MembershipEvent.Type.UPDATED, node);
+            events.emit(MembershipEvent.Type.UPDATED, node, node, MembershipEvent.Cause.METADATA_CHANGED, node.id(), 0);
         }
         assertEquals(10, events.missed());
         assertEquals(1, errors.size(), () -> errors.toString());

@@ -1,5 +1,7 @@
 package io.tamtam.examples;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.MembershipEvent;
@@ -35,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 public final class Chat implements AutoCloseable {
 
     /** The message type of chat {@link Line}s. */
-    public static final int LINE = 1002;
+    public static final MessageType<Line> LINE = MessageType.of(1002, Line.class);
 
     /**
      * One chat line.
@@ -100,7 +102,7 @@ public final class Chat implements AutoCloseable {
         Cluster cluster = Cluster.create(ClusterConfig.lan().bindAddress(bind).build());
         try {
             cluster.setMetadata("name", name);
-            cluster.handle(LINE, Line.class, p -> out.println(p.payload().name() + ": " + p.payload().text()));
+            cluster.handle(LINE, p -> out.println(p.payload().name() + ": " + p.payload().text()));
             cluster.addMembershipListener(e -> describe(e).ifPresent(out::println));
             if (seed != null) {
                 cluster.join(seed).get(10, TimeUnit.SECONDS);

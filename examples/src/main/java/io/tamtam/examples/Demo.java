@@ -1,5 +1,7 @@
 package io.tamtam.examples;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.MembershipEvent;
@@ -30,7 +32,7 @@ import java.util.function.BiPredicate;
 public final class Demo {
 
     /** The message type of the demo's broadcast. */
-    static final int ANNOUNCEMENT = 1001;
+    static final MessageType<Announcement> ANNOUNCEMENT = MessageType.of(1001, Announcement.class);
 
     /** How long any one step may take before the demo gives up. */
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
@@ -89,7 +91,7 @@ public final class Demo {
             Cluster node = Cluster.create(config);
             names.put(node.localNode().id(), "node-" + i);
             nodes.add(node);
-            node.handle(ANNOUNCEMENT, Announcement.class, p -> {
+            node.handle(ANNOUNCEMENT, p -> {
                 say(name(node) + " received '" + p.payload().text() + "' from " + names.get(p.sender().id()));
                 if (announcementReceivers.add(node.localNode().id()) && announcementReceivers.size() == size - 1) {
                     allReceived.complete(null);
@@ -100,7 +102,7 @@ public final class Demo {
 
         // Joins and convergence: every node sees every other one alive.
         Cluster first = nodes.get(0);
-        CompletableFuture<Void> converged = seenByAll(nodes, (node, e) -> node.aliveMembers().size() == size);
+        CompletableFuture<Void> converged = seenByAll(nodes, (node, e) -> node.liveMembers().size() == size);
         for (Cluster node : nodes.subList(1, size)) {
             long t = System.nanoTime();
             node.join(first.localNode().address()).get(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

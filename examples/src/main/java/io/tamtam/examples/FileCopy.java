@@ -236,7 +236,7 @@ public final class FileCopy {
     }
 
     private static Optional<Node> findFileServer(Cluster cluster) {
-        return cluster.aliveMembers().stream().filter(FileCopy::isFileServer).findFirst();
+        return cluster.liveMembers().stream().filter(FileCopy::isFileServer).findFirst();
     }
 
     private static boolean isFileServer(Node node) {

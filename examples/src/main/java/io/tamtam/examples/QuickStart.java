@@ -1,5 +1,7 @@
 package io.tamtam.examples;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.Node;
@@ -22,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class QuickStart {
 
     /** The message type of {@link Greeting}s; applications use types from {@link Cluster#USER_TYPE_MIN}. */
-    public static final int GREETING = 1000;
+    public static final MessageType<Greeting> GREETING = MessageType.of(1000, Greeting.class);
 
     /**
      * A message payload: any record made of plain values, lists, maps and other records.
@@ -46,11 +48,11 @@ public final class QuickStart {
     public static void run(InetSocketAddress seed, PrintStream out) throws Exception {
         // tag::quickstart[]
         try (Cluster cluster = Cluster.create(ClusterConfig.local().build())) {
-            cluster.handle(GREETING, Greeting.class,
+            cluster.handle(GREETING,
                     packet -> out.println(packet.payload().from() + " says " + packet.payload().text()));
 
             Node seedNode = cluster.join(seed).get(10, TimeUnit.SECONDS);
-            out.println("joined through " + seedNode.address() + ", members: " + cluster.aliveMembers().size());
+            out.println("joined through " + seedNode.address() + ", members: " + cluster.liveMembers().size());
 
             cluster.broadcast(GREETING, new Greeting("quick-start", "hello, cluster")).join();
 

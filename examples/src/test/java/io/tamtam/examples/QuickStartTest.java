@@ -1,5 +1,6 @@
 package io.tamtam.examples;
 
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.MembershipEvent;
@@ -23,7 +24,7 @@ class QuickStartTest {
         List<QuickStart.Greeting> received = new CopyOnWriteArrayList<>();
         List<MembershipEvent.Type> seen = new CopyOnWriteArrayList<>();
         try (Cluster seed = Cluster.create(ClusterConfig.local().build())) {
-            seed.handle(QuickStart.GREETING, QuickStart.Greeting.class, p -> received.add(p.payload()));
+            seed.handle(QuickStart.GREETING, p -> received.add(p.payload()));
             seed.addMembershipListener(e -> seen.add(e.type()));
 
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -388,7 +388,7 @@ public final class SimNetwork implements AutoCloseable {
 
     /**
      * Whether the membership agrees: every node that {@link SimNode#isUp() is up} counts exactly as many
-     * alive members ({@link Cluster#aliveMembers()}, itself included) as there are nodes up. It compares
+     * alive members ({@link Cluster#liveMembers()}, itself included) as there are nodes up. It compares
      * counts, not identities, and resumes scanning where the last call found a disagreement, so that
      * polling it is cheap until the network is close to agreement.
      *
@@ -409,7 +409,7 @@ public final class SimNetwork implements AutoCloseable {
             if (c == null || !n.isUp()) {
                 continue;
             }
-            if (c.aliveMembers().size() != expected) {
+            if (c.liveMembers().size() != expected) {
                 convergeCursor = i;
                 return false;
             }

@@ -14,7 +14,7 @@
  *         List<String> seen = new ArrayList<>();
  *         for (SimNode n : nodes) {
  *             // your code under test registers its handlers on n.cluster()
- *             n.cluster().handle(300, String.class, p -> seen.add(p.payload()));
+ *             n.cluster().handle(MessageType.of(300, String.class), p -> seen.add(p.payload()));
  *             if (n != nodes.get(0)) {
  *                 n.cluster().join(nodes.get(0).address());
  *             }

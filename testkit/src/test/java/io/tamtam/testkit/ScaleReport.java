@@ -1,5 +1,7 @@
 package io.tamtam.testkit;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.ClusterConfig;
 import io.tamtam.MembershipEvent;
 
@@ -163,10 +165,10 @@ public final class ScaleReport {
             BitSet reached = new BitSet(n);
             SimNode sender = nodes.get(1);
             for (SimNode node : nodes) {
-                node.cluster().handle(200, String.class, p -> reached.set(node.index()));
+                node.cluster().handle(MessageType.of(200, String.class), p -> reached.set(node.index()));
             }
             Duration broadcastStart = net.now();
-            sender.cluster().broadcast(200, "x");
+            sender.cluster().broadcast(MessageType.of(200, String.class), "x");
             check(net.runUntil(() -> reached.cardinality() - (reached.get(sender.index()) ? 1 : 0) == n - 1,
                     Duration.ofMinutes(2)), "broadcast did not reach every node in 2 virtual minutes: "
                     + reached.cardinality());

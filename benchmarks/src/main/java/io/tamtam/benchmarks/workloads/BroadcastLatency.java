@@ -1,5 +1,7 @@
 package io.tamtam.benchmarks.workloads;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.Subscription;
 
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BroadcastLatency {
     private static final int N = 64;
     private static final int ROUNDS = 20;
-    private static final int TYPE = 200;
+    private static final MessageType<byte[]> TYPE = MessageType.of(200, byte[].class);
 
     private BroadcastLatency() {
     }
@@ -38,7 +40,7 @@ final class BroadcastLatency {
             AtomicReference<Round> current = new AtomicReference<>();
             for (int i = 1; i < N; i++) {
                 UUID self = nodes.get(i).localNode().id();
-                subs.add(nodes.get(i).handle(TYPE, byte[].class, p -> {
+                subs.add(nodes.get(i).handle(TYPE, p -> {
                     Round r = current.get();
                     if (r != null && p.payload()[0] == (byte) r.index() && r.receivers().add(self)) {
                         r.all().countDown();

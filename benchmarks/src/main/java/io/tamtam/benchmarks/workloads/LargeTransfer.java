@@ -1,5 +1,7 @@
 package io.tamtam.benchmarks.workloads;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.Node;
 import io.tamtam.NodeStream;
@@ -20,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 final class LargeTransfer {
     private static final int SIZE = 8 << 20;
     private static final int REPEATS = 10;
-    private static final int MSG_TYPE = 202;
+    private static final MessageType<byte[]> MSG_TYPE = MessageType.of(202, byte[].class);
     private static final int STREAM_TYPE = 203;
     private static final double MB = 1024 * 1024;
 
@@ -39,7 +41,7 @@ final class LargeTransfer {
             Cluster a = nodes.get(0);
             Cluster bNode = nodes.get(1);
             Node b = a.member(bNode.localNode().id()).orElseThrow();
-            bNode.handle(MSG_TYPE, byte[].class, p -> {
+            bNode.handle(MSG_TYPE, p -> {
                 if (p.payload().length != SIZE) {
                     throw new IllegalStateException("got " + p.payload().length + " bytes");
                 }

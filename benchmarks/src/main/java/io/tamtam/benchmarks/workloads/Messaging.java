@@ -1,5 +1,7 @@
 package io.tamtam.benchmarks.workloads;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.Node;
 
@@ -24,7 +26,7 @@ final class Messaging {
     private static final int WINDOW = 1_000;
     private static final int REPEATS = 5;
     private static final int WARMUPS = 2;
-    private static final int TYPE = 201;
+    private static final MessageType<byte[]> TYPE = MessageType.of(201, byte[].class);
     private static final long SETTLE_NANOS = 500_000_000L;
 
     private Messaging() {
@@ -41,7 +43,7 @@ final class Messaging {
             Node b = a.member(nodes.get(1).localNode().id()).orElseThrow();
             AtomicLong received = new AtomicLong();
             AtomicLong lastReceived = new AtomicLong();
-            nodes.get(1).handle(TYPE, byte[].class, p -> {
+            nodes.get(1).handle(TYPE, p -> {
                 received.incrementAndGet();
                 lastReceived.set(System.nanoTime());
             });

@@ -68,14 +68,14 @@ final class Nodes {
         long deadline = System.nanoTime() + timeout.toNanos();
         int from = 0;
         while (true) {
-            while (from < n && nodes.get(from).aliveMembers().size() == n) {
+            while (from < n && nodes.get(from).liveMembers().size() == n) {
                 from++;
             }
             if (from == n) {
                 // Re-check all once: a node may have lost a member after being counted.
                 boolean all = true;
                 for (Cluster c : nodes) {
-                    if (c.aliveMembers().size() != n) {
+                    if (c.liveMembers().size() != n) {
                         all = false;
                         break;
                     }
@@ -88,7 +88,7 @@ final class Nodes {
             if (System.nanoTime() > deadline) {
                 int min = Integer.MAX_VALUE;
                 for (Cluster c : nodes) {
-                    min = Math.min(min, c.aliveMembers().size());
+                    min = Math.min(min, c.liveMembers().size());
                 }
                 throw new TimeoutException(n + " nodes not converged within " + timeout
                         + "; the node seeing the fewest sees " + min + " alive");

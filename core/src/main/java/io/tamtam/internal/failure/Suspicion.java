@@ -71,6 +71,11 @@ public final class Suspicion {
         return incarnation;
     }
 
+    /** @return independent confirmations so far (the member that raised the suspicion not counted) */
+    public int confirmations() {
+        return confirmers.size() - 1;
+    }
+
     /**
      * @param from a member that independently suspects the same incarnation
      * @return true when it is a new confirmation (worth passing on)

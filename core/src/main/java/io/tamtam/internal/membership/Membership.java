@@ -1,6 +1,7 @@
 package io.tamtam.internal.membership;
 
 import io.tamtam.DropReason;
+import io.tamtam.MembershipEvent.Cause;
 import io.tamtam.MembershipEvent.Type;
 import io.tamtam.NodeState;
 import io.tamtam.internal.Context;
@@ -142,7 +143,7 @@ public final class Membership {
             }
             m = new Member(Member.snapshotOf(info, NodeState.ALIVE), ctx.now());
             ctx.table().add(m);
-            events.emit(Type.JOINED, m.snapshot());
+            events.emit(Type.JOINED, m.snapshot(), null, Cause.DISCOVERED, info.id(), 0);
             if (spreadNew) {
                 dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
             }
@@ -162,15 +163,15 @@ public final class Membership {
         if (prev == NodeState.DEAD || prev == NodeState.LEFT) {
             ctx.table().liveChanged(true);
             m.stateChangeNanos = ctx.now();
-            events.emit(Type.JOINED, now);
+            events.emit(Type.JOINED, now, old, Cause.REJOINED, info.id(), 0);
         } else if (prev == NodeState.SUSPECT) {
             m.stateChangeNanos = ctx.now();
-            events.emit(Type.ALIVE, now);
+            events.emit(Type.ALIVE, now, old, Cause.REFUTED, info.id(), 0);
             if (changed) {
-                events.emit(Type.UPDATED, now);
+                events.emit(Type.UPDATED, now, old, Cause.METADATA_CHANGED, info.id(), 0);
             }
         } else if (changed) {
-            events.emit(Type.UPDATED, now);
+            events.emit(Type.UPDATED, now, old, Cause.METADATA_CHANGED, info.id(), 0);
         }
         dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
     }
@@ -219,7 +220,7 @@ public final class Membership {
         m.suspicion = new Suspicion(from, incarnation, k, min, max, ctx.clock(), ctx.scheduler(),
                 () -> suspicionTimedOut(m, incarnation));
         if (state == NodeState.ALIVE) {
-            events.emit(Type.SUSPECT, now);
+            events.emit(Type.SUSPECT, now, old, Cause.SUSPECTED, from, 0);
         }
         dissemination.enqueue(node, new Message.Suspect(node, incarnation, from), true, null);
     }
@@ -252,6 +253,7 @@ public final class Membership {
             }
             return;
         }
+        int confirmations = m.suspicion != null ? m.suspicion.confirmations() : 0;
         cancelSuspicion(m);
         NodeState next = node.equals(from) ? NodeState.LEFT : NodeState.DEAD;
         NodeSnapshot old = m.snapshot();
@@ -260,7 +262,13 @@ public final class Membership {
         m.update(now);
         m.stateChangeNanos = ctx.now();
         ctx.table().liveChanged(false);
-        events.emit(next == NodeState.LEFT ? Type.LEFT : Type.DEAD, now);
+        if (next == NodeState.LEFT) {
+            events.emit(Type.LEFT, now, old, Cause.LEFT, from, 0);
+        } else if (from.equals(ctx.selfId())) {
+            events.emit(Type.DEAD, now, old, Cause.SUSPICION_CONFIRMED, from, confirmations);
+        } else {
+            events.emit(Type.DEAD, now, old, Cause.DECLARED_DEAD, from, 0);
+        }
         dissemination.enqueue(node, new Message.Dead(node, incarnation, from), true, null);
     }
 
@@ -325,7 +333,7 @@ public final class Membership {
                 s.protocolVersion(), s.applicationVersion());
         self.update(now);
         ctx.table().touch();
-        events.emit(Type.UPDATED, now);
+        events.emit(Type.UPDATED, now, s, Cause.METADATA_CHANGED, s.id(), 0);
         dissemination.enqueue(s.id(), new Message.Alive(self.toInfo()), true, null);
     }
 
@@ -354,7 +362,7 @@ public final class Membership {
             NodeState st = m.state();
             if (m != self && (st == NodeState.DEAD || st == NodeState.LEFT) && now - m.stateChangeNanos >= retention) {
                 ctx.table().remove(m);
-                events.emit(Type.REMOVED, m.snapshot());
+                events.emit(Type.REMOVED, m.snapshot(), m.snapshot(), Cause.REAPED, null, 0);
                 if (st == NodeState.DEAD) {
                     reconnect.remove(m.snapshot().address());
                     reconnect.put(m.snapshot().address(), now);

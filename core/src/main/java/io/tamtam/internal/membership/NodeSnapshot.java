@@ -27,6 +27,17 @@ public record NodeSnapshot(
         int protocolVersion,
         String applicationVersion) implements Node {
 
+    /** Nodes are equal when their ids are: a snapshot matches any other snapshot of the same node. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Node n && n.id().equals(id);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
     @Override
     public String toString() {
         return "Node[" + id + " " + address + " " + state + " inc=" + incarnation + "]";

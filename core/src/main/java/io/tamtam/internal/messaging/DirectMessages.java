@@ -1,7 +1,8 @@
 package io.tamtam.internal.messaging;
 
 import io.tamtam.DeliveryException;
-import io.tamtam.Node;
+import io.tamtam.MessageType;
+import io.tamtam.RequestType;
 import io.tamtam.internal.Context;
 import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.peer.Peer;
@@ -13,6 +14,7 @@ import io.tamtam.internal.wire.PacketCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -58,8 +60,8 @@ public final class DirectMessages {
      * @return the encoded payload
      * @throws IOException when the node is closed or the payload cannot be encoded
      */
-    public byte[] encode(int type, Object payload) throws IOException {
-        Messaging.checkUserType(type);
+    public byte[] encode(MessageType<?> type, Object payload) throws IOException {
+        java.util.Objects.requireNonNull(type, "type");
         if (closed.getAsBoolean()) {
             throw new IOException("the cluster node is closed");
         }
@@ -67,15 +69,12 @@ public final class DirectMessages {
     }
 
     /**
-     * @param node a node
-     * @return its address when it is a live member, else null
+     * @param node a node id
+     * @return the member when it is live (ALIVE or SUSPECT), else null
      */
-    public InetSocketAddress liveAddress(Node node) {
-        Member m = ctx.table().get(node.id());
-        if (m == null || !m.isLive()) {
-            return null;
-        }
-        return m.snapshot().address();
+    public Member live(UUID node) {
+        Member m = ctx.table().get(node);
+        return m == null || !m.isLive() ? null : m;
     }
 
     /**
@@ -84,23 +83,23 @@ public final class DirectMessages {
      * @param payload payload
      * @return completes when handed to the transport
      */
-    public CompletableFuture<Void> send(Node node, int type, Object payload) {
+    public CompletableFuture<Void> send(UUID node, MessageType<?> type, Object payload) {
         byte[] bytes;
         try {
             bytes = encode(type, payload);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new DeliveryException("cannot send: " + e.getMessage(), e));
         }
-        InetSocketAddress to = liveAddress(node);
-        if (to == null) {
+        Member m = live(node);
+        if (m == null) {
             return notLive(node);
         }
         CompletableFuture<Void> f = new CompletableFuture<>();
-        ctx.outbox().sendAny(to, new Message.User(type, bytes)).whenComplete((v, err) -> {
+        ctx.outbox().sendAny(m.snapshot().address(), new Message.User(type.id(), bytes)).whenComplete((v, err) -> {
             if (err == null) {
                 completions.complete(f, null);
             } else {
-                completions.fail(f, new DeliveryException("send to " + node.id() + " failed: " + Completions.describe(err), err));
+                completions.fail(f, new DeliveryException("send to " + node + " failed: " + Completions.describe(err), err));
             }
         });
         return f;
@@ -112,7 +111,7 @@ public final class DirectMessages {
      * @param payload payload
      * @return completes when the receiver's handler returned
      */
-    public CompletableFuture<Void> sendReliable(Node node, int type, Object payload) {
+    public CompletableFuture<Void> sendReliable(UUID node, MessageType<?> type, Object payload) {
         byte[] bytes;
         try {
             bytes = encode(type, payload);
@@ -123,42 +122,40 @@ public final class DirectMessages {
             return CompletableFuture.failedFuture(new DeliveryException("message of " + bytes.length
                     + " bytes exceeds maxFrameSize " + ctx.config().maxFrameSize() + "; raise ClusterConfig.maxFrameSize or use a stream"));
         }
-        InetSocketAddress to = liveAddress(node);
-        if (to == null) {
-            return notLive(node);
-        }
-        Peer peer = peers.member(node.id());
-        if (peer == null) {
+        Member m = live(node);
+        Peer peer = peers.member(node);
+        if (m == null || peer == null) {
             return notLive(node);
         }
         long seq = nextCorrelation.getAndIncrement();
-        return exchange(to, node, seq, new Message.Reliable(seq, peer.outboundLane(), peer.takeOutboundOrder(), type, bytes),
+        return exchange(m.snapshot().address(), node, seq,
+                new Message.Reliable(seq, peer.outboundLane(), peer.takeOutboundOrder(), type.id(), bytes),
                 ctx.config().reliableTimeout()).thenApply(b -> null);
     }
 
     /**
-     * @param node       destination
-     * @param type       user type
-     * @param payload    request
-     * @param replyClass reply class
-     * @param timeout    how long to wait
-     * @param <R>        reply type
+     * @param node    destination
+     * @param type    request type
+     * @param payload request
+     * @param timeout how long to wait
+     * @param <R>     reply type
      * @return the reply
      */
-    public <R> CompletableFuture<R> request(Node node, int type, Object payload, Class<R> replyClass, Duration timeout) {
+    public <R> CompletableFuture<R> request(UUID node, RequestType<?, R> type, Object payload, Duration timeout) {
         byte[] bytes;
         try {
-            bytes = encode(type, payload);
-            payloads.checkSupported(replyClass);
+            bytes = encode(type.requestType(), payload);
+            payloads.checkSupported(type.replyClass());
         } catch (IOException | IllegalStateException e) {
             return CompletableFuture.failedFuture(new DeliveryException("cannot send request: " + e.getMessage(), e));
         }
-        InetSocketAddress to = liveAddress(node);
-        if (to == null) {
+        Member m = live(node);
+        if (m == null) {
             return notLive(node);
         }
         long rid = nextCorrelation.getAndIncrement();
-        return exchange(to, node, rid, new Message.Request(rid, type, bytes), timeout).thenApply(reply -> {
+        Class<R> replyClass = type.replyClass();
+        return exchange(m.snapshot().address(), node, rid, new Message.Request(rid, type.id(), bytes), timeout).thenApply(reply -> {
             try {
                 return payloads.decode(reply, replyClass);
             } catch (IOException e) {
@@ -167,12 +164,8 @@ public final class DirectMessages {
         });
     }
 
-    private static <T> CompletableFuture<T> notLive(Node node) {
-        return CompletableFuture.failedFuture(new DeliveryException("node " + node.id() + " is not a live member"));
-    }
-
-    private CompletableFuture<byte[]> exchange(InetSocketAddress to, Node node, long correlation, Message m, Duration timeout) {
-        CompletableFuture<byte[]> f = replies.await(correlation, node.id(), timeout);
+    private CompletableFuture<byte[]> exchange(InetSocketAddress to, UUID node, long correlation, Message m, Duration timeout) {
+        CompletableFuture<byte[]> f = replies.await(correlation, node, timeout);
         sendWithRetry(to, codec.encode(m), correlation, 1);
         return f;
     }
@@ -189,5 +182,17 @@ public final class DirectMessages {
             }
             replies.fail(correlation, new DeliveryException("cannot reach " + to + ": " + Completions.describe(err), err));
         });
+    }
+
+    /**
+     * @param node a node that is not a live member
+     * @param <T>  the future's type
+     * @return a future failed with the reason
+     */
+    public <T> CompletableFuture<T> notLive(UUID node) {
+        Member m = ctx.table().get(node);
+        String why = m != null ? "is " + m.state().name().toLowerCase(java.util.Locale.ROOT)
+                : peers.wasRemoved(node) ? "was removed from the membership" : "is not a known member";
+        return CompletableFuture.failedFuture(new DeliveryException("node " + node + " " + why));
     }
 }

@@ -5,6 +5,8 @@ import io.tamtam.internal.runtime.ByteBudget;
 import io.tamtam.Cluster;
 import io.tamtam.DropReason;
 import io.tamtam.MessageHandler;
+import io.tamtam.MessageType;
+import io.tamtam.RequestType;
 import io.tamtam.Node;
 import io.tamtam.Packet;
 import io.tamtam.RequestHandler;
@@ -36,7 +38,11 @@ public final class Messaging {
         void done(int status, byte[] reply);
     }
 
-    private record Registration(Class<?> payloadClass, MessageHandler<Object> handler, RequestHandler<Object, Object> requestHandler) {
+    private record Registration(MessageType<Object> type, MessageHandler<Object> handler,
+                                RequestHandler<Object, Object> requestHandler) {
+        Class<Object> payloadClass() {
+            return type.payloadClass();
+        }
     }
 
     private final Map<Integer, Registration> handlers = new ConcurrentHashMap<>();
@@ -78,35 +84,35 @@ public final class Messaging {
     }
 
     /**
-     * @param type         user type
-     * @param payloadClass payload class
-     * @param handler      message handler
-     * @param <T>          payload type
+     * @param type    the message type
+     * @param handler message handler
+     * @param <T>     payload type
      * @return removes it
      */
     @SuppressWarnings("unchecked")
-    public <T> Subscription handle(int type, Class<T> payloadClass, MessageHandler<T> handler) {
-        return register(type, new Registration(payloadClass, (MessageHandler<Object>) handler, null));
+    public <T> Subscription handle(MessageType<T> type, MessageHandler<T> handler) {
+        return register(new Registration((MessageType<Object>) type, (MessageHandler<Object>) handler, null));
     }
 
     /**
-     * @param type         user type
-     * @param payloadClass request class
-     * @param handler      request handler
-     * @param <T>          request type
-     * @param <R>          reply type
+     * @param type    the request type
+     * @param handler request handler
+     * @param <T>     request type
+     * @param <R>     reply type
      * @return removes it
      */
     @SuppressWarnings("unchecked")
-    public <T, R> Subscription handleRequest(int type, Class<T> payloadClass, RequestHandler<T, R> handler) {
-        return register(type, new Registration(payloadClass, null, (RequestHandler<Object, Object>) handler));
+    public <T, R> Subscription handleRequest(RequestType<T, R> type, RequestHandler<T, R> handler) {
+        payloads.checkSupported(type.replyClass());
+        return register(new Registration((MessageType<Object>) type.requestType(), null,
+                (RequestHandler<Object, Object>) handler));
     }
 
-    private Subscription register(int type, Registration reg) {
-        checkUserType(type);
-        if (reg.payloadClass() == null || (reg.handler() == null && reg.requestHandler() == null)) {
-            throw new NullPointerException("payloadClass and handler must not be null");
+    private Subscription register(Registration reg) {
+        if (reg.type() == null || (reg.handler() == null && reg.requestHandler() == null)) {
+            throw new NullPointerException("type and handler must not be null");
         }
+        int type = reg.type().id();
         payloads.checkSupported(reg.payloadClass());
         if (handlers.putIfAbsent(type, reg) != null) {
             throw new IllegalStateException("a handler for message type " + type
@@ -172,7 +178,7 @@ public final class Messaging {
                 }
                 return;
             }
-            Packet<Object> packet = new Packet<>(nodes.apply(sender), userType, value);
+            Packet<Object> packet = new Packet<>(nodes.apply(sender), reg.type(), value);
             try {
                 if (request) {
                     Object reply = reg.requestHandler().handle(packet);

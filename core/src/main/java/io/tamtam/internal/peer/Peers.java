@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Peers {
     /** Most sessions for senders that are not members. */
     public static final int MAX_STRANGERS = 1024;
+    /** How many REMOVED members are remembered as such (16 bytes and an entry each). */
+    public static final int REMEMBER_REMOVED = 10_000;
 
     private final Map<UUID, Peer> members = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Peer> byAddress = new ConcurrentHashMap<>();
@@ -29,6 +31,12 @@ public final class Peers {
     private final Executor callbacks;
     private final InOrder inOrder;
     private final LongAdder evicted = new LongAdder();
+    private final LinkedHashMap<UUID, Boolean> removedIds = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+            return size() > REMEMBER_REMOVED;
+        }
+    };
 
     /**
      * @param callbacks where each session delivers to handlers
@@ -46,6 +54,9 @@ public final class Peers {
      * @param address its address
      */
     public void joined(UUID id, InetSocketAddress address) {
+        synchronized (removedIds) {
+            removedIds.remove(id);
+        }
         Peer p = members.get(id);
         if (p == null) {
             synchronized (strangers) {
@@ -69,6 +80,9 @@ public final class Peers {
      * @param address its last address
      */
     public void removed(UUID id, InetSocketAddress address) {
+        synchronized (removedIds) {
+            removedIds.put(id, Boolean.TRUE);
+        }
         Peer p = members.remove(id);
         if (p != null) {
             byAddress.remove(address, p);
@@ -119,6 +133,16 @@ public final class Peers {
      */
     public Peer at(InetSocketAddress address) {
         return byAddress.get(address);
+    }
+
+    /**
+     * @param id a node id
+     * @return whether it was a member and was REMOVED (among the last {@link #REMEMBER_REMOVED})
+     */
+    public boolean wasRemoved(UUID id) {
+        synchronized (removedIds) {
+            return removedIds.containsKey(id);
+        }
     }
 
     /** @return sessions of members */

@@ -1,5 +1,7 @@
 package io.tamtam.internal.messaging;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.DropReason;
 import io.tamtam.internal.Stats;
 import io.tamtam.internal.peer.Peers;
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Messages waiting for a blocked handler are bounded in bytes; what does not fit is refused and counted. */
 class MessagingBudgetTest {
-    private static final int TYPE = 1000;
+    private static final MessageType<byte[]> TYPE = MessageType.of(1000, byte[].class);
     private static final int PAYLOAD = 10_000;
 
     private final ExecutorService callbacks = Executors.newFixedThreadPool(2);
@@ -50,12 +52,12 @@ class MessagingBudgetTest {
         Peers peers = new Peers(callbacks, new InOrder(scheduler, 1, budget));
         Messaging messaging = new Messaging(peers, budget, new Payloads(null), stats, (c, e) -> { }, id -> null);
         CountDownLatch release = new CountDownLatch(1);
-        messaging.handle(TYPE, byte[].class, p -> release.await());
+        messaging.handle(TYPE, p -> release.await());
         List<Integer> statuses = new CopyOnWriteArrayList<>();
         UUID sender = UUID.randomUUID();
         int sent = 50;
         for (int i = 0; i < sent; i++) {
-            messaging.deliver(sender, TYPE, new byte[PAYLOAD], false, (status, reply) -> statuses.add(status));
+            messaging.deliver(sender, TYPE.id(), new byte[PAYLOAD], false, (status, reply) -> statuses.add(status));
         }
         long perMessage = PAYLOAD + ByteBudget.OVERHEAD_BYTES;
         assertTrue(budget.bytes() <= 100_000, "held " + budget.bytes());

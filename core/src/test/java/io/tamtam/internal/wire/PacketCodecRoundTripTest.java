@@ -1,5 +1,7 @@
 package io.tamtam.internal.wire;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.DropReason;
 import io.tamtam.spi.Cipher;
 import io.tamtam.spi.Compressor;

@@ -1,5 +1,7 @@
 package io.tamtam.testkit.api;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.JoinException;
@@ -28,13 +30,13 @@ class ApiContractTest {
     void registeringATypeTwiceOrAReservedTypeThrows() {
         try (SimNetwork net = SimNetwork.builder().seed(3).build()) {
             Cluster c = net.addNode().cluster();
-            c.handle(200, String.class, p -> { });
-            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> c.handle(200, String.class, p -> { }));
+            c.handle(MessageType.of(200, String.class), p -> { });
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> c.handle(MessageType.of(200, String.class), p -> { }));
             assertTrue(twice.getMessage().contains("already registered"), twice.getMessage());
-            IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class, () -> c.handle(5, String.class, p -> { }));
+            IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class, () -> c.handle(MessageType.of(5, String.class), p -> { }));
             assertTrue(reserved.getMessage().contains("reserved"), reserved.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> c.handle(70_000, String.class, p -> { }));
-            IllegalStateException noCodec = assertThrows(IllegalStateException.class, () -> c.handle(201, Integer.class, p -> { }));
+            assertThrows(IllegalArgumentException.class, () -> c.handle(MessageType.of(70_000, String.class), p -> { }));
+            IllegalStateException noCodec = assertThrows(IllegalStateException.class, () -> c.handle(MessageType.of(201, Integer.class), p -> { }));
             assertTrue(noCodec.getMessage().contains("tamtam-codec"), noCodec.getMessage());
             c.handleStream(200, s -> { });
             assertThrows(IllegalStateException.class, () -> c.handleStream(200, s -> { }));
@@ -86,7 +88,7 @@ class ApiContractTest {
             ExecutionException e = assertThrows(ExecutionException.class, join::get);
             assertInstanceOf(JoinException.class, e.getCause());
             assertTrue(e.getCause().getMessage().contains("application version '1.4'"), e.getCause().getMessage());
-            assertEquals(1, seed.cluster().aliveMembers().size());
+            assertEquals(1, seed.cluster().liveMembers().size());
         }
     }
 
@@ -129,13 +131,13 @@ class ApiContractTest {
             assertTrue(net.runUntil(net::converged, Duration.ofSeconds(30)));
             List<String> got = new CopyOnWriteArrayList<>();
             for (SimNode n : nodes) {
-                n.cluster().handle(300, String.class, p -> {
+                n.cluster().handle(MessageType.of(300, String.class), p -> {
                     got.add(p.payload());
                     throw new IllegalStateException("handler failure on purpose");
                 });
             }
-            nodes.get(0).cluster().broadcast(300, "one");
-            nodes.get(1).cluster().broadcast(300, "two");
+            nodes.get(0).cluster().broadcast(MessageType.of(300, String.class), "one");
+            nodes.get(1).cluster().broadcast(MessageType.of(300, String.class), "two");
             assertTrue(net.runUntil(() -> got.size() == 8, Duration.ofSeconds(10)));
             assertTrue(nodes.get(2).cluster().stats().callbackErrors() >= 2);
             assertTrue(net.runUntil(net::converged, Duration.ofSeconds(5)));

@@ -35,7 +35,7 @@ class DatagramLossTest {
             net.runFor(Duration.ofMinutes(2));
             System.out.println("every datagram lost for 2 virtual minutes, N=8: " + dead.get() + " DEAD events");
             assertEquals(0, dead.get());
-            assertTrue(nodes.stream().allMatch(n -> n.cluster().aliveMembers().size() == 8));
+            assertTrue(nodes.stream().allMatch(n -> n.cluster().liveMembers().size() == 8));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.tamtam.testkit.scenario;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.testkit.SimNetwork;
 import io.tamtam.testkit.SimNode;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class BroadcastScenarioTest {
             int[] duplicates = new int[1];
             int[] wrongPayloads = new int[1];
             for (SimNode n : nodes) {
-                n.cluster().handle(Scenarios.USER_TYPE, String.class, p -> {
+                n.cluster().handle(Scenarios.USER_TYPE, p -> {
                     if (!"x".equals(p.payload())) {
                         wrongPayloads[0]++;
                     }

@@ -31,7 +31,7 @@ class CrashDetectionScenarioTest {
                     watch.observers(MembershipEvent.Type.SUSPECT, victim.id()));
             for (SimNode n : nodes) {
                 if (n != victim) {
-                    assertEquals(49, n.cluster().aliveMembers().size(), n + " no longer counts the dead node");
+                    assertEquals(49, n.cluster().liveMembers().size(), n + " no longer counts the dead node");
                 }
             }
             Scenarios.assertNoFailures(net);

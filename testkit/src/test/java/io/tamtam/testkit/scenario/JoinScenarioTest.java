@@ -18,7 +18,7 @@ class JoinScenarioTest {
         try (SimNetwork net = SimNetwork.builder().seed(1000).trace(false).build()) {
             List<SimNode> nodes = Scenarios.startCluster(net, 1000, Duration.ofMinutes(2));
             for (SimNode n : nodes) {
-                assertEquals(1000, n.cluster().aliveMembers().size());
+                assertEquals(1000, n.cluster().liveMembers().size());
             }
             System.out.printf("join 1000: converged in %d ms virtual (%.1f s wall), %d messages sent%n",
                     net.now().toMillis(), (System.nanoTime() - wall) / 1e9, net.counters().messagesSent());

@@ -32,7 +32,7 @@ class LossScenarioTest {
             assertEquals(List.of(), dead, "false DEAD declarations");
             assertEquals(List.of(), left, "false LEFT declarations");
             for (SimNode n : nodes) {
-                assertEquals(100, n.cluster().aliveMembers().size(), n + " still sees everyone");
+                assertEquals(100, n.cluster().liveMembers().size(), n + " still sees everyone");
             }
             Scenarios.assertNoFailures(net);
         }

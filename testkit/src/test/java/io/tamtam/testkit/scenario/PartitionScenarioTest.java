@@ -28,7 +28,7 @@ class PartitionScenarioTest {
                     "each side declares the other dead");
             Duration split = net.now().minus(start);
             for (SimNode n : nodes) {
-                assertEquals(10, n.cluster().aliveMembers().size(), n + " sees only its own side");
+                assertEquals(10, n.cluster().liveMembers().size(), n + " sees only its own side");
             }
 
             net.heal();
@@ -39,7 +39,7 @@ class PartitionScenarioTest {
             System.out.printf("partition 10/10: sides declared each other dead after %d ms, merged %d ms after "
                     + "healing (virtual)%n", split.toMillis(), merge.toMillis());
             for (SimNode n : nodes) {
-                assertEquals(20, n.cluster().aliveMembers().size(), n + " sees everyone again");
+                assertEquals(20, n.cluster().liveMembers().size(), n + " sees everyone again");
             }
             Scenarios.assertNoFailures(net);
         }

@@ -1,5 +1,7 @@
 package io.tamtam.testkit.scenario;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.testkit.SimNetwork;
 import io.tamtam.testkit.SimNode;
 
@@ -14,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Scenarios {
 
     /** The message type the broadcast scenarios use. */
-    static final int USER_TYPE = 200;
+    static final MessageType<String> USER_TYPE = MessageType.of(200, String.class);
 
     private Scenarios() {
     }
@@ -46,7 +48,7 @@ final class Scenarios {
         assertTrue(net.runUntil(net::converged, max, Duration.ofMillis(10)),
                 "every node sees " + count + " alive within " + max);
         for (SimNode n : nodes) {
-            assertEquals(count, n.cluster().aliveMembers().size(), n + " sees everyone alive");
+            assertEquals(count, n.cluster().liveMembers().size(), n + " sees everyone alive");
         }
         System.out.printf("  [%d nodes] joins completed at %d ms, membership converged at %d ms virtual%n",
                 count, joinedAt.toMillis(), net.now().toMillis());

@@ -1,5 +1,7 @@
 package io.tamtam.transport.tcp.cluster;
 
+import io.tamtam.RequestType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.MembershipEvent;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * one-thread executor of the user's.
  */
 class BlockingContinuationClusterTest {
-    private static final int ECHO = 510;
+    private static final RequestType<String, String> ECHO = RequestType.of(510, String.class, String.class);
 
     private final Nodes nodes = new Nodes();
     private ExecutorService userExecutor;
@@ -51,11 +53,11 @@ class BlockingContinuationClusterTest {
     @ValueSource(booleans = {false, true})
     void continuationOfJoinBlockingOnARequestCompletes(boolean ownExecutor) throws Exception {
         Cluster seed = nodes.start();
-        seed.handleRequest(ECHO, String.class, p -> p.payload() + "!");
+        seed.handleRequest(ECHO, p -> p.payload() + "!");
         Cluster joiner = nodes.start(config(ownExecutor));
         // The continuation runs where join's future completes and blocks there on a second future.
         CompletableFuture<String> reply = joiner.join(seed.localNode().address())
-                .thenApply(n -> joiner.request(n, ECHO, "hi", String.class, Duration.ofSeconds(5)).join());
+                .thenApply(n -> joiner.request(n, ECHO, "hi", Duration.ofSeconds(5)).join());
         assertEquals("hi!", reply.get(15, TimeUnit.SECONDS));
     }
 
@@ -65,13 +67,13 @@ class BlockingContinuationClusterTest {
         Cluster seed = nodes.start();
         // A handler that never answers in time: the inner request must fail by its timeout.
         CompletableFuture<Void> release = new CompletableFuture<>();
-        seed.handleRequest(ECHO, String.class, p -> {
+        seed.handleRequest(ECHO, p -> {
             release.get(20, TimeUnit.SECONDS);
             return "late";
         });
         Cluster joiner = nodes.start(config(ownExecutor));
         CompletableFuture<String> outcome = joiner.join(seed.localNode().address())
-                .thenApply(n -> joiner.request(n, ECHO, "hi", String.class, Duration.ofMillis(300))
+                .thenApply(n -> joiner.request(n, ECHO, "hi", Duration.ofMillis(300))
                         .handle((v, err) -> err == null ? "answered " + v : "failed: " + err.getMessage()).join());
         String result = outcome.get(15, TimeUnit.SECONDS);
         release.complete(null);
@@ -82,19 +84,19 @@ class BlockingContinuationClusterTest {
     @ValueSource(booleans = {false, true})
     void listenerBlockingOnARequestCompletes(boolean ownExecutor) throws Exception {
         Cluster seed = nodes.start();
-        seed.handleRequest(ECHO, String.class, p -> p.payload() + "!");
+        seed.handleRequest(ECHO, p -> p.payload() + "!");
         Cluster joiner = nodes.start(config(ownExecutor));
         List<String> replies = new CopyOnWriteArrayList<>();
         joiner.addMembershipListener(ev -> {
             if (ev.type() == MembershipEvent.Type.JOINED && ev.node().id().equals(seed.localNode().id())) {
-                replies.add(joiner.request(ev.node(), ECHO, "from listener", String.class, Duration.ofSeconds(5)).join());
+                replies.add(joiner.request(ev.node(), ECHO, "from listener", Duration.ofSeconds(5)).join());
             }
         });
         Node seedNode = joiner.join(seed.localNode().address()).get(10, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !replies.isEmpty());
         assertEquals(List.of("from listener!"), replies);
         // Later futures of the node still complete.
-        assertEquals("again!", joiner.request(seedNode, ECHO, "again", String.class, Duration.ofSeconds(5))
+        assertEquals("again!", joiner.request(seedNode, ECHO, "again", Duration.ofSeconds(5))
                 .get(10, TimeUnit.SECONDS));
     }
 }

@@ -1,5 +1,7 @@
 package io.tamtam.transport.tcp.cluster;
 
+import io.tamtam.RequestType;
+
 import io.tamtam.Cluster;
 import io.tamtam.Node;
 import org.junit.jupiter.api.AfterEach;
@@ -17,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * default callback pool do not starve the completions they wait for, and membership goes on.
  */
 class BlockingHandlerClusterTest {
-    private static final int RELAY = 500;
-    private static final int ECHO = 501;
+    private static final RequestType<String, String> RELAY = RequestType.of(500, String.class, String.class);
+    private static final RequestType<String, String> ECHO = RequestType.of(501, String.class, String.class);
 
     private final Nodes nodes = new Nodes();
 
@@ -36,14 +38,14 @@ class BlockingHandlerClusterTest {
         Nodes.join(c, a);
         Nodes.awaitAlive(List.of(a, b, c), 3, Duration.ofSeconds(10));
         Node bAtA = a.member(b.localNode().id()).orElseThrow();
-        b.handleRequest(ECHO, String.class, p -> p.payload() + "!");
+        b.handleRequest(ECHO, p -> p.payload() + "!");
         // Each call blocks a callback thread of A until B's answer completes A's request future.
-        a.handleRequest(RELAY, String.class, p -> a.request(bAtA, ECHO, p.payload(), String.class, Duration.ofSeconds(5))
+        a.handleRequest(RELAY, p -> a.request(bAtA, ECHO, p.payload(), Duration.ofSeconds(5))
                 .get(10, TimeUnit.SECONDS));
         Node aAtB = b.member(a.localNode().id()).orElseThrow();
         Node aAtC = c.member(a.localNode().id()).orElseThrow();
-        CompletableFuture<String> fromB = b.request(aAtB, RELAY, "b", String.class, Duration.ofSeconds(8));
-        CompletableFuture<String> fromC = c.request(aAtC, RELAY, "c", String.class, Duration.ofSeconds(8));
+        CompletableFuture<String> fromB = b.request(aAtB, RELAY, "b", Duration.ofSeconds(8));
+        CompletableFuture<String> fromC = c.request(aAtC, RELAY, "c", Duration.ofSeconds(8));
         assertEquals("b!", fromB.get(15, TimeUnit.SECONDS));
         assertEquals("c!", fromC.get(15, TimeUnit.SECONDS));
         Nodes.awaitAlive(List.of(a, b, c), 3, Duration.ofSeconds(5));

@@ -30,7 +30,7 @@ public final class ChildNodeMain {
         try (Cluster node = Cluster.create(ClusterConfig.local().build())) {
             node.addMembershipListener(e -> {
                 synchronized (out) {
-                    out.println("MEMBERS " + node.aliveMembers().size());
+                    out.println("MEMBERS " + node.liveMembers().size());
                     if (e.type() == MembershipEvent.Type.DEAD) {
                         out.println("DEAD " + e.node().id());
                     }

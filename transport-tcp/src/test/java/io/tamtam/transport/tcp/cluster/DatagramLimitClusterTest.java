@@ -1,5 +1,7 @@
 package io.tamtam.transport.tcp.cluster;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.transport.tcp.cluster.MarkerTap.Arrival;
@@ -22,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DatagramLimitClusterTest {
 
-    private static final int DIRECT = 600;
-    private static final int BROADCAST = 601;
+    private static final MessageType<byte[]> DIRECT = MessageType.of(600, byte[].class);
+    private static final MessageType<byte[]> BROADCAST = MessageType.of(601, byte[].class);
     private static final int LIMIT = ClusterConfig.DEFAULT_MAX_DATAGRAM_SIZE;
     private static final int LARGE = 64 * 1024;
 
@@ -52,7 +54,7 @@ class DatagramLimitClusterTest {
         Nodes.join(b, a);
         Nodes.awaitAlive(List.of(a, b), 2, Duration.ofSeconds(10));
         Queue<Integer> received = new ConcurrentLinkedQueue<>();
-        b.handle(DIRECT, byte[].class, p -> received.add(p.payload().length));
+        b.handle(DIRECT, p -> received.add(p.payload().length));
 
         // Calibrate: the packet overhead of a direct message with a two-byte-length binary payload.
         a.send(b.localNode(), DIRECT, MarkerTap.payload(600)).get(5, TimeUnit.SECONDS);
@@ -82,7 +84,7 @@ class DatagramLimitClusterTest {
         Nodes.join(b, a);
         Nodes.awaitAlive(List.of(a, b), 2, Duration.ofSeconds(10));
         Queue<Integer> received = new ConcurrentLinkedQueue<>();
-        b.handle(BROADCAST, byte[].class, p -> received.add(p.payload().length));
+        b.handle(BROADCAST, p -> received.add(p.payload().length));
 
         int[] sizes = {LIMIT - 200, LIMIT - 60, LIMIT - 30, LIMIT, LIMIT + 1, LARGE};
         for (int size : sizes) {

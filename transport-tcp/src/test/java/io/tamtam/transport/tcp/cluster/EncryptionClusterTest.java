@@ -1,5 +1,7 @@
 package io.tamtam.transport.tcp.cluster;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.DropReason;
@@ -20,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** AES-GCM encrypted clusters: one key clusters, another key is shut out. */
 class EncryptionClusterTest {
 
-    private static final int SECRET = 500;
+    private static final MessageType<String> SECRET = MessageType.of(500, String.class);
     private static final int STREAM = 501;
 
     private final Nodes nodes = new Nodes();
@@ -45,7 +47,7 @@ class EncryptionClusterTest {
         Cluster a = pair.get(0);
         Cluster b = pair.get(1);
         Queue<String> received = new ConcurrentLinkedQueue<>();
-        b.handle(SECRET, String.class, p -> received.add(p.payload()));
+        b.handle(SECRET, p -> received.add(p.payload()));
         a.sendReliable(b.localNode(), SECRET, "attack at dawn").get(10, TimeUnit.SECONDS);
         assertEquals(List.of("attack at dawn"), List.copyOf(received));
 
@@ -58,9 +60,9 @@ class EncryptionClusterTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertTrue(a.stats().dropped(DropReason.UNAUTHENTICATED) > droppedBefore, "UNAUTHENTICATED drops at the seed"));
-        assertEquals(2, a.aliveMembers().size());
-        assertEquals(2, b.aliveMembers().size());
-        assertEquals(1, intruder.aliveMembers().size());
+        assertEquals(2, a.liveMembers().size());
+        assertEquals(2, b.liveMembers().size());
+        assertEquals(1, intruder.liveMembers().size());
     }
 
     @Test

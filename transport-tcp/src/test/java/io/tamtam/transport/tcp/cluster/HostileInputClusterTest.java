@@ -1,5 +1,7 @@
 package io.tamtam.transport.tcp.cluster;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.DropReason;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Garbage and truncated packets on both of a node's ports are counted and dropped; the node keeps working. */
 class HostileInputClusterTest {
 
-    private static final int PING = 400;
+    private static final MessageType<Integer> PING = MessageType.of(400, Integer.class);
     /** TamTam packet magic, wire version 1. */
     private static final byte[] PACKET_START = {0x54, 0x54, 0x01};
     private static final int PACKET_HEADER = 21;
@@ -117,7 +119,7 @@ class HostileInputClusterTest {
         List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
         Cluster target = pair.get(1);
         Queue<Integer> received = new ConcurrentLinkedQueue<>();
-        target.handle(PING, Integer.class, p -> received.add(p.payload()));
+        target.handle(PING, p -> received.add(p.payload()));
         Map<DropReason, Long> before = snapshot(target);
         SplittableRandom random = new SplittableRandom(7);
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
@@ -143,7 +145,7 @@ class HostileInputClusterTest {
         List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
         Cluster target = pair.get(1);
         Queue<Integer> received = new ConcurrentLinkedQueue<>();
-        target.handle(PING, Integer.class, p -> received.add(p.payload()));
+        target.handle(PING, p -> received.add(p.payload()));
         Map<DropReason, Long> before = snapshot(target);
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             byte[] big = new byte[ClusterConfig.DEFAULT_MAX_DATAGRAM_SIZE + 1];
@@ -159,7 +161,7 @@ class HostileInputClusterTest {
         List<Cluster> pair = nodes.cluster(2, ClusterConfig.local().receiveGrace(Duration.ofMillis(500)));
         Cluster target = pair.get(1);
         Queue<Integer> received = new ConcurrentLinkedQueue<>();
-        target.handle(PING, Integer.class, p -> received.add(p.payload()));
+        target.handle(PING, p -> received.add(p.payload()));
         Map<DropReason, Long> before = snapshot(target);
         List<Socket> attackers = new java.util.ArrayList<>();
         try {
@@ -183,7 +185,7 @@ class HostileInputClusterTest {
             }
         }
         assertStillWorks(pair.get(0), target, received, 5);
-        assertEquals(2, pair.get(0).aliveMembers().size());
+        assertEquals(2, pair.get(0).liveMembers().size());
     }
 
     @Test
@@ -191,7 +193,7 @@ class HostileInputClusterTest {
         List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
         Cluster target = pair.get(1);
         Queue<Integer> received = new ConcurrentLinkedQueue<>();
-        target.handle(PING, Integer.class, p -> received.add(p.payload()));
+        target.handle(PING, p -> received.add(p.payload()));
         InetSocketAddress to = Nodes.address(target);
         SplittableRandom random = new SplittableRandom(11);
 
@@ -214,6 +216,6 @@ class HostileInputClusterTest {
         awaitDropsRose(target, before, Map.of(DropReason.OVERSIZED, 1));
 
         assertStillWorks(pair.get(0), target, received, 2);
-        assertEquals(2, target.aliveMembers().size());
+        assertEquals(2, target.liveMembers().size());
     }
 }

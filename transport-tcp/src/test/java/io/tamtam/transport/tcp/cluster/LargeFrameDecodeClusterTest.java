@@ -1,5 +1,7 @@
 package io.tamtam.transport.tcp.cluster;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.Node;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node of the JVM shares (where it would delay other nodes' probes).
  */
 class LargeFrameDecodeClusterTest {
-    private static final int BLOB = 700;
+    private static final MessageType<byte[]> BLOB = MessageType.of(700, byte[].class);
 
     /** Snappy, noting the thread of every decompression of a large body. */
     private static final class ThreadNoting implements Compressor {
@@ -71,7 +73,7 @@ class LargeFrameDecodeClusterTest {
         Nodes.join(b, a);
         Nodes.awaitAlive(List.of(a, b), 2, Duration.ofSeconds(10));
         List<byte[]> received = new CopyOnWriteArrayList<>();
-        b.handle(BLOB, byte[].class, p -> received.add(p.payload()));
+        b.handle(BLOB, p -> received.add(p.payload()));
         // Compressible in the middle (where the codec samples a large body), random elsewhere: the body
         // goes compressed and stays large.
         byte[] payload = new byte[600 * 1024];

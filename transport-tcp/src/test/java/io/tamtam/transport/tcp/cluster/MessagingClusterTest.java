@@ -1,5 +1,9 @@
 package io.tamtam.transport.tcp.cluster;
 
+import io.tamtam.RequestType;
+
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.DeliveryException;
@@ -29,11 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Reliable sends, broadcasts and request/reply between real nodes. */
 class MessagingClusterTest {
 
-    private static final int SEQUENCED = 200;
-    private static final int ORIGIN = 201;
-    private static final int ECHO = 202;
-    private static final int FAILING = 203;
-    private static final int SLOW = 204;
+    private static final MessageType<Numbered> SEQUENCED = MessageType.of(200, Numbered.class);
+    private static final MessageType<FromOrigin> ORIGIN = MessageType.of(201, FromOrigin.class);
+    private static final RequestType<String, String> ECHO = RequestType.of(202, String.class, String.class);
+    private static final RequestType<String, String> FAILING = RequestType.of(203, String.class, String.class);
+    private static final RequestType<String, String> SLOW = RequestType.of(204, String.class, String.class);
 
     /** A payload carrying its sender's sequence number. */
     record Numbered(long seq, String text) {
@@ -52,12 +56,14 @@ class MessagingClusterTest {
 
     @Test
     void tenThousandReliableMessagesArriveInSendOrder() throws Exception {
-        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local());
+        // A slower suspicion than local()'s: on a loaded machine the burst can delay probes enough for a
+        // false DEAD, which would fail the messages for a reason this test is not about.
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local().suspicionMultiplier(8));
         Cluster a = pair.get(0);
         Cluster b = pair.get(1);
         int count = 10_000;
         List<Long> received = java.util.Collections.synchronizedList(new ArrayList<>(count));
-        b.handle(SEQUENCED, Numbered.class, p -> received.add(p.payload().seq()));
+        b.handle(SEQUENCED, p -> received.add(p.payload().seq()));
 
         CompletableFuture<?>[] sent = new CompletableFuture<?>[count];
         for (int i = 0; i < count; i++) {
@@ -84,7 +90,7 @@ class MessagingClusterTest {
         AtomicInteger duplicates = new AtomicInteger();
         for (Cluster c : all) {
             Map<String, Set<Integer>> perOrigin = new ConcurrentHashMap<>();
-            c.handle(ORIGIN, FromOrigin.class, p -> {
+            c.handle(ORIGIN, p -> {
                 if (!perOrigin.computeIfAbsent(p.payload().origin(), k -> ConcurrentHashMap.newKeySet()).add(p.payload().seq())) {
                     duplicates.incrementAndGet();
                 }
@@ -122,24 +128,24 @@ class MessagingClusterTest {
         Cluster a = pair.get(0);
         Cluster b = pair.get(1);
         CountDownLatch release = new CountDownLatch(1);
-        b.handleRequest(ECHO, String.class, p -> "echo:" + p.payload());
-        b.handleRequest(FAILING, String.class, p -> {
+        b.handleRequest(ECHO, p -> "echo:" + p.payload());
+        b.handleRequest(FAILING, p -> {
             throw new IllegalStateException("no such key: " + p.payload());
         });
-        b.handleRequest(SLOW, String.class, p -> {
+        b.handleRequest(SLOW, p -> {
             release.await(30, TimeUnit.SECONDS);
             return "late";
         });
         try {
-            assertEquals("echo:hi", a.request(b.localNode(), ECHO, "hi", String.class, Duration.ofSeconds(5))
+            assertEquals("echo:hi", a.request(b.localNode(), ECHO, "hi", Duration.ofSeconds(5))
                     .get(10, TimeUnit.SECONDS));
 
             ExecutionException remote = assertThrows(ExecutionException.class, () -> a.request(b.localNode(), FAILING,
-                    "k1", String.class, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+                    "k1", Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
             assertInstanceOf(RemoteException.class, remote.getCause());
             assertTrue(remote.getCause().getMessage().contains("no such key: k1"), remote.getCause().getMessage());
 
-            CompletableFuture<String> slow = a.request(b.localNode(), SLOW, "x", String.class, Duration.ofMillis(500));
+            CompletableFuture<String> slow = a.request(b.localNode(), SLOW, "x", Duration.ofMillis(500));
             ExecutionException timeout = assertThrows(ExecutionException.class, () -> slow.get(5, TimeUnit.SECONDS));
             assertInstanceOf(DeliveryException.class, timeout.getCause());
             assertInstanceOf(TimeoutException.class, timeout.getCause().getCause());
@@ -147,7 +153,7 @@ class MessagingClusterTest {
             release.countDown();
         }
         // The released handler's late reply is ignored; the pair still answers.
-        assertEquals("echo:again", a.request(b.localNode(), ECHO, "again", String.class, Duration.ofSeconds(5))
+        assertEquals("echo:again", a.request(b.localNode(), ECHO, "again", Duration.ofSeconds(5))
                 .get(10, TimeUnit.SECONDS));
     }
 }

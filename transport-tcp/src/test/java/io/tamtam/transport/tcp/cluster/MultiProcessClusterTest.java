@@ -100,7 +100,7 @@ class MultiProcessClusterTest {
         local.join(new InetSocketAddress("127.0.0.1", firstPort)).get(20, TimeUnit.SECONDS);
 
         await().atMost(STARTUP).untilAsserted(() -> {
-            assertEquals(3, local.aliveMembers().size(), () -> "members " + local.aliveMembers());
+            assertEquals(3, local.liveMembers().size(), () -> "members " + local.liveMembers());
             assertEquals("first", local.member(firstId).map(Node::metadata).orElseThrow().get("process"));
             assertEquals("second", local.member(secondId).map(Node::metadata).orElseThrow().get("process"));
             assertTrue(first.lines.contains("MEMBERS 3"), () -> "first child printed " + first.lines);

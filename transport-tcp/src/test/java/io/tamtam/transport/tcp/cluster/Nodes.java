@@ -64,7 +64,7 @@ final class Nodes implements AutoCloseable {
     static void awaitAlive(List<Cluster> nodes, int expected, Duration within) {
         await().atMost(within).untilAsserted(() -> {
             for (Cluster c : nodes) {
-                assertEquals(expected, c.aliveMembers().size(), () -> c + " sees " + c.aliveMembers());
+                assertEquals(expected, c.liveMembers().size(), () -> c + " sees " + c.liveMembers());
             }
         });
     }

@@ -72,6 +72,6 @@ class ProtocolVersionClusterTest {
         }
         assertTrue(seed.stats().dropped(DropReason.INCOMPATIBLE_VERSION) >= 1);
         assertTrue(seed.member(joinerId).isEmpty());
-        assertEquals(1, seed.aliveMembers().size());
+        assertEquals(1, seed.liveMembers().size());
     }
 }

@@ -1,0 +1,68 @@
+package io.tamtam;
+
+import java.util.Objects;
+
+/**
+ * A user message type: its wire id bound to the class its payload decodes to, so that a handler, a
+ * sender and a broadcaster of one type agree on the payload class at compile time. Define each type
+ * once, as a constant shared by senders and receivers:
+ *
+ * <pre>{@code
+ * record Greeting(String from, String text) { }
+ * static final MessageType<Greeting> GREETING = MessageType.of(1000, Greeting.class);
+ *
+ * cluster.handle(GREETING, packet -> log.info(packet.payload().text()));
+ * cluster.broadcast(GREETING, new Greeting("a", "hello"));
+ * }</pre>
+ *
+ * <p>Two types are equal when their ids and payload classes are. {@code String} and {@code byte[]}
+ * payloads need no codec; other classes need one (see {@link io.tamtam.spi.Codec}).
+ *
+ * @param <T> the payload class
+ */
+public final class MessageType<T> {
+    private final int id;
+    private final Class<T> payloadClass;
+
+    private MessageType(int id, Class<T> payloadClass) {
+        this.id = id;
+        this.payloadClass = payloadClass;
+    }
+
+    /**
+     * @param id           a type id from {@link Cluster#USER_TYPE_MIN} to {@link Cluster#USER_TYPE_MAX}
+     * @param payloadClass the class payloads decode to
+     * @param <T>          the payload class
+     * @return the type
+     * @throws IllegalArgumentException when the id is reserved or out of range
+     */
+    public static <T> MessageType<T> of(int id, Class<T> payloadClass) {
+        io.tamtam.internal.messaging.Messaging.checkUserType(id);
+        return new MessageType<>(id, Objects.requireNonNull(payloadClass, "payloadClass"));
+    }
+
+    /** @return the wire id */
+    public int id() {
+        return id;
+    }
+
+    /** @return the class payloads decode to */
+    public Class<T> payloadClass() {
+        return payloadClass;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MessageType<?> t && t.id == id && t.payloadClass == payloadClass;
+    }
+
+    @Override
+    public int hashCode() {
+        return id * 31 + payloadClass.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "MessageType[" + id + " " + payloadClass.getSimpleName() + "]";
+    }
+}
