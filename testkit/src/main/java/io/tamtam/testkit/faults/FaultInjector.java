@@ -27,13 +27,16 @@ import java.util.function.UnaryOperator;
  * while the nodes run:
  *
  * <pre>{@code
- * try (FaultInjector faults = new FaultInjector()) {
- *     Cluster a = Cluster.create(faults.configure(ClusterConfig.local()).build());
- *     ...
- *     faults.partition(List.of(addressOf(a), addressOf(b)), List.of(addressOf(c), addressOf(d)));
+ * try (FaultInjector faults = new FaultInjector();
+ *      Cluster a = Cluster.create(faults.configure(ClusterConfig.local()).build());
+ *      Cluster b = Cluster.create(faults.configure(ClusterConfig.local()).build())) {
+ *     b.join(a.localNode().address()).get(10, TimeUnit.SECONDS);
+ *     faults.partition(List.of(a.localNode().address()), List.of(b.localNode().address()));
+ *     // ... a and b declare each other dead
  *     faults.heal();
  * }
  * }</pre>
+ * Close the injector after the nodes (a try-with-resources closes in reverse order): it owns a thread.
  *
  * <h2>Nodes and links</h2>
  * A node is named by the address its transports bind, which with {@link ClusterConfig#local()} is
@@ -45,23 +48,23 @@ import java.util.function.UnaryOperator;
  *
  * <h2>What each path does</h2>
  * <ul>
- *   <li>Datagrams: a dropped or lost one is gone, as on a real network; a delayed or held one is copied
- *       and sent later, in order per link.</li>
- *   <li>Frames ({@link StreamTransport#sendFrame}): a frame on a disconnected or partitioned link, or to
- *       or from a node frozen with {@link Freeze#DROP}, fails its future with an
- *       {@link java.io.IOException}, as on a broken connection. A frame to or from a node frozen with
- *       {@link Freeze#HOLD} stalls: its future completes after the thaw. A delayed frame is sent after
- *       the delay. Frames to one node keep their order. Loss does not apply to frames (TCP retransmits).</li>
+ *   <li>Datagrams: a dropped or lost one is gone, as on a real network; a delayed one, or one held while
+ *       a node is frozen with {@link Freeze#HOLD}, is copied and sent later, in order per link.</li>
+ *   <li>Frames ({@link StreamTransport#sendFrame}): a frame on a disconnected or partitioned link fails
+ *       its future with an {@link java.io.IOException}, as on a broken connection. A frame to or from a
+ *       frozen node (either {@link Freeze} mode) stalls: its future completes after the thaw. A delayed
+ *       frame is sent after the delay. Frames to one node keep their order. Loss does not apply to
+ *       frames (TCP retransmits).</li>
  *   <li>Streams ({@link StreamTransport#openStream}): opening one on a cut link fails at once; opening one
- *       from or to a node frozen with {@link Freeze#HOLD} waits for the thaw. Reads and writes of an open
- *       stream stall while its link is cut or either end is frozen, and resume after the heal or thaw;
- *       closing the stream ends a stalled read or write with an {@link java.io.IOException}.</li>
+ *       from or to a frozen node waits for the thaw. Reads and writes of an open stream stall while its
+ *       link is cut or either end is frozen, and resume after the heal or thaw; closing the stream ends
+ *       a stalled read or write with an {@link java.io.IOException}.</li>
  * </ul>
  * Faults act where a packet is sent, by the sender's wrapper, and again where it is received, so a
  * packet in flight when a fault starts is caught too. On the receiving side only datagrams name their
  * sender's node (a frame or stream arrives from a connection's ephemeral port), so a sender that is not
  * wrapped by this injector sees its datagrams filtered by every fault and its frames and streams only by
- * the receiving node's own faults.
+ * the receiving node's freeze and disconnection.
  *
  * <h2>Bounds and threads</h2>
  * At most {@value #MAX_HELD_PER_LINK} packets and {@value #MAX_HELD_BYTES_PER_LINK} bytes wait per link
@@ -147,7 +150,7 @@ public final class FaultInjector implements AutoCloseable {
     // ------------------------------------------------------------------ node faults
 
     /**
-     * Freezes a node without closing its sockets, holding its traffic ({@link Freeze#HOLD}).
+     * Freezes a node without closing its sockets, holding its datagrams ({@link Freeze#HOLD}).
      *
      * @param node the node's bound address
      */
@@ -157,10 +160,10 @@ public final class FaultInjector implements AutoCloseable {
 
     /**
      * Freezes a node without closing its sockets: nothing it sends leaves and nothing sent to it arrives
-     * until {@link #thaw}.
+     * until {@link #thaw}; its frames and streams stall.
      *
      * @param node the node's bound address
-     * @param mode whether its traffic is held or dropped meanwhile
+     * @param mode whether its datagrams are held or dropped meanwhile
      */
     public void freeze(InetSocketAddress node, Freeze mode) {
         Objects.requireNonNull(mode, "mode");

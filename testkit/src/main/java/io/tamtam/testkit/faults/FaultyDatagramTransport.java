@@ -18,7 +18,7 @@ final class FaultyDatagramTransport implements DatagramTransport {
     FaultyDatagramTransport(FaultInjector injector, DatagramTransport inner) {
         this.injector = injector;
         this.inner = inner;
-        this.lanes = new Lanes(injector);
+        this.lanes = new Lanes(injector, true);
     }
 
     @Override
@@ -42,12 +42,12 @@ final class FaultyDatagramTransport implements DatagramTransport {
             inner.send(to, datagram);
             return;
         }
-        long verdict = injector.rules().verdict(from, to);
+        long verdict = injector.rules().verdict(from, to, true);
         if (verdict == Rules.DROP || injector.lose(from, to)) {
             injector.countDropped();
             return;
         }
-        forward(lanes.get(from, to), verdict, datagram, d -> inner.send(to, d));
+        forward(from, to, verdict, datagram, d -> inner.send(to, d));
     }
 
     private void receive(Listener listener, InetSocketAddress sender, ByteBuffer datagram) {
@@ -56,7 +56,7 @@ final class FaultyDatagramTransport implements DatagramTransport {
             listener.onDatagram(sender, datagram);
             return;
         }
-        long verdict = injector.rules().verdict(sender, to);
+        long verdict = injector.rules().verdict(sender, to, true);
         boolean wrappedSender = injector.isDatagramNode(sender);
         if (wrappedSender && verdict > 0) {
             verdict = 0;                 // its wrapper delayed it already; a hold or a drop still counts here
@@ -65,22 +65,24 @@ final class FaultyDatagramTransport implements DatagramTransport {
             injector.countDropped();
             return;
         }
-        forward(lanes.get(sender, to), verdict, datagram, d -> listener.onDatagram(sender, d));
+        forward(sender, to, verdict, datagram, d -> listener.onDatagram(sender, d));
     }
 
     /**
      * Delivers now when nothing waits on the lane and the verdict is to pass at once; otherwise queues a
      * copy behind what waits, or drops it when the lane is full.
      */
-    private void forward(Lane lane, long verdict, ByteBuffer datagram, Consumer<ByteBuffer> deliver) {
-        if (verdict == 0 && lane.idle()) {
+    private void forward(InetSocketAddress from, InetSocketAddress to, long verdict, ByteBuffer datagram,
+                         Consumer<ByteBuffer> deliver) {
+        if (verdict == 0 && lanes.idle(from, to)) {
             deliver.accept(datagram);
             return;
         }
+        Lane lane = lanes.get(from, to);
         ByteBuffer copy = copy(datagram);
         injector.countWaited();
         Lane.Held held = Lane.Held.of(copy.remaining(), () -> deliver.accept(copy), why -> { });
-        if (lane.offer(held, Math.max(0, verdict)) == Lane.Offer.FULL) {
+        if (lane.offer(held, Math.max(0, verdict)) != Lane.Offer.QUEUED) {
             injector.countDropped();
         }
     }

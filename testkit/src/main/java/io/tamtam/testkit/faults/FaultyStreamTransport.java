@@ -20,7 +20,7 @@ final class FaultyStreamTransport implements StreamTransport {
     FaultyStreamTransport(FaultInjector injector, StreamTransport inner) {
         this.injector = injector;
         this.inner = inner;
-        this.lanes = new Lanes(injector);
+        this.lanes = new Lanes(injector, false);
     }
 
     @Override
@@ -42,15 +42,15 @@ final class FaultyStreamTransport implements StreamTransport {
         if (from == null || injector.isClosed()) {
             return inner.sendFrame(to, frame);
         }
-        long verdict = injector.rules().verdict(from, to);
+        long verdict = injector.rules().verdict(from, to, false);
         if (verdict == Rules.DROP) {
             injector.countDropped();
             return CompletableFuture.failedFuture(cut(from, to));
         }
-        Lane lane = lanes.get(from, to);
-        if (verdict == 0 && lane.idle()) {
+        if (verdict == 0 && lanes.idle(from, to)) {
             return inner.sendFrame(to, frame);
         }
+        Lane lane = lanes.get(from, to);
         ByteBuffer copy = FaultyDatagramTransport.copy(frame);
         CompletableFuture<Void> result = new CompletableFuture<>();
         hold(lane, verdict, copy.remaining(), result,
@@ -64,7 +64,7 @@ final class FaultyStreamTransport implements StreamTransport {
         if (from == null || injector.isClosed()) {
             return inner.openStream(to);
         }
-        long verdict = injector.rules().verdict(from, to);
+        long verdict = injector.rules().verdict(from, to, false);
         if (verdict == Rules.DROP) {
             injector.countDropped();
             return CompletableFuture.failedFuture(cut(from, to));
@@ -77,11 +77,10 @@ final class FaultyStreamTransport implements StreamTransport {
                 channel.close();
             }
         });
-        Lane lane = lanes.get(from, to);
-        if (verdict == 0 && lane.idle()) {
+        if (verdict == 0 && lanes.idle(from, to)) {
             open.run();
         } else {
-            hold(lane, verdict, 0, result, open);
+            hold(lanes.get(from, to), verdict, 0, result, open);
         }
         return result;
     }
@@ -89,11 +88,13 @@ final class FaultyStreamTransport implements StreamTransport {
     private void hold(Lane lane, long verdict, int bytes, CompletableFuture<?> result, Runnable deliver) {
         injector.countWaited();
         Lane.Held held = Lane.Held.of(bytes, deliver, why -> result.completeExceptionally(new IOException(why)));
-        if (lane.offer(held, Math.max(0, verdict)) == Lane.Offer.FULL) {
+        Lane.Offer offer = lane.offer(held, Math.max(0, verdict));
+        if (offer != Lane.Offer.QUEUED) {
             injector.countDropped();
-            result.completeExceptionally(new IOException("the fault injector holds "
-                    + FaultInjector.MAX_HELD_PER_LINK + " items or " + FaultInjector.MAX_HELD_BYTES_PER_LINK
-                    + " bytes on the link " + lane.name() + " already; heal or thaw it"));
+            result.completeExceptionally(new IOException(offer == Lane.Offer.CLOSED ? "the transport was closed"
+                    : "the fault injector holds " + FaultInjector.MAX_HELD_PER_LINK + " items or "
+                    + FaultInjector.MAX_HELD_BYTES_PER_LINK + " bytes on the link " + lane.name()
+                    + " already; heal or thaw it"));
         }
     }
 
@@ -134,20 +135,20 @@ final class FaultyStreamTransport implements StreamTransport {
                 listener.onFrame(remote, frame);
                 return;
             }
-            long verdict = injector.rules().verdict(remote, to);
+            long verdict = injector.rules().verdict(remote, to, false);
             if (verdict == Rules.DROP) {
                 injector.countDropped();
                 return;
             }
-            Lane lane = lanes.get(remote, to);
-            if (verdict >= 0 && lane.idle()) {
+            if (verdict >= 0 && lanes.idle(remote, to)) {
                 listener.onFrame(remote, frame);      // a delay was applied by the sender's wrapper
                 return;
             }
+            Lane lane = lanes.get(remote, to);
             ByteBuffer copy = FaultyDatagramTransport.copy(frame);
             injector.countWaited();
             if (lane.offer(Lane.Held.of(copy.remaining(), () -> listener.onFrame(remote, copy), why -> { }), 0)
-                    == Lane.Offer.FULL) {
+                    != Lane.Offer.QUEUED) {
                 injector.countDropped();
                 listener.onDropped(remote, DropReason.QUEUE_FULL);
             }
@@ -161,20 +162,20 @@ final class FaultyStreamTransport implements StreamTransport {
                 return;
             }
             StreamChannel gated = new GatedStreamChannel(injector, stream, to, stream.remoteAddress());
-            long verdict = injector.rules().verdict(stream.remoteAddress(), to);
+            long verdict = injector.rules().verdict(stream.remoteAddress(), to, false);
             if (verdict == Rules.DROP) {
                 injector.countDropped();
                 stream.close();
                 return;
             }
-            Lane lane = lanes.get(stream.remoteAddress(), to);
-            if (verdict >= 0 && lane.idle()) {
+            if (verdict >= 0 && lanes.idle(stream.remoteAddress(), to)) {
                 listener.onStream(gated);
                 return;
             }
+            Lane lane = lanes.get(stream.remoteAddress(), to);
             injector.countWaited();
             if (lane.offer(Lane.Held.of(0, () -> listener.onStream(gated), why -> stream.close()), 0)
-                    == Lane.Offer.FULL) {
+                    != Lane.Offer.QUEUED) {
                 injector.countDropped();
                 stream.close();
             }

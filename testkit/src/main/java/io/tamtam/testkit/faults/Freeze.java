@@ -1,15 +1,13 @@
 package io.tamtam.testkit.faults;
 
-/** What happens to the traffic of a frozen node, in and out, while it is frozen. */
+/**
+ * What happens to the datagrams of a frozen node, in and out, while it is frozen. Its frames and streams
+ * stall in either mode, as on connections to a paused process: frames and new streams wait and their
+ * futures complete after the thaw; reads and writes of open streams block until then.
+ */
 public enum Freeze {
-    /**
-     * Held, and delivered in order when the node thaws (like a paused process whose peers' kernels keep
-     * the bytes): frames and new streams wait, their futures complete after the thaw; open streams stall.
-     */
+    /** Datagrams are held and delivered, in order per link, when the node thaws. */
     HOLD,
-    /**
-     * Dropped (like a paused process whose socket buffers overflowed): datagrams are lost, frames and new
-     * streams fail with an {@link java.io.IOException}; open streams stall.
-     */
+    /** Datagrams are dropped, as by a paused process whose socket buffer overflowed. */
     DROP
 }

@@ -59,7 +59,8 @@ final class GatedStreamChannel implements StreamChannel {
 
     private void await(InetSocketAddress from, InetSocketAddress to) throws IOException {
         try {
-            injector.awaitOpen(() -> !closed && !injector.isClosed() && injector.rules().verdict(from, to) < 0);
+            injector.awaitOpen(() -> !closed && !injector.isClosed()
+                    && injector.rules().verdict(from, to, false) < 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while the fault injector stalls the stream " + from + " -> " + to);

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 final class Lane {
 
     /** What {@link #offer} did with a packet. */
-    enum Offer { QUEUED, FULL }
+    enum Offer { QUEUED, FULL, CLOSED }
 
     private final FaultInjector injector;
     private final String name;
@@ -49,11 +49,14 @@ final class Lane {
      *
      * @param held       the packet
      * @param delayNanos how long after now it may be delivered at the earliest
-     * @return {@link Offer#FULL} when the lane is full or closed; the packet was not taken
+     * @return {@link Offer#FULL} or {@link Offer#CLOSED} when the packet was not taken
      */
     Offer offer(Held held, long delayNanos) {
         synchronized (this) {
-            if (closed || queue.size() >= FaultInjector.MAX_HELD_PER_LINK
+            if (closed) {
+                return Offer.CLOSED;
+            }
+            if (queue.size() >= FaultInjector.MAX_HELD_PER_LINK
                     || bytes + held.bytes() > FaultInjector.MAX_HELD_BYTES_PER_LINK) {
                 return Offer.FULL;
             }

@@ -7,16 +7,28 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Lanes {
 
     private final FaultInjector injector;
+    private final boolean datagrams;
     private final ConcurrentHashMap<Rules.Link, Lane> lanes = new ConcurrentHashMap<>();
 
-    Lanes(FaultInjector injector) {
+    /** @param datagrams true for a datagram transport's lanes, false for a stream transport's */
+    Lanes(FaultInjector injector, boolean datagrams) {
         this.injector = injector;
+        this.datagrams = datagrams;
     }
 
     /** @return the lane from {@code from} to {@code to}, gated by the injector's current rules */
     Lane get(InetSocketAddress from, InetSocketAddress to) {
-        return lanes.computeIfAbsent(new Rules.Link(from, to),
-                link -> new Lane(injector, from + " -> " + to, () -> injector.rules().verdict(from, to)));
+        return lanes.computeIfAbsent(new Rules.Link(from, to), link -> new Lane(injector, from + " -> " + to,
+                () -> injector.rules().verdict(from, to, datagrams)));
+    }
+
+    /**
+     * @return true when a packet whose verdict is to pass at once may be delivered by the caller now:
+     *         no lane from {@code from} to {@code to} exists yet, or nothing waits on it
+     */
+    boolean idle(InetSocketAddress from, InetSocketAddress to) {
+        Lane lane = lanes.get(new Rules.Link(from, to));
+        return lane == null || lane.idle();
     }
 
     /** Lets every lane deliver what the new rules let through. */

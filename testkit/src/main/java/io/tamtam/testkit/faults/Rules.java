@@ -34,21 +34,23 @@ record Rules(Map<InetSocketAddress, Fault> nodes, Map<Link, Fault> links, List<C
     }
 
     /**
+     * @param datagram true for a datagram, false for a frame or stream: a frozen node's frames and
+     *                 streams are held whatever its {@link Freeze} mode
      * @return {@link #DROP}, {@link #HOLD}, or the delay in nanoseconds (0 for none) of a packet from
      *         {@code from} to {@code to}; loss is decided apart, by {@link #loss}
      */
-    long verdict(InetSocketAddress from, InetSocketAddress to) {
+    long verdict(InetSocketAddress from, InetSocketAddress to, boolean datagram) {
         if (isEmpty()) {
             return 0;
         }
         Fault f = nodes.getOrDefault(from, Fault.NONE);
         Fault t = nodes.getOrDefault(to, Fault.NONE);
         Fault l = links.getOrDefault(new Link(from, to), Fault.NONE);
-        if (f.freeze() == Freeze.DROP || t.freeze() == Freeze.DROP
-                || f.disconnected() || t.disconnected() || l.disconnected() || partitioned(from, to)) {
+        if (f.disconnected() || t.disconnected() || l.disconnected() || partitioned(from, to)
+                || (datagram && (f.freeze() == Freeze.DROP || t.freeze() == Freeze.DROP))) {
             return DROP;
         }
-        if (f.freeze() == Freeze.HOLD || t.freeze() == Freeze.HOLD) {
+        if (f.freeze() != null || t.freeze() != null) {
             return HOLD;
         }
         return f.delayNanos() + t.delayNanos() + l.delayNanos();

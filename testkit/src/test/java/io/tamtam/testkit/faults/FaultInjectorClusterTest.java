@@ -112,7 +112,9 @@ class FaultInjectorClusterTest {
 
     @Test
     void withThirtyPercentDatagramLossNobodyIsDeclaredDeadAndBroadcastsArrive() throws Exception {
-        cluster = new FaultyCluster(4, ClusterConfig.local());
+        // settings for a lossy network: twice the retransmissions (a broadcast is piggybacked 8 times by
+        // each node instead of 4) and suspicions of at least 1.2 s, time for refutations to get through
+        cluster = new FaultyCluster(4, ClusterConfig.local().retransmitMultiplier(8).suspicionMultiplier(6));
         for (Cluster from : cluster.nodes) {
             for (Cluster to : cluster.nodes) {
                 if (from != to) {
@@ -128,8 +130,10 @@ class FaultInjectorClusterTest {
             cluster.nodes.get(0).broadcast(1000, "b" + i).get(10, TimeUnit.SECONDS);
         }
         // every broadcast reaches every other node, and the protocol ran long enough to lose many datagrams
-        await().atMost(RECOVER).pollInterval(Duration.ofMillis(50))
-                .until(() -> received.size() == 60 && cluster.faults.dropped() >= 150);
+        await().atMost(RECOVER).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            assertEquals(60, received.size(), () -> "received " + new java.util.TreeSet<>(received));
+            assertTrue(cluster.faults.dropped() >= 150, () -> cluster.faults.dropped() + " datagrams lost");
+        });
         for (Cluster c : cluster.nodes) {
             assertEquals(0, cluster.heard(c, MembershipEvent.Type.DEAD), () -> "false DEAD of " + c.localNode());
         }

@@ -158,20 +158,28 @@ class FaultyTransportsTest {
     }
 
     @Test
-    void aFreezeThatDropsLosesDatagramsAndFailsFramesAndStreams() throws Exception {
+    void aFreezeThatDropsLosesDatagramsButStallsFramesAndStreams() throws Exception {
         FaultInjector faults = injector(1);
         Wrapped a = node(faults);
         Wrapped b = node(faults);
         faults.freeze(b.address, Freeze.DROP);
         a.send(b, "lost");
-        assertInstanceOf(IOException.class, failureOf(a.streams.sendFrame(b.address, Wrapped.utf8("failed"))));
-        assertInstanceOf(IOException.class, failureOf(b.streams.openStream(a.address)));
-        assertEquals(3, faults.dropped());
+        b.send(a, "lost too");
+        CompletableFuture<Void> frame = a.streams.sendFrame(b.address, Wrapped.utf8("stalled"));
+        CompletableFuture<StreamChannel> stream = b.streams.openStream(a.address);
+        assertEquals(2, faults.dropped());
+        assertEquals(2, faults.delayedOrHeld());
+        assertFalse(frame.isDone(), "a frame to a frozen node stalls");
+        assertFalse(stream.isDone(), "a stream from a frozen node waits");
 
         faults.thaw(b.address);
+        frame.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        open.add(stream.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         deliverBoth(a, b, "after");
         assertEquals(List.of("after"), b.datagramsIn);
-        assertEquals(List.of("after"), b.framesIn);
+        assertEquals(List.of("stalled", "after"), b.framesIn);
+        assertEquals(List.of(), a.datagramsIn);
+        assertEquals(2, faults.dropped());
     }
 
     @Test
