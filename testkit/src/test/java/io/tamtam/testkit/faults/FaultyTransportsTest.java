@@ -202,6 +202,29 @@ class FaultyTransportsTest {
     }
 
     @Test
+    void datagramsFromASenderOutsideTheInjectorAreFilteredWhereTheyArrive() throws Exception {
+        FaultInjector faults = injector(1);
+        Wrapped b = node(faults);
+        io.tamtam.spi.DatagramTransport outsider = Transports.defaultDatagramFactory().create(Wrapped.OPTIONS);
+        open.add(outsider);
+        InetSocketAddress outsiderAddress = outsider.bind(new InetSocketAddress("127.0.0.1", 0), (from, d) -> { });
+
+        faults.partitionOneWay(List.of(outsiderAddress), List.of(b.address));
+        outsider.send(b.address, Wrapped.utf8("cut"));
+        until(() -> faults.dropped() == 1);
+        faults.heal();
+        faults.freeze(b.address);
+        outsider.send(b.address, Wrapped.utf8("held"));
+        until(() -> faults.delayedOrHeld() == 1);
+        assertEquals(List.of(), b.datagramsIn);
+
+        faults.thaw(b.address);
+        outsider.send(b.address, Wrapped.utf8("after"));
+        until(() -> b.datagramsIn.size() == 2);
+        assertEquals(List.of("held", "after"), b.datagramsIn);
+    }
+
+    @Test
     void anOpenStreamStallsWhileItsLinkIsCutAndFlowsAfterTheHeal() throws Exception {
         FaultInjector faults = injector(1);
         Wrapped a = node(faults);
