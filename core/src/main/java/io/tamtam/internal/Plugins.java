@@ -7,6 +7,7 @@ import io.tamtam.spi.Codec;
 import io.tamtam.spi.Compressor;
 import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.StreamTransport;
+import io.tamtam.spi.Transports;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,13 +48,9 @@ record Plugins(Codec codec, Compressor compressor, List<Cipher> ciphers,
             }
         }
         DatagramTransport.Factory datagrams = config.datagramTransport() != null ? config.datagramTransport()
-                : ServiceLoader.load(DatagramTransport.Factory.class).findFirst().orElseThrow(() -> new IllegalStateException(
-                "no datagram transport: add io.tamtam:tamtam-transport-udp to the class path or set "
-                        + "ClusterConfig.Builder.datagramTransport(...) (tamtam-testkit has an in-memory one)"));
+                : Transports.defaultDatagramFactory();
         StreamTransport.Factory streams = config.streamTransport() != null ? config.streamTransport()
-                : ServiceLoader.load(StreamTransport.Factory.class).findFirst().orElseThrow(() -> new IllegalStateException(
-                "no stream transport: add io.tamtam:tamtam-transport-tcp to the class path or set "
-                        + "ClusterConfig.Builder.streamTransport(...) (tamtam-testkit has an in-memory one)"));
+                : Transports.defaultStreamFactory();
         return new Plugins(codec, compressor, ciphers, datagrams, streams);
     }
 }

@@ -52,5 +52,7 @@
  *   <li>Same seed, same steps, same result: {@link io.tamtam.testkit.SimNetwork#trace()} lists every
  *       membership event of every node, so two runs can be compared line by line.</li>
  * </ul>
+ *
+ * <p>To inject faults into real nodes on real sockets instead, see {@link io.tamtam.testkit.faults}.
  */
 package io.tamtam.testkit;
