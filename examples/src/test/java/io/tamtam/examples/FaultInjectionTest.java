@@ -1,5 +1,7 @@
 package io.tamtam.examples;
 
+import io.tamtam.RequestType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.Node;
@@ -21,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** The README's "Fault injection in your own tests": real nodes on loopback, frozen and partitioned. */
 class FaultInjectionTest {
 
-    static final int ECHO = 1000;
+    static final RequestType<String, String> ECHO = RequestType.of(1000, String.class, String.class);
 
     @Test
     void aFrozenServerMissesARequestAndAPartitionedOneIsDeclaredDeadUntilTheHeal() throws Exception {
@@ -30,18 +32,18 @@ class FaultInjectionTest {
         try (FaultInjector faults = new FaultInjector();
              Cluster server = Cluster.create(faults.configure(config).build());
              Cluster client = Cluster.create(faults.configure(config).build())) {
-            server.handleRequest(ECHO, String.class, packet -> packet.payload());
+            server.handleRequest(ECHO, packet -> packet.payload());
             Node serverNode = client.join(server.localNode().address()).get(10, TimeUnit.SECONDS);
             InetSocketAddress serverAddress = server.localNode().address();
 
             faults.freeze(serverAddress);                  // sockets stay open, nothing moves
             CompletableFuture<String> missed =
-                    client.request(serverNode, ECHO, "hello", String.class, Duration.ofMillis(300));
+                    client.request(serverNode, ECHO, "hello", Duration.ofMillis(300));
             assertThrows(ExecutionException.class, () -> missed.get(10, TimeUnit.SECONDS));
             faults.thaw(serverAddress);                    // held packets are delivered now
 
             await().atMost(Duration.ofSeconds(20)).until(() -> stateOf(client, serverNode) == NodeState.ALIVE);
-            assertEquals("again", client.request(serverNode, ECHO, "again", String.class, Duration.ofSeconds(5))
+            assertEquals("again", client.request(serverNode, ECHO, "again", Duration.ofSeconds(5))
                     .get(10, TimeUnit.SECONDS));
 
             faults.partition(List.of(client.localNode().address()), List.of(serverAddress));

@@ -1,5 +1,8 @@
 package io.tamtam.testkit.faults;
 
+import io.tamtam.MessageType;
+import io.tamtam.RequestType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.MembershipEvent;
@@ -21,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Four real nodes on loopback UDP and TCP under injected faults: what the membership protocol makes of them. */
 class FaultInjectorClusterTest {
+    private static final MessageType<String> TEXT = MessageType.of(1000, String.class);
+    private static final RequestType<String, String> UPPER = RequestType.of(1001, String.class, String.class);
+
 
     private static final Duration DETECT = Duration.ofSeconds(20);
     private static final Duration RECOVER = Duration.ofSeconds(30);
@@ -124,10 +130,10 @@ class FaultInjectorClusterTest {
         }
         Set<String> received = ConcurrentHashMap.newKeySet();
         for (Cluster c : cluster.nodes.subList(1, 4)) {
-            c.handle(1000, String.class, p -> received.add(c.localNode().address() + " " + p.payload()));
+            c.handle(TEXT, p -> received.add(c.localNode().address() + " " + p.payload()));
         }
         for (int i = 0; i < 20; i++) {
-            cluster.nodes.get(0).broadcast(1000, "b" + i).get(10, TimeUnit.SECONDS);
+            cluster.nodes.get(0).broadcast(TEXT, "b" + i).get(10, TimeUnit.SECONDS);
         }
         // every broadcast reaches every other node, and the protocol ran long enough to lose many datagrams
         await().atMost(RECOVER).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
@@ -149,14 +155,14 @@ class FaultInjectorClusterTest {
         Cluster a = cluster.nodes.get(0);
         Cluster b = cluster.nodes.get(1);
         Set<String> received = ConcurrentHashMap.newKeySet();
-        b.handle(1000, String.class, p -> received.add(p.payload()));
-        cluster.nodes.get(2).handle(1000, String.class, p -> received.add("c " + p.payload()));
-        b.handleRequest(1001, String.class, p -> p.payload().toUpperCase());
+        b.handle(TEXT, p -> received.add(p.payload()));
+        cluster.nodes.get(2).handle(TEXT, p -> received.add("c " + p.payload()));
+        b.handleRequest(UPPER, p -> p.payload().toUpperCase());
 
-        assertEquals("PING", a.request(b.localNode(), 1001, "ping", String.class, Duration.ofSeconds(10))
+        assertEquals("PING", a.request(b.localNode(), UPPER, "ping", Duration.ofSeconds(10))
                 .get(15, TimeUnit.SECONDS));
-        a.sendReliable(b.localNode(), 1000, "reliable").get(15, TimeUnit.SECONDS);
-        a.broadcast(1000, "broadcast").get(15, TimeUnit.SECONDS);
+        a.sendReliable(b.localNode(), TEXT, "reliable").get(15, TimeUnit.SECONDS);
+        a.broadcast(TEXT, "broadcast").get(15, TimeUnit.SECONDS);
         await().atMost(RECOVER).until(() -> received.containsAll(Set.of("reliable", "broadcast", "c broadcast")));
         assertTrue(cluster.faults.delayedOrHeld() > 0);
     }
