@@ -76,6 +76,36 @@ class DatagramLimitClusterTest {
                 List.of(600, sizes[0], sizes[1], sizes[2], sizes[3]), List.copyOf(received)));
     }
 
+    /**
+     * send() is best effort: a burst beyond the datagram burst limit spills onto the stream path; with
+     * the limit at 0 every message that fits goes by datagram. Either way each message arrives at most once.
+     */
+    @Test
+    void aBurstSpillsOntoTheStreamPathOnlyWhenTheBurstLimitAllows() throws Exception {
+        for (int limit : new int[] {ClusterConfig.DEFAULT_DATAGRAM_BURST_LIMIT, 0}) {
+            MarkerTap tap = new MarkerTap();
+            Cluster a = nodes.start(ClusterConfig.local().compressionDisabled(true).datagramBurstLimit(limit));
+            Cluster b = nodes.start(ClusterConfig.local().compressionDisabled(true)
+                    .datagramTransport(tap.datagrams()).streamTransport(tap.streams()));
+            Nodes.join(b, a);
+            Nodes.awaitAlive(List.of(a, b), 2, Duration.ofSeconds(10));
+            Queue<Integer> received = new ConcurrentLinkedQueue<>();
+            b.handle(DIRECT, p -> received.add(p.payload().length));
+            int burst = 500;
+            for (int i = 0; i < burst; i++) {
+                a.send(b.localNode(), DIRECT, MarkerTap.payload(200)).get(5, TimeUnit.SECONDS);
+            }
+            if (limit == 0) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= burst / 2);
+                assertEquals(0, tap.arrivals.stream().filter(x -> x.path() == Path.FRAME).count(),
+                        "with the limit at 0 nothing spills");
+            } else {
+                await().atMost(Duration.ofSeconds(10)).until(() -> tap.arrivals.stream().anyMatch(x -> x.path() == Path.FRAME));
+            }
+            assertTrue(received.size() <= burst, "no message arrives twice");
+        }
+    }
+
     @Test
     void broadcastsBelowAtAndAboveTheLimit() {
         MarkerTap tap = new MarkerTap();
