@@ -8,9 +8,10 @@ package io.tamtam;
  * takes part in (its join, the periodic anti-entropy exchange, reconnection to dead members, a seed's
  * follow-up after a join), in both directions, carries the state last published before the exchange;
  * nothing is sent at the moment of publishing. Each state received is handed to the handler registered
- * with {@link #onRemoteState}, on the callback executor. How often a given node's state arrives follows
- * {@link ClusterConfig#pushPullInterval()}; the same state may arrive many times, so merging must be
- * idempotent.
+ * with {@link #onRemoteState}, on the callback executor. States travel only in direct exchanges, never
+ * relayed: each node exchanges with one random live member every {@link ClusterConfig#pushPullInterval()}
+ * (jittered, and scaled by N/32 beyond 32 members), so with N members a given pair exchanges about every
+ * (N-1)/2 intervals on average. The same state may arrive many times, so merging must be idempotent.
  *
  * <pre>{@code
  * cluster.appState().onRemoteState(byte[].class, (from, state, join) -> merge(from.id(), state));
