@@ -86,12 +86,14 @@ class AppStateClusterTest {
         List<Cluster> cluster = new ArrayList<>();
         List<Map<UUID, Map<String, String>>> seen = new ArrayList<>();
         List<Set<UUID>> joinedWith = new ArrayList<>();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 3; i++) {
             Cluster c = nodes.start(fastPushPull());
             Map<UUID, Map<String, String>> latest = new ConcurrentHashMap<>();
             Set<UUID> joins = ConcurrentHashMap.newKeySet();
             c.appState().onRemoteState(byte[].class, (from, state, join) -> {
                 latest.put(from.id(), decode(state));
+                threads.add(Thread.currentThread().getName());
                 if (join) {
                     joins.add(from.id());
                 }
@@ -125,6 +127,7 @@ class AppStateClusterTest {
                 }
             }
         });
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("tamtam-callback-")), "the hook runs on callback threads: " + threads);
         for (Cluster c : cluster) {
             assertEquals(0, c.stats().dropped(DropReason.OVERSIZED), () -> c + " " + c.stats());
             assertEquals(0, c.stats().callbackErrors());
@@ -134,6 +137,8 @@ class AppStateClusterTest {
     @Test
     void aStateAboveTheBoundIsRefusedWhereItIsPublished() {
         Cluster c = nodes.start(ClusterConfig.local().maxAppStateBytes(64));
+        assertEquals(64, c.config().toBuilder().build().maxAppStateBytes());
+        assertEquals(ClusterConfig.DEFAULT_MAX_APP_STATE_BYTES, ClusterConfig.local().build().maxAppStateBytes());
         c.appState().publish(new byte[64]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.appState().publish(new byte[65]));
         assertTrue(e.getMessage().contains("maxAppStateBytes = 64"), e.getMessage());
