@@ -170,6 +170,14 @@ public interface Cluster extends AutoCloseable {
     /** @param key the entry to remove; disseminates the change */
     void removeMetadata(String key);
 
+    // ---------------------------------------------------------------- application state
+
+    /**
+     * @return this node's application state, exchanged with other nodes in every push-pull, and the hook
+     *         that merges theirs; see {@link AppState}
+     */
+    AppState appState();
+
     // ---------------------------------------------------------------- messages
     //
     // A destination is a node id; a Node snapshot works as well, however old: only its id is used, and

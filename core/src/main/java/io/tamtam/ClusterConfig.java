@@ -148,6 +148,13 @@ public final class ClusterConfig {
      */
     public static final int DEFAULT_MAX_METADATA_BYTES = 512;
 
+    /**
+     * The largest application state ({@link Cluster#appState()}) a node publishes or accepts from
+     * another: it travels in every push-pull exchange, so it costs bandwidth at each one. Range 0 to
+     * {@code maxFrameSize / 2}. 64 KiB.
+     */
+    public static final int DEFAULT_MAX_APP_STATE_BYTES = 64 * 1024;
+
     /** Packets with a body at least this large are compressed when a compressor is present. 512 bytes. */
     public static final int DEFAULT_COMPRESSION_MIN_BYTES = 512;
 
@@ -243,6 +250,7 @@ public final class ClusterConfig {
     private final int datagramBurstLimit;
     private final int maxFrameSize;
     private final int maxMetadataBytes;
+    private final int maxAppStateBytes;
     private final int compressionMinBytes;
     private final Duration joinTimeout;
     private final Duration connectTimeout;
@@ -292,6 +300,7 @@ public final class ClusterConfig {
         datagramBurstLimit = b.datagramBurstLimit;
         maxFrameSize = b.maxFrameSize;
         maxMetadataBytes = b.maxMetadataBytes;
+        maxAppStateBytes = b.maxAppStateBytes;
         compressionMinBytes = b.compressionMinBytes;
         joinTimeout = b.joinTimeout;
         connectTimeout = b.connectTimeout;
@@ -432,6 +441,9 @@ public final class ClusterConfig {
     /** @return see {@link #DEFAULT_MAX_METADATA_BYTES} */
     public int maxMetadataBytes() { return maxMetadataBytes; }
 
+    /** @return see {@link #DEFAULT_MAX_APP_STATE_BYTES} */
+    public int maxAppStateBytes() { return maxAppStateBytes; }
+
     /** @return see {@link #DEFAULT_COMPRESSION_MIN_BYTES} */
     public int compressionMinBytes() { return compressionMinBytes; }
 
@@ -533,6 +545,7 @@ public final class ClusterConfig {
         private int datagramBurstLimit = DEFAULT_DATAGRAM_BURST_LIMIT;
         private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
         private int maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
+        private int maxAppStateBytes = DEFAULT_MAX_APP_STATE_BYTES;
         private int compressionMinBytes = DEFAULT_COMPRESSION_MIN_BYTES;
         private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -585,6 +598,7 @@ public final class ClusterConfig {
             datagramBurstLimit = c.datagramBurstLimit;
             maxFrameSize = c.maxFrameSize;
             maxMetadataBytes = c.maxMetadataBytes;
+            maxAppStateBytes = c.maxAppStateBytes;
             compressionMinBytes = c.compressionMinBytes;
             joinTimeout = c.joinTimeout;
             connectTimeout = c.connectTimeout;
@@ -677,6 +691,9 @@ public final class ClusterConfig {
 
         /** @param v see {@link #DEFAULT_MAX_METADATA_BYTES} @return this */
         public Builder maxMetadataBytes(int v) { maxMetadataBytes = v; return this; }
+
+        /** @param v see {@link #DEFAULT_MAX_APP_STATE_BYTES} @return this */
+        public Builder maxAppStateBytes(int v) { maxAppStateBytes = v; return this; }
 
         /** @param v see {@link #DEFAULT_COMPRESSION_MIN_BYTES} @return this */
         public Builder compressionMinBytes(int v) { compressionMinBytes = v; return this; }
@@ -807,6 +824,7 @@ public final class ClusterConfig {
             range("datagramBurstLimit", datagramBurstLimit, 0, 1_000_000);
             range("maxFrameSize", maxFrameSize, 64 * 1024, 1 << 30);
             range("maxMetadataBytes", maxMetadataBytes, 0, maxDatagramSize / 2);
+            range("maxAppStateBytes", maxAppStateBytes, 0, maxFrameSize / 2);
             range("compressionMinBytes", compressionMinBytes, 0, Integer.MAX_VALUE);
             duration("joinTimeout", joinTimeout, Duration.ofMillis(10), Duration.ofHours(1));
             duration("connectTimeout", connectTimeout, Duration.ofMillis(10), Duration.ofHours(1));

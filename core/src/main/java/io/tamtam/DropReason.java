@@ -8,7 +8,7 @@ public enum DropReason {
     BAD_MAGIC,
     /** Speaks a protocol version this node does not. */
     UNSUPPORTED_VERSION,
-    /** Larger than the datagram or frame limit. */
+    /** Larger than the datagram or frame limit; or a received application state above {@code maxAppStateBytes}. */
     OVERSIZED,
     /** Structurally invalid: reserved flags, unknown message kind, bad field values, trailing bytes. */
     MALFORMED,
@@ -16,7 +16,10 @@ public enum DropReason {
     UNAUTHENTICATED,
     /** Compressed with an unknown algorithm, or corrupt compressed data. */
     BAD_COMPRESSION,
-    /** A user message whose payload the codec could not decode into the handler's payload class. */
+    /**
+     * A user message whose payload (or an application state that) the codec could not decode into the
+     * handler's class.
+     */
     UNDECODABLE_PAYLOAD,
     /** A user message of a type no handler is registered for. */
     NO_HANDLER,

@@ -1,5 +1,6 @@
 package io.tamtam.internal;
 
+import io.tamtam.AppState;
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.ClusterStats;
@@ -40,6 +41,7 @@ import io.tamtam.internal.runtime.ExecutorScheduler;
 import io.tamtam.internal.runtime.SerialExecutor;
 import io.tamtam.internal.runtime.Uuid7;
 import io.tamtam.internal.runtime.Workers;
+import io.tamtam.internal.sync.AppStates;
 import io.tamtam.internal.sync.PushPull;
 import io.tamtam.internal.wire.MemberInfo;
 import io.tamtam.internal.wire.Message;
@@ -129,6 +131,7 @@ public final class ClusterNode implements Cluster {
     private final Membership membership;
     private final FailureDetector detector;
     private final PushPull pushPull;
+    private final AppStates appStates;
     private final Messaging messaging;
     private final Streams nodeStreams;
     private final Replies replies;
@@ -208,7 +211,9 @@ public final class ClusterNode implements Cluster {
                 config.applicationVersion(), Map.of());
         membership = new Membership(ctx, dissemination, awareness, events, self);
         detector = new FailureDetector(ctx, membership, dissemination, awareness);
-        pushPull = new PushPull(ctx, membership);
+        appStates = new AppStates(config.maxAppStateBytes(), payloads, callbacks, stats, this::reportError,
+                this::nodeOrPlaceholder);
+        pushPull = new PushPull(ctx, membership, appStates);
         messaging = new Messaging(peers, inboundBudget, payloads, stats, this::reportError, this::nodeOrPlaceholder);
         nodeStreams = new Streams(this, streams, codec);
         replies = new Replies(config.clock(), scheduler, completions);
@@ -625,6 +630,11 @@ public final class ClusterNode implements Cluster {
     @Override
     public void removeMetadata(String key) {
         localMetadata.change(m -> m.remove(key));
+    }
+
+    @Override
+    public AppState appState() {
+        return appStates;
     }
 
     // ------------------------------------------------------------------ messages

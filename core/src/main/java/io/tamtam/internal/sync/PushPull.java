@@ -24,12 +24,18 @@ import java.util.concurrent.TimeoutException;
  * bytes, so beyond 32 members the periodic interval grows linearly with N: the bytes each node sends
  * per second stay flat as the cluster grows, and the cluster as a whole still runs about
  * {@code 32 / pushPullInterval} exchanges per second. Reconnection runs on the unscaled interval and only
- * while there are dead members. Protocol thread only.
+ * while there are dead members. Every exchange, in both directions, carries the application state last
+ * published through {@link AppStates}, and hands the other node's state to it. Protocol thread only.
  */
 public final class PushPull {
     private final Context ctx;
     private final Membership membership;
-    private final Map<Integer, CompletableFuture<MemberInfo>> pending = new HashMap<>();
+    private final AppStates appStates;
+    /** An exchange this node started, waiting for its reply. */
+    private record Pending(CompletableFuture<MemberInfo> future, boolean join) {
+    }
+
+    private final Map<Integer, Pending> pending = new HashMap<>();
     private int nextRequest;
     private boolean stopped;
     private long lastPeriodic;
@@ -39,10 +45,12 @@ public final class PushPull {
     /**
      * @param ctx        shared parts
      * @param membership state machine
+     * @param appStates  the application state sent and received with each exchange
      */
-    public PushPull(Context ctx, Membership membership) {
+    public PushPull(Context ctx, Membership membership, AppStates appStates) {
         this.ctx = ctx;
         this.membership = membership;
+        this.appStates = appStates;
         this.nextRequest = ctx.random().nextInt();
     }
 
@@ -55,8 +63,8 @@ public final class PushPull {
     /** Stops exchanges; pending ones fail. */
     public void stop() {
         stopped = true;
-        for (CompletableFuture<MemberInfo> f : pending.values()) {
-            f.completeExceptionally(new TamTamException("the cluster node is closed"));
+        for (Pending p : pending.values()) {
+            p.future().completeExceptionally(new TamTamException("the cluster node is closed"));
         }
         pending.clear();
     }
@@ -144,22 +152,23 @@ public final class PushPull {
             f.completeExceptionally(new TamTamException("the cluster node is closed"));
             return f;
         }
-        pending.put(id, f);
-        Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, membership.localState());
+        pending.put(id, new Pending(f, join));
+        Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, membership.localState(),
+                appStates.forWire());
         ctx.outbox().sendFrame(to, msg).whenComplete((v, err) -> {
             if (err != null) {
                 ctx.scheduler().execute(() -> {
-                    CompletableFuture<MemberInfo> p = pending.remove(id);
+                    Pending p = pending.remove(id);
                     if (p != null) {
-                        p.completeExceptionally(err);
+                        p.future().completeExceptionally(err);
                     }
                 });
             }
         });
         ctx.scheduler().schedule(() -> {
-            CompletableFuture<MemberInfo> p = pending.remove(id);
+            Pending p = pending.remove(id);
             if (p != null) {
-                p.completeExceptionally(new TimeoutException("no answer from " + to + " within " + ctx.config().joinTimeout()
+                p.future().completeExceptionally(new TimeoutException("no answer from " + to + " within " + ctx.config().joinTimeout()
                         + (ctx.config().encryptionKeys().isEmpty() ? "" : "; this node encrypts with its keys, and a node"
                         + " that holds none of them drops its packets unanswered: check that the keys match")));
             }
@@ -194,18 +203,21 @@ public final class PushPull {
             return;
         }
         if (pp.reply()) {
-            CompletableFuture<MemberInfo> f = pending.remove(pp.requestId());
+            Pending p = pending.remove(pp.requestId());
             String reason = membership.incompatibility(from);
             if (reason != null) {
                 ctx.stats().drop(DropReason.INCOMPATIBLE_VERSION);
-                if (f != null) {
-                    f.completeExceptionally(new TamTamException(reason));
+                if (p != null) {
+                    p.future().completeExceptionally(new TamTamException(reason));
                 }
                 return;
             }
             membership.merge(pp.members(), sender);
-            if (f != null) {
-                f.complete(from);
+            if (pp.appState() != null) {
+                appStates.received(sender, pp.appState(), p != null && p.join());
+            }
+            if (p != null) {
+                p.future().complete(from);
             }
             return;
         }
@@ -222,8 +234,11 @@ public final class PushPull {
         }
         // Merge first: a refutation of a false DEAD raises this node's incarnation before it answers.
         membership.merge(pp.members(), sender);
-        ctx.outbox().sendFrame(from.address(),
-                new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY, membership.localState()));
+        ctx.outbox().sendFrame(from.address(), new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY,
+                membership.localState(), appStates.forWire()));
+        if (pp.appState() != null) {
+            appStates.received(sender, pp.appState(), pp.join());
+        }
         if (pp.join()) {
             followUp(from.address(), ctx.table().version());
         }
@@ -257,9 +272,9 @@ public final class PushPull {
 
     /** @param refuse the other node refused this node's join */
     public void onRefuse(Message.Refuse refuse) {
-        CompletableFuture<MemberInfo> f = pending.remove(refuse.requestId());
-        if (f != null) {
-            f.completeExceptionally(new TamTamException("join refused: " + refuse.reason()));
+        Pending p = pending.remove(refuse.requestId());
+        if (p != null) {
+            p.future().completeExceptionally(new TamTamException("join refused: " + refuse.reason()));
         }
     }
 }

@@ -87,10 +87,29 @@ public sealed interface Message {
      * Full state exchange.
      *
      * @param requestId correlates the reply with the request
-     * @param flags     {@link WireFormat#PUSH_PULL_JOIN}, {@link WireFormat#PUSH_PULL_REPLY}
+     * @param flags     {@link WireFormat#PUSH_PULL_JOIN}, {@link WireFormat#PUSH_PULL_REPLY}; the
+     *                  {@link WireFormat#PUSH_PULL_APP_STATE} bit is set exactly when {@code appState} is
+     *                  not null, whatever was passed
      * @param members   every member the sender knows, itself included
+     * @param appState  the sender's application state, or null when it sends none
      */
-    record PushPull(int requestId, int flags, List<MemberInfo> members) implements Message {
+    record PushPull(int requestId, int flags, List<MemberInfo> members, byte[] appState) implements Message {
+        /** Keeps the app-state flag bit in step with {@code appState}. */
+        public PushPull {
+            flags = appState != null ? flags | WireFormat.PUSH_PULL_APP_STATE : flags & ~WireFormat.PUSH_PULL_APP_STATE;
+        }
+
+        /**
+         * A push-pull without application state.
+         *
+         * @param requestId correlates the reply with the request
+         * @param flags     join or reply
+         * @param members   every member the sender knows, itself included
+         */
+        public PushPull(int requestId, int flags, List<MemberInfo> members) {
+            this(requestId, flags, members, null);
+        }
+
         public int type() { return WireFormat.PUSH_PULL; }
 
         /** @return whether this is a join request */

@@ -48,6 +48,9 @@ public final class MessageCodec {
             for (MemberInfo mi : p.members()) {
                 writeMember(mi, w);
             }
+            if (p.appState() != null) {
+                blob(p.appState(), w);
+            }
         } else if (m instanceof Message.Refuse r) {
             w.i32(r.requestId()).str16(r.reason());
         } else if (m instanceof Message.Reliable r) {
@@ -135,7 +138,7 @@ public final class MessageCodec {
             case PUSH_PULL -> {
                 int id = r.i32();
                 int flags = r.u8();
-                if ((flags & ~(PUSH_PULL_JOIN | PUSH_PULL_REPLY)) != 0) {
+                if ((flags & ~(PUSH_PULL_JOIN | PUSH_PULL_REPLY | PUSH_PULL_APP_STATE)) != 0) {
                     throw new WireException(DropReason.MALFORMED, "push-pull flags " + flags);
                 }
                 int count = r.i32();
@@ -146,7 +149,7 @@ public final class MessageCodec {
                 for (int i = 0; i < count; i++) {
                     members.add(readMember(r));
                 }
-                yield new Message.PushPull(id, flags, members);
+                yield new Message.PushPull(id, flags, members, (flags & PUSH_PULL_APP_STATE) != 0 ? blob(r) : null);
             }
             case REFUSE -> new Message.Refuse(r.i32(), r.str16());
             case RELIABLE -> new Message.Reliable(r.i64(), r.i64(), r.i64(), r.u16(), blob(r));

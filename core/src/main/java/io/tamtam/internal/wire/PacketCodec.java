@@ -85,7 +85,7 @@ public final class PacketCodec {
         } else if (m instanceof Message.Reply r) {
             return 8 + 1 + 4 + r.body().length;
         } else if (m instanceof Message.PushPull p) {
-            return p.members().size() * 64 + 16;
+            return p.members().size() * 64 + 16 + (p.appState() == null ? 0 : 4 + p.appState().length);
         }
         return 64;
     }

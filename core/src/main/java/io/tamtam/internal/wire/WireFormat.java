@@ -64,6 +64,8 @@ public final class WireFormat {
     public static final int PUSH_PULL_JOIN = 0x01;
     /** PUSH_PULL flag: a reply. */
     public static final int PUSH_PULL_REPLY = 0x02;
+    /** PUSH_PULL flag: an application state blob follows the member list. */
+    public static final int PUSH_PULL_APP_STATE = 0x04;
 
     /** Status: success. */
     public static final int STATUS_OK = 0;

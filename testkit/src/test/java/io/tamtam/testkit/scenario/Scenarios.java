@@ -1,13 +1,14 @@
 package io.tamtam.testkit.scenario;
 
+import io.tamtam.ClusterConfig;
 import io.tamtam.MessageType;
-
 import io.tamtam.testkit.SimNetwork;
 import io.tamtam.testkit.SimNode;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,16 @@ final class Scenarios {
      * @return the nodes, the seed first
      */
     static List<SimNode> startCluster(SimNetwork net, int count, Duration max) {
-        List<SimNode> nodes = net.addNodes(count);
+        return startCluster(net, count, max, b -> { });
+    }
+
+    /**
+     * As {@link #startCluster(SimNetwork, int, Duration)}, with each node's configuration adjusted.
+     *
+     * @return the nodes, the seed first
+     */
+    static List<SimNode> startCluster(SimNetwork net, int count, Duration max, Consumer<ClusterConfig.Builder> customizer) {
+        List<SimNode> nodes = net.addNodes(count, customizer);
         SimNode seed = nodes.get(0);
         AtomicInteger joined = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
