@@ -1,0 +1,111 @@
+package io.tamtam.internal.membership;
+
+import io.tamtam.ClusterConfig;
+import io.tamtam.DropReason;
+import io.tamtam.NodeState;
+import io.tamtam.internal.Context;
+import io.tamtam.internal.Outbox;
+import io.tamtam.internal.Stats;
+import io.tamtam.internal.dissemination.Disseminator;
+import io.tamtam.internal.failure.Awareness;
+import io.tamtam.internal.peer.Peers;
+import io.tamtam.internal.wire.MemberInfo;
+import io.tamtam.internal.wire.PacketCodec;
+import io.tamtam.internal.wire.WireFormat;
+import io.tamtam.spi.DatagramTransport;
+import io.tamtam.spi.NanoClock;
+import io.tamtam.spi.Scheduler;
+import io.tamtam.spi.StreamChannel;
+import io.tamtam.spi.StreamTransport;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** ALIVE claims for new nodes, which anyone can send without keys, cannot grow the member table without bound. */
+class MemberTableBoundTest {
+    /** Sends nothing: this test looks at the table only. */
+    private static final class NoNetwork implements DatagramTransport, StreamTransport {
+        @Override
+        public InetSocketAddress bind(InetSocketAddress address, DatagramTransport.Listener listener) {
+            return address;
+        }
+
+        @Override
+        public InetSocketAddress bind(InetSocketAddress address, StreamTransport.Listener listener) {
+            return address;
+        }
+
+        @Override
+        public int maxDatagramSize() {
+            return 1400;
+        }
+
+        @Override
+        public void send(InetSocketAddress to, ByteBuffer datagram) {
+        }
+
+        @Override
+        public int maxFrameSize() {
+            return 1 << 20;
+        }
+
+        @Override
+        public CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer frame) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<StreamChannel> openStream(InetSocketAddress to) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException());
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final Scheduler INLINE_NO_TIMERS = new Scheduler() {
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public Cancellable schedule(Runnable task, long delayNanos) {
+            return () -> { };
+        }
+    };
+
+    @Test
+    void aliveClaimsBeyondTheBoundAreDroppedAndCounted() {
+        ClusterConfig config = ClusterConfig.local().build();
+        UUID self = UUID.randomUUID();
+        NanoClock clock = System::nanoTime;
+        SplittableRandom random = new SplittableRandom(1);
+        Stats stats = new Stats();
+        NoNetwork net = new NoNetwork();
+        Peers peers = new Peers(Runnable::run, null);
+        PacketCodec codec = new PacketCodec(self, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize());
+        Outbox outbox = new Outbox(codec, net, net, stats, 1400, 1 << 20, clock, peers, 0);
+        Context ctx = new Context(config, self, clock, INLINE_NO_TIMERS, random, new MemberTable(random, clock), outbox, stats);
+        InetSocketAddress at = new InetSocketAddress("127.0.0.1", 7000);
+        Membership membership = new Membership(ctx, new Disseminator(ctx), new Awareness(8),
+                (type, node, previous, cause, source, confirmations) -> { },
+                new MemberInfo(self, 0, NodeState.ALIVE, at, WireFormat.PROTOCOL_VERSION, "", Map.of()));
+        int extra = 10;
+        for (int i = 0; i < Membership.MAX_MEMBERS + extra; i++) {
+            membership.onAlive(new MemberInfo(new UUID(7, i), 0, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 1 + i % 60000),
+                    WireFormat.PROTOCOL_VERSION, "", Map.of()));
+        }
+        assertEquals(Membership.MAX_MEMBERS, ctx.table().size());
+        assertEquals(extra + 1, stats.dropped(DropReason.QUEUE_FULL), "the table holds this node too");
+    }
+}
