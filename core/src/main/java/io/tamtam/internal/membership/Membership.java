@@ -190,6 +190,7 @@ public final class Membership {
         if (m == self) {
             if (!leaving) {
                 awareness.apply(1);
+                ctx.stats().suspicionRefuted();
                 refute(incarnation);
             }
             return;
@@ -213,9 +214,8 @@ public final class Membership {
         m.stateChangeNanos = ctx.now();
         int n = ctx.table().liveCount();
         int k = Math.min(ctx.config().indirectChecks(), Math.max(0, n - 2));
-        long interval = ctx.config().probeInterval().toNanos();
-        long min = (long) (ctx.config().suspicionMultiplier() * Math.log10(Math.max(n, 10)) * interval);
-        long max = min * ctx.config().suspicionMaxMultiplier();
+        long min = Suspicion.minTimeoutNanos(ctx.config(), n);
+        long max = Suspicion.maxTimeoutNanos(ctx.config(), n);
         m.suspicion = new Suspicion(from, incarnation, k, min, max, ctx.clock(), ctx.scheduler(),
                 () -> suspicionTimedOut(m, incarnation));
         if (state == NodeState.ALIVE) {
@@ -248,6 +248,7 @@ public final class Membership {
         }
         if (m == self) {
             if (!leaving) {
+                ctx.stats().suspicionRefuted();
                 refute(incarnation);
             }
             return;
@@ -260,6 +261,9 @@ public final class Membership {
         m.update(now);
         m.stateChangeNanos = ctx.now();
         ctx.table().liveChanged(false);
+        if (state == NodeState.SUSPECT && next == NodeState.DEAD) {
+            ctx.stats().suspicionConfirmed();
+        }
         events.emit(next == NodeState.LEFT ? Type.LEFT : Type.DEAD, now);
         dissemination.enqueue(node, new Message.Dead(node, incarnation, from), true, null);
     }
