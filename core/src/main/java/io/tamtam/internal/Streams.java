@@ -182,7 +182,11 @@ final class Streams {
         }
         byte[] b = new byte[len];
         in.readFully(b);
-        return codec.decode(b, 0, len);
+        Packet p = codec.decode(b, 0, len);
+        for (Message m : p.messages()) {
+            ((Stats) node.stats()).messageReceived(m);
+        }
+        return p;
     }
 
     /**

@@ -176,6 +176,11 @@ class ObservabilityClusterTest {
         assertEquals(3001, b.stats().bytesReceived(Path.STREAM));
         assertTrue(b.stats().packetsReceived(Path.STREAM) >= 1);
         assertEquals(0, b.stats().bytesSent(Path.STREAM));
+        // The handshake's messages count by kind at both ends.
+        assertEquals(1, a.stats().messagesSent(WireFormat.STREAM_OPEN));
+        assertEquals(1, b.stats().messagesReceived(WireFormat.STREAM_OPEN));
+        assertEquals(1, b.stats().messagesSent(WireFormat.STREAM_REPLY));
+        assertEquals(1, a.stats().messagesReceived(WireFormat.STREAM_REPLY));
     }
 
     @Test
