@@ -113,6 +113,27 @@ public interface Cluster extends AutoCloseable {
     List<Node> liveMembers();
 
     /**
+     * Counts members in one state without building snapshots: the node keeps a count per state as its
+     * members change, so this allocates nothing and costs the same for any cluster size.
+     *
+     * @param state a state
+     * @return known members in that state, this node included
+     */
+    int memberCount(NodeState state);
+
+    /** @return every known member in any state not yet removed, this node included; allocates nothing */
+    int memberCount();
+
+    /**
+     * Counts members in any of the given states, as {@link #memberCount(NodeState)} does for each (the
+     * counts of different states are read one after the other, not atomically together).
+     *
+     * @param states states; none counts every known member
+     * @return known members in one of those states, this node included
+     */
+    int memberCount(NodeState... states);
+
+    /**
      * @param id a node id
      * @return the member, if known now (members are forgotten {@link ClusterConfig#deadNodeRetention()}
      *         after they are DEAD or LEFT; see {@link #wasRemoved})
@@ -345,6 +366,16 @@ public interface Cluster extends AutoCloseable {
     /** @return this node's counters */
     ClusterStats stats();
 
-    /** @return the configuration this node runs with */
+    /**
+     * @return the configuration as given: parts left to ServiceLoader (codec, compressor, cipher factory,
+     *         transports) and the default executor and scheduler read as null; see {@link #effectiveConfig()}
+     */
     ClusterConfig config();
+
+    /**
+     * @return what this node actually uses: the settings, every resolved part, and the values derived from
+     *         the current cluster size and local health (suspicion timeouts, retransmit limit, push-pull
+     *         interval, probe interval and timeout), computed now
+     */
+    EffectiveConfig effectiveConfig();
 }

@@ -6,6 +6,7 @@ import io.tamtam.ClusterConfig;
 import io.tamtam.ClusterStats;
 import io.tamtam.DeliveryException;
 import io.tamtam.DropReason;
+import io.tamtam.EffectiveConfig;
 import io.tamtam.JoinException;
 import io.tamtam.MembershipListener;
 import io.tamtam.MessageHandler;
@@ -22,6 +23,7 @@ import io.tamtam.internal.dissemination.Disseminator;
 import io.tamtam.internal.dissemination.Broadcasts;
 import io.tamtam.internal.failure.Awareness;
 import io.tamtam.internal.failure.FailureDetector;
+import io.tamtam.internal.failure.Suspicion;
 import io.tamtam.internal.membership.LocalMetadata;
 import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.membership.MemberTable;
@@ -179,6 +181,7 @@ public final class ClusterNode implements Cluster {
         codec = new PacketCodec(id, plugins.compressor(),
                 config.compressionDisabled() ? Integer.MAX_VALUE : config.compressionMinBytes(),
                 plugins.ciphers(), config.maxFrameSize());
+        codec.countWith(stats);
         TransportOptions options = new TransportOptions(config.maxDatagramSize(), config.maxFrameSize(),
                 config.connectTimeout(), config.idleTimeout(), config.writeTimeout(), config.prefaceTimeout(),
                 config.minReceiveRate(), config.receiveGrace(), config.maxInboundConnections(),
@@ -239,6 +242,7 @@ public final class ClusterNode implements Cluster {
             }
         });
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
+        stats.observeDepths(protocolBacklog, inboundBudget, dissemination.queue(), completions, awareness, peers);
         ready = true;
     }
 
@@ -384,7 +388,10 @@ public final class ClusterNode implements Cluster {
             stats.drop(DropReason.QUEUE_FULL);
             return;
         }
-        stats.received(bytes.length);
+        stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, bytes.length);
+        for (int i = 0; i < messages.size(); i++) {
+            stats.messageReceived(messages.get(i));
+        }
         for (int i = 0; i < messages.size(); i++) {
             if (protocol == null || protocol[i] == null) {
                 dispatch.route(messages.get(i)).handler().handle(messages.get(i), sender, from, viaFrame);
@@ -567,6 +574,32 @@ public final class ClusterNode implements Cluster {
     }
 
     @Override
+    public int memberCount(NodeState state) {
+        return ctx.table().count(java.util.Objects.requireNonNull(state, "state"));
+    }
+
+    @Override
+    public int memberCount() {
+        return ctx.table().members().size();
+    }
+
+    @Override
+    public int memberCount(NodeState... states) {
+        if (states.length == 0) {
+            return memberCount();
+        }
+        int n = 0;
+        long seen = 0;
+        for (NodeState s : states) {
+            if ((seen & (1L << s.ordinal())) == 0) {
+                seen |= 1L << s.ordinal();
+                n += ctx.table().count(s);
+            }
+        }
+        return n;
+    }
+
+    @Override
     public Optional<Node> member(UUID node) {
         Member m = ctx.table().get(node);
         return m == null ? Optional.empty() : Optional.of(m.snapshot());
@@ -721,6 +754,20 @@ public final class ClusterNode implements Cluster {
     @Override
     public ClusterConfig config() {
         return config;
+    }
+
+    @Override
+    public EffectiveConfig effectiveConfig() {
+        int n = ctx.table().count(NodeState.ALIVE) + ctx.table().count(NodeState.SUSPECT);
+        int health = awareness.score();
+        return new EffectiveConfig(config, id, membership.self().snapshot().address(),
+                Optional.ofNullable(plugins.codec()), Optional.ofNullable(plugins.compressor()),
+                Optional.ofNullable(plugins.cipherFactory()), plugins.datagrams(), plugins.streams(),
+                callbacks, scheduler, Optional.ofNullable(config.seedProvider()), n, health,
+                config.probeInterval().multipliedBy(health + 1L), config.probeTimeout().multipliedBy(health + 1L),
+                Duration.ofNanos(Suspicion.minTimeoutNanos(config, n)), Duration.ofNanos(Suspicion.maxTimeoutNanos(config, n)),
+                Disseminator.transmitLimit(config.retransmitMultiplier(), n),
+                Duration.ofNanos((long) (config.pushPullInterval().toNanos() * PushPull.scale(n))));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tamtam.internal;
 
+import io.tamtam.ClusterStats;
 import io.tamtam.DeliveryException;
 import io.tamtam.internal.peer.Peer;
 import io.tamtam.internal.peer.Peers;
@@ -78,10 +79,10 @@ public final class Outbox {
     public void sendItems(InetSocketAddress to, List<byte[]> items) {
         byte[] packet = codec.encodeItems(items);
         if (packet.length <= maxDatagram && withinBurst(to)) {
-            stats.sent(packet.length);
+            stats.sent(ClusterStats.Path.DATAGRAM, packet.length);
             datagrams.send(to, ByteBuffer.wrap(packet));
         } else if (packet.length <= maxFrame) {
-            stats.sent(packet.length);
+            stats.sent(ClusterStats.Path.FRAME, packet.length);
             streams.sendFrame(to, ByteBuffer.wrap(packet));
         } else {
             stats.drop(io.tamtam.DropReason.OVERSIZED);
@@ -130,7 +131,7 @@ public final class Outbox {
             return CompletableFuture.failedFuture(new DeliveryException("message of " + packet.length
                     + " bytes exceeds maxFrameSize " + maxFrame + "; raise ClusterConfig.maxFrameSize or use a stream"));
         }
-        stats.sent(packet.length);
+        stats.sent(ClusterStats.Path.FRAME, packet.length);
         return streams.sendFrame(to, ByteBuffer.wrap(packet));
     }
 
@@ -144,7 +145,7 @@ public final class Outbox {
     public CompletableFuture<Void> sendAny(InetSocketAddress to, Message m) {
         byte[] packet = codec.encode(m);
         if (packet.length <= maxDatagram && withinBurst(to)) {
-            stats.sent(packet.length);
+            stats.sent(ClusterStats.Path.DATAGRAM, packet.length);
             datagrams.send(to, ByteBuffer.wrap(packet));
             return CompletableFuture.completedFuture(null);
         }

@@ -21,10 +21,11 @@ import java.util.ServiceLoader;
  * @param codec      payload codec, or null (String and byte[] only)
  * @param compressor compressor, or null
  * @param ciphers    one per key; empty for plaintext
+ * @param cipherFactory made the ciphers; null for plaintext
  * @param datagrams  datagram transport factory
  * @param streams    stream transport factory
  */
-record Plugins(Codec codec, Compressor compressor, List<Cipher> ciphers,
+record Plugins(Codec codec, Compressor compressor, List<Cipher> ciphers, CipherFactory cipherFactory,
                DatagramTransport.Factory datagrams, StreamTransport.Factory streams) {
 
     static Plugins resolve(ClusterConfig config) {
@@ -35,8 +36,9 @@ record Plugins(Codec codec, Compressor compressor, List<Cipher> ciphers,
                 : ServiceLoader.load(Compressor.class).findFirst().orElse(null);
         List<Cipher> ciphers = new ArrayList<>();
         List<byte[]> keys = config.encryptionKeys();
+        CipherFactory factory = null;
         if (!keys.isEmpty()) {
-            CipherFactory factory = config.cipherFactory() != null ? config.cipherFactory()
+            factory = config.cipherFactory() != null ? config.cipherFactory()
                     : ServiceLoader.load(CipherFactory.class).findFirst().orElse(null);
             if (factory == null) {
                 throw new IllegalStateException("encryption keys are set but no cipher is available: add "
@@ -51,6 +53,6 @@ record Plugins(Codec codec, Compressor compressor, List<Cipher> ciphers,
                 : Transports.defaultDatagramFactory();
         StreamTransport.Factory streams = config.streamTransport() != null ? config.streamTransport()
                 : Transports.defaultStreamFactory();
-        return new Plugins(codec, compressor, ciphers, datagrams, streams);
+        return new Plugins(codec, compressor, ciphers, factory, datagrams, streams);
     }
 }

@@ -2,13 +2,42 @@ package io.tamtam.internal;
 
 import io.tamtam.ClusterStats;
 import io.tamtam.DropReason;
+import io.tamtam.internal.dissemination.BroadcastQueue;
+import io.tamtam.internal.failure.Awareness;
+import io.tamtam.internal.peer.Peer;
+import io.tamtam.internal.peer.Peers;
+import io.tamtam.internal.peer.RoundTripWindow;
+import io.tamtam.internal.runtime.ByteBudget;
+import io.tamtam.internal.runtime.Completions;
+import io.tamtam.internal.wire.Message;
 
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /** The node's counters; updated from any thread. */
-public final class Stats implements ClusterStats {
+public final class Stats implements ClusterStats, io.tamtam.internal.wire.PacketCodec.Counter {
+    private static final Path[] PATHS = Path.values();
+    private final LongAdder[] pathPacketsSent = adders();
+    private final LongAdder[] pathBytesSent = adders();
+    private final LongAdder[] pathPacketsReceived = adders();
+    private final LongAdder[] pathBytesReceived = adders();
+    private final TypeCounts typesSent = new TypeCounts();
+    private final TypeCounts typesReceived = new TypeCounts();
+    private final RoundTripWindow roundTrips = new RoundTripWindow(ROUND_TRIP_WINDOW);
+    private final LongAdder suspicionsRaised = new LongAdder();
+    private final LongAdder suspicionsRefuted = new LongAdder();
+    private final LongAdder suspicionsConfirmed = new LongAdder();
+    private final LongAdder broadcastsOriginated = new LongAdder();
+    private final LongAdder broadcastsRelayed = new LongAdder();
+    private volatile ByteBudget protocolBacklog;
+    private volatile ByteBudget pendingMessages;
+    private volatile BroadcastQueue broadcastQueue;
+    private volatile Completions completions;
+    private volatile Awareness awareness;
+    private volatile Peers peers;
     private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
     private final LongAdder packetsSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
@@ -26,16 +55,130 @@ public final class Stats implements ClusterStats {
         dropped.incrementAndGet(reason.ordinal());
     }
 
-    /** @param bytes size of a packet sent */
-    public void sent(int bytes) {
-        packetsSent.increment();
-        bytesSent.add(bytes);
+    private static LongAdder[] adders() {
+        LongAdder[] a = new LongAdder[PATHS.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = new LongAdder();
+        }
+        return a;
     }
 
-    /** @param bytes size of a packet accepted */
-    public void received(int bytes) {
+    /**
+     * @param path  {@link Path#DATAGRAM} or {@link Path#FRAME}
+     * @param bytes size of a packet sent
+     */
+    public void sent(Path path, int bytes) {
+        packetsSent.increment();
+        bytesSent.add(bytes);
+        pathPacketsSent[path.ordinal()].increment();
+        pathBytesSent[path.ordinal()].add(bytes);
+    }
+
+    /**
+     * @param path  {@link Path#DATAGRAM} or {@link Path#FRAME}
+     * @param bytes size of a packet accepted
+     */
+    public void received(Path path, int bytes) {
         packetsReceived.increment();
         bytesReceived.add(bytes);
+        pathPacketsReceived[path.ordinal()].increment();
+        pathBytesReceived[path.ordinal()].add(bytes);
+    }
+
+    /** @param bytes bytes the application wrote to a stream in one call */
+    public void streamWritten(int bytes) {
+        pathPacketsSent[Path.STREAM.ordinal()].increment();
+        pathBytesSent[Path.STREAM.ordinal()].add(bytes);
+    }
+
+    /** @param bytes bytes one read of a stream returned to the application */
+    public void streamRead(int bytes) {
+        pathPacketsReceived[Path.STREAM.ordinal()].increment();
+        pathBytesReceived[Path.STREAM.ordinal()].add(bytes);
+    }
+
+    @Override
+    public void item(byte[] item) {
+        int kind = item[0] & 0xFF;
+        typesSent.kind(kind);
+        int at = switch (kind) {
+            case io.tamtam.internal.wire.WireFormat.USER -> 1;
+            case io.tamtam.internal.wire.WireFormat.REQUEST -> 9;
+            case io.tamtam.internal.wire.WireFormat.BROADCAST, io.tamtam.internal.wire.WireFormat.RELIABLE -> 25;
+            default -> -1;
+        };
+        if (at > 0 && item.length >= at + 2) {
+            typesSent.user((item[at] & 0xFF) << 8 | item[at + 1] & 0xFF);
+        }
+    }
+
+    @Override
+    public void message(Message m) {
+        typesSent.kind(m.type());
+        int user = userType(m);
+        if (user > 0) {
+            typesSent.user(user);
+        }
+    }
+
+    /** @param m a message in a packet accepted */
+    public void messageReceived(Message m) {
+        typesReceived.kind(m.type());
+        int user = userType(m);
+        if (user > 0) {
+            typesReceived.user(user);
+        }
+    }
+
+    private static int userType(Message m) {
+        if (m instanceof Message.User u) {
+            return u.userType();
+        } else if (m instanceof Message.Reliable r) {
+            return r.userType();
+        } else if (m instanceof Message.Request r) {
+            return r.userType();
+        } else if (m instanceof Message.Broadcast b) {
+            return b.userType();
+        }
+        return 0;
+    }
+
+    /**
+     * @param member the probed member
+     * @param nanos  from the probe's ping to its first ack
+     */
+    public void probeRoundTrip(UUID member, long nanos) {
+        roundTrips.record(nanos);
+        Peers p = peers;
+        Peer peer = p == null ? null : p.member(member);
+        if (peer != null) {
+            peer.probeRoundTrip(nanos);
+        }
+    }
+
+    /** Counts a member this node suspected after its own probe failed. */
+    public void suspicionRaised() {
+        suspicionsRaised.increment();
+    }
+
+    /** Counts a suspicion of this node that it refuted. */
+    public void suspicionRefuted() {
+        suspicionsRefuted.increment();
+    }
+
+    /** Counts a suspected member that became DEAD. */
+    public void suspicionConfirmed() {
+        suspicionsConfirmed.increment();
+    }
+
+    /** Counts a user broadcast originated here. */
+    public void broadcastOriginated() {
+        broadcastsOriginated.increment();
+    }
+
+    /** Counts a user broadcast queued to be passed on. */
+    public void broadcastRelayed() {
+        broadcastsRelayed.increment();
     }
 
     /** Counts a callback that threw. */
@@ -45,6 +188,16 @@ public final class Stats implements ClusterStats {
 
     void evictedFrom(LongSupplier s) {
         evicted = s;
+    }
+
+    void observeDepths(ByteBudget protocolBacklog, ByteBudget pendingMessages, BroadcastQueue broadcastQueue,
+                       Completions completions, Awareness awareness, Peers peers) {
+        this.protocolBacklog = protocolBacklog;
+        this.pendingMessages = pendingMessages;
+        this.broadcastQueue = broadcastQueue;
+        this.completions = completions;
+        this.awareness = awareness;
+        this.peers = peers;
     }
 
     void observe(Errors errors, LongSupplier completionStalls, LongSupplier sessionsEvicted, LongSupplier eventsMissed) {
@@ -114,6 +267,138 @@ public final class Stats implements ClusterStats {
     @Override
     public long callbackErrors() {
         return callbackErrors.sum();
+    }
+
+    @Override
+    public long packetsSent(Path path) {
+        return pathPacketsSent[path.ordinal()].sum();
+    }
+
+    @Override
+    public long bytesSent(Path path) {
+        return pathBytesSent[path.ordinal()].sum();
+    }
+
+    @Override
+    public long packetsReceived(Path path) {
+        return pathPacketsReceived[path.ordinal()].sum();
+    }
+
+    @Override
+    public long bytesReceived(Path path) {
+        return pathBytesReceived[path.ordinal()].sum();
+    }
+
+    @Override
+    public long messagesSent(int type) {
+        return typesSent.get(type);
+    }
+
+    @Override
+    public long messagesReceived(int type) {
+        return typesReceived.get(type);
+    }
+
+    @Override
+    public java.util.Map<Integer, Long> messagesSentByType() {
+        return typesSent.all();
+    }
+
+    @Override
+    public java.util.Map<Integer, Long> messagesReceivedByType() {
+        return typesReceived.all();
+    }
+
+    @Override
+    public long protocolBacklog() {
+        ByteBudget b = protocolBacklog;
+        return b == null ? 0 : b.items();
+    }
+
+    @Override
+    public long protocolBacklogBytes() {
+        ByteBudget b = protocolBacklog;
+        return b == null ? 0 : b.bytes();
+    }
+
+    @Override
+    public long pendingMessages() {
+        ByteBudget b = pendingMessages;
+        return b == null ? 0 : b.items();
+    }
+
+    @Override
+    public long pendingMessageBytes() {
+        ByteBudget b = pendingMessages;
+        return b == null ? 0 : b.bytes();
+    }
+
+    @Override
+    public long broadcastQueueItems() {
+        BroadcastQueue q = broadcastQueue;
+        return q == null ? 0 : q.size();
+    }
+
+    @Override
+    public long broadcastQueueBytes() {
+        BroadcastQueue q = broadcastQueue;
+        return q == null ? 0 : q.bytes();
+    }
+
+    @Override
+    public long completionBacklog() {
+        Completions c = completions;
+        return c == null ? 0 : c.backlog();
+    }
+
+    @Override
+    public RoundTrips probeRoundTrips() {
+        return roundTrips.summary();
+    }
+
+    @Override
+    public Optional<RoundTrips> probeRoundTrips(UUID member) {
+        Peers p = peers;
+        Peer peer = p == null ? null : p.member(member);
+        RoundTripWindow w = peer == null ? null : peer.roundTrips();
+        return w == null ? Optional.empty() : Optional.of(w.summary());
+    }
+
+    @Override
+    public int localHealthScore() {
+        Awareness a = awareness;
+        return a == null ? 0 : a.score();
+    }
+
+    @Override
+    public long suspicionsRaised() {
+        return suspicionsRaised.sum();
+    }
+
+    @Override
+    public long suspicionsRefuted() {
+        return suspicionsRefuted.sum();
+    }
+
+    @Override
+    public long suspicionsConfirmed() {
+        return suspicionsConfirmed.sum();
+    }
+
+    @Override
+    public long broadcastsOriginated() {
+        return broadcastsOriginated.sum();
+    }
+
+    @Override
+    public long broadcastsRelayed() {
+        return broadcastsRelayed.sum();
+    }
+
+    @Override
+    public long broadcastsExpired() {
+        BroadcastQueue q = broadcastQueue;
+        return q == null ? 0 : q.expired();
     }
 
     @Override

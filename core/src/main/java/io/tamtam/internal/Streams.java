@@ -182,7 +182,11 @@ final class Streams {
         }
         byte[] b = new byte[len];
         in.readFully(b);
-        return codec.decode(b, 0, len);
+        Packet p = codec.decode(b, 0, len);
+        for (Message m : p.messages()) {
+            ((Stats) node.stats()).messageReceived(m);
+        }
+        return p;
     }
 
     /**
@@ -193,11 +197,11 @@ final class Streams {
                                  boolean opener) {
         List<Cipher> ciphers = node.ciphers();
         if (ciphers.isEmpty()) {
-            return new ChannelStream(remote, type, ch, ch.inputStream(), ch.outputStream());
+            return new ChannelStream(remote, type, ch, ch.inputStream(), ch.outputStream(), (Stats) node.stats());
         }
         InputStream in = new SealedStreams.Input(ch.inputStream(), ciphers, openerNonce, acceptorNonce, opener ? 1 : 0);
         OutputStream out = new SealedStreams.Output(ch.outputStream(), ciphers.get(0), openerNonce, acceptorNonce, opener ? 0 : 1);
-        return new ChannelStream(remote, type, ch, in, out);
+        return new ChannelStream(remote, type, ch, in, out, (Stats) node.stats());
     }
 
     private ChannelStream track(ChannelStream s) {
@@ -247,7 +251,7 @@ final class Streams {
         private volatile String failure;
         volatile Runnable onClose = () -> { };
 
-        ChannelStream(Node remote, int type, StreamChannel channel, InputStream input, OutputStream output) {
+        ChannelStream(Node remote, int type, StreamChannel channel, InputStream input, OutputStream output, Stats stats) {
             this.remote = remote;
             this.type = type;
             this.channel = channel;
@@ -255,7 +259,11 @@ final class Streams {
                 @Override
                 public int read() throws IOException {
                     try {
-                        return super.read();
+                        int b = super.read();
+                        if (b >= 0) {
+                            stats.streamRead(1);
+                        }
+                        return b;
                     } catch (IOException e) {
                         throw explained(e);
                     }
@@ -264,7 +272,11 @@ final class Streams {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     try {
-                        return super.read(b, off, len);
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                            stats.streamRead(n);
+                        }
+                        return n;
                     } catch (IOException e) {
                         throw explained(e);
                     }
@@ -275,6 +287,7 @@ final class Streams {
                 public void write(int b) throws IOException {
                     try {
                         super.out.write(b);
+                        stats.streamWritten(1);
                     } catch (IOException e) {
                         throw explained(e);
                     }
@@ -284,6 +297,7 @@ final class Streams {
                 public void write(byte[] b, int off, int len) throws IOException {
                     try {
                         super.out.write(b, off, len);
+                        stats.streamWritten(len);
                     } catch (IOException e) {
                         throw explained(e);
                     }

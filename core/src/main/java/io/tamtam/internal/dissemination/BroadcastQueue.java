@@ -50,8 +50,11 @@ public final class BroadcastQueue {
     private final int capacity;
     private long nextId;
     private final long maxBytes;
-    private long bytes;
-    private long evicted;
+    // Written on the protocol thread only; volatile so that stats can read them from any thread.
+    private volatile int size;
+    private volatile long bytes;
+    private volatile long evicted;
+    private volatile long expired;
 
     /** @param capacity most items held */
     public BroadcastQueue(int capacity) {
@@ -84,23 +87,26 @@ public final class BroadcastQueue {
             retire(old);
         }
         if (bytes.length > maxBytes) {
-            evicted++;
+            evicted = evicted + 1;
+            size = ordered.size();
             return false;
         }
         while (ordered.size() >= capacity || this.bytes + bytes.length > maxBytes) {
             Item victim = ordered.last();
             if (victim.transmits == 0 && !evictUnsent) {
+                size = ordered.size();
                 return false;
             }
             ordered.pollLast();
             byKey.remove(victim.key);
-            evicted++;
+            evicted = evicted + 1;
             retire(victim);
         }
         Item it = new Item(key, bytes, nextId++, onDone);
         ordered.add(it);
         byKey.put(key, it);
-        this.bytes += bytes.length;
+        this.bytes = this.bytes + bytes.length;
+        size = ordered.size();
         return true;
     }
 
@@ -116,7 +122,7 @@ public final class BroadcastQueue {
     }
 
     private void retire(Item it) {
-        bytes -= it.bytes.length;
+        bytes = bytes - it.bytes.length;
         if (it.onDone != null) {
             it.onDone.run();
         }
@@ -153,11 +159,13 @@ public final class BroadcastQueue {
             i.transmits++;
             if (i.transmits >= transmitLimit) {
                 byKey.remove(i.key);
+                expired = expired + 1;
                 retire(i);
             } else {
                 ordered.add(i);
             }
         }
+        size = ordered.size();
         return out;
     }
 
@@ -182,27 +190,34 @@ public final class BroadcastQueue {
             i.transmits++;
             if (i.transmits >= transmitLimit) {
                 byKey.remove(i.key);
+                expired = expired + 1;
                 retire(i);
             } else {
                 ordered.add(i);
             }
         }
+        size = ordered.size();
         return out;
     }
 
-    /** @return items queued */
+    /** @return items queued; any thread */
     public int size() {
-        return ordered.size();
+        return size;
     }
 
-    /** @return bytes of the items queued */
+    /** @return bytes of the items queued; any thread */
     public long bytes() {
         return bytes;
     }
 
-    /** @return items evicted because the queue was full */
+    /** @return items evicted because the queue was full; any thread */
     public long evicted() {
         return evicted;
+    }
+
+    /** @return items retired because they had been sent their transmit limit of times; any thread */
+    public long expired() {
+        return expired;
     }
 
     /** Retires every item. */
@@ -212,5 +227,6 @@ public final class BroadcastQueue {
         }
         ordered.clear();
         byKey.clear();
+        size = 0;
     }
 }

@@ -71,6 +71,7 @@ public final class Broadcasts {
                 return;
             }
             seen.firstTime(id);
+            ctx.stats().broadcastOriginated();
             completions.complete(f, null);
         });
         return f;
@@ -95,7 +96,9 @@ public final class Broadcasts {
         if (b.origin().equals(ctx.selfId()) || !seen.firstTime(id)) {
             return;
         }
-        if (!dissemination.offerBroadcast(id, b)) {
+        if (dissemination.offerBroadcast(id, b)) {
+            ctx.stats().broadcastRelayed();
+        } else {
             // Full of items not yet sent: this node delivers but does not relay; others still do.
             ctx.stats().drop(DropReason.QUEUE_FULL);
         }

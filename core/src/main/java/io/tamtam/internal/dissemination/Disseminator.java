@@ -37,8 +37,16 @@ public final class Disseminator {
 
     /** @return how many times an item is piggybacked before it is retired */
     public int transmitLimit() {
-        int n = ctx.table().liveCount();
-        return ctx.config().retransmitMultiplier() * (int) Math.ceil(Math.log10(n + 1.0));
+        return transmitLimit(ctx.config().retransmitMultiplier(), ctx.table().liveCount());
+    }
+
+    /**
+     * @param multiplier the retransmit multiplier
+     * @param n          live members
+     * @return {@code multiplier * ceil(log10(n + 1))}
+     */
+    public static int transmitLimit(int multiplier, int n) {
+        return multiplier * (int) Math.ceil(Math.log10(n + 1.0));
     }
 
     /**

@@ -28,6 +28,9 @@ public final class FailureDetector {
         boolean acked;
         int nacks;
         Runnable relay;
+        /** The probed member and when its ping went, for the round trip; null for a relayed probe. */
+        java.util.UUID target;
+        long sentNanos;
     }
 
     private final Context ctx;
@@ -77,6 +80,8 @@ public final class FailureDetector {
     private void probe(Member target) {
         int seq = nextSeq++;
         Probe p = new Probe();
+        p.target = target.id();
+        p.sentNanos = ctx.now();
         pending.put(seq, p);
         long incarnation = target.incarnation();
         InetSocketAddress addr = target.snapshot().address();
@@ -110,6 +115,7 @@ public final class FailureDetector {
             int expected = expectedNacks[0];
             awareness.apply(expected > 0 ? Math.max(0, expected - p.nacks) : 1);
             if (target.inTable() && target.isLive() && target.incarnation() == incarnation) {
+                ctx.stats().suspicionRaised();
                 membership.onSuspect(target.id(), incarnation, ctx.selfId());
                 ctx.outbox().send(addr, new Message.Suspect(target.id(), incarnation, ctx.selfId()));
             }
@@ -206,6 +212,8 @@ public final class FailureDetector {
             p.acked = true;
             if (p.relay != null) {
                 p.relay.run();
+            } else if (p.target != null) {
+                ctx.stats().probeRoundTrip(p.target, ctx.now() - p.sentNanos);
             }
         }
     }

@@ -66,6 +66,24 @@ public final class Suspicion {
         return Math.max(t, min);
     }
 
+    /**
+     * @param config the settings
+     * @param n      live members (alive or suspect), this node included
+     * @return the shortest suspicion timeout: {@code suspicionMultiplier * log10(max(n, 10)) * probeInterval}
+     */
+    public static long minTimeoutNanos(io.tamtam.ClusterConfig config, int n) {
+        return (long) (config.suspicionMultiplier() * Math.log10(Math.max(n, 10)) * config.probeInterval().toNanos());
+    }
+
+    /**
+     * @param config the settings
+     * @param n      live members (alive or suspect), this node included
+     * @return the starting suspicion timeout: the shortest times {@code suspicionMaxMultiplier}
+     */
+    public static long maxTimeoutNanos(io.tamtam.ClusterConfig config, int n) {
+        return minTimeoutNanos(config, n) * config.suspicionMaxMultiplier();
+    }
+
     /** @return the incarnation this suspicion is about */
     public long incarnation() {
         return incarnation;

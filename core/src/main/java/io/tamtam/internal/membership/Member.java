@@ -17,6 +17,8 @@ public final class Member {
     long stateChangeNanos;
     Suspicion suspicion;
     int index = -1;
+    /** The table counting this member by state while it is in it; null before it is added. */
+    MemberTable table;
 
     Member(NodeSnapshot snapshot, long now) {
         this.id = snapshot.id();
@@ -40,7 +42,11 @@ public final class Member {
     }
 
     void update(NodeSnapshot s) {
+        NodeState before = snapshot.state();
         snapshot = s;
+        if (index >= 0 && table != null && before != s.state()) {
+            table.stateChanged(before, s.state());
+        }
     }
 
     /** @return the state */

@@ -1,11 +1,14 @@
 package io.tamtam.internal.membership;
 
+import io.tamtam.NodeState;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -14,7 +17,10 @@ import java.util.random.RandomGenerator;
  * thread, an array for uniform random choice and a shuffled round-robin probe order.
  */
 public final class MemberTable {
+    private static final NodeState[] STATES = NodeState.values();
     private final Map<UUID, Member> byId = new ConcurrentHashMap<>();
+    /** Members in the table per state, by ordinal; kept as states change, readable from any thread. */
+    private final AtomicIntegerArray byState = new AtomicIntegerArray(STATES.length);
     private final ArrayList<Member> all = new ArrayList<>();
     private final ArrayList<Member> probeOrder = new ArrayList<>();
     private int probeIndex;
@@ -78,7 +84,9 @@ public final class MemberTable {
         changed();
         byId.put(m.id(), m);
         m.index = all.size();
+        m.table = this;
         all.add(m);
+        byState.incrementAndGet(m.state().ordinal());
         // Insert at a random place among the members not yet probed this round.
         probeOrder.add(m);
         int from = Math.min(probeIndex, probeOrder.size() - 1);
@@ -100,9 +108,27 @@ public final class MemberTable {
             last.index = i;
         }
         m.index = -1;
+        byState.decrementAndGet(m.state().ordinal());
         if (m.isLive()) {
             liveCount--;
         }
+    }
+
+    void stateChanged(NodeState before, NodeState after) {
+        byState.decrementAndGet(before.ordinal());
+        byState.incrementAndGet(after.ordinal());
+    }
+
+    /**
+     * Counts members without a snapshot or an iteration: the table keeps a count per state as members
+     * are added, change state and are removed. Any thread; counts of different states are read one at a
+     * time, so a member that changes state meanwhile may be counted in neither or in both.
+     *
+     * @param state a state
+     * @return members in the table in that state, this node included
+     */
+    public int count(NodeState state) {
+        return byState.get(state.ordinal());
     }
 
     void liveChanged(boolean nowLive) {

@@ -191,6 +191,7 @@ public final class Membership {
         if (m == self) {
             if (!leaving) {
                 awareness.apply(1);
+                ctx.stats().suspicionRefuted();
                 refute(incarnation);
             }
             return;
@@ -214,9 +215,8 @@ public final class Membership {
         m.stateChangeNanos = ctx.now();
         int n = ctx.table().liveCount();
         int k = Math.min(ctx.config().indirectChecks(), Math.max(0, n - 2));
-        long interval = ctx.config().probeInterval().toNanos();
-        long min = (long) (ctx.config().suspicionMultiplier() * Math.log10(Math.max(n, 10)) * interval);
-        long max = min * ctx.config().suspicionMaxMultiplier();
+        long min = Suspicion.minTimeoutNanos(ctx.config(), n);
+        long max = Suspicion.maxTimeoutNanos(ctx.config(), n);
         m.suspicion = new Suspicion(from, incarnation, k, min, max, ctx.clock(), ctx.scheduler(),
                 () -> suspicionTimedOut(m, incarnation));
         if (state == NodeState.ALIVE) {
@@ -249,6 +249,7 @@ public final class Membership {
         }
         if (m == self) {
             if (!leaving) {
+                ctx.stats().suspicionRefuted();
                 refute(incarnation);
             }
             return;
@@ -262,6 +263,9 @@ public final class Membership {
         m.update(now);
         m.stateChangeNanos = ctx.now();
         ctx.table().liveChanged(false);
+        if (state == NodeState.SUSPECT && next == NodeState.DEAD) {
+            ctx.stats().suspicionConfirmed();
+        }
         if (next == NodeState.LEFT) {
             events.emit(Type.LEFT, now, old, Cause.LEFT, from, 0);
         } else if (from.equals(ctx.selfId())) {

@@ -16,6 +16,7 @@ public final class Peer {
     private long outboundNext = 1;
     private long burstStart;
     private int burstCount;
+    private volatile RoundTripWindow roundTrips;
 
     Peer(UUID id, Executor callbacks) {
         this.id = id;
@@ -61,6 +62,26 @@ public final class Peer {
             burstCount = 0;
         }
         return ++burstCount <= max;
+    }
+
+    /** @param nanos the round trip of one of this node's probes of the remote, acked */
+    public void probeRoundTrip(long nanos) {
+        RoundTripWindow w = roundTrips;
+        if (w == null) {
+            synchronized (this) {
+                w = roundTrips;
+                if (w == null) {
+                    w = new RoundTripWindow(io.tamtam.ClusterStats.ROUND_TRIP_WINDOW_PER_MEMBER);
+                    roundTrips = w;
+                }
+            }
+        }
+        w.record(nanos);
+    }
+
+    /** @return the recent probe round trips of the remote, or null before the first */
+    public RoundTripWindow roundTrips() {
+        return roundTrips;
     }
 
     /** @return whether deliveries are queued or running */

@@ -88,6 +88,13 @@ public final class Completions implements AutoCloseable {
         execute(() -> f.completeExceptionally(error));
     }
 
+    /** @return completions queued and not yet started */
+    public int backlog() {
+        synchronized (tasks) {
+            return tasks.size();
+        }
+    }
+
     /** @return how many times the lane moved to another thread because user code held it */
     public long moves() {
         return moves.sum();

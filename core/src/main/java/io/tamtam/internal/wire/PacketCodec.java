@@ -25,6 +25,26 @@ public final class PacketCodec {
     private final int compressionMinBytes;
     private final List<Cipher> ciphers;
     private final int maxDecodedSize;
+    private volatile Counter counter = NO_COUNTER;
+
+    /** Told of every message put into a packet; must not block. */
+    public interface Counter {
+        /** @param item an encoded message (type byte, then fields) */
+        void item(byte[] item);
+
+        /** @param m a message encoded on its own */
+        void message(Message m);
+    }
+
+    private static final Counter NO_COUNTER = new Counter() {
+        @Override
+        public void item(byte[] item) {
+        }
+
+        @Override
+        public void message(Message m) {
+        }
+    };
 
     /**
      * @param sender              this node's id, written into every header
@@ -39,6 +59,11 @@ public final class PacketCodec {
         this.compressionMinBytes = compressionMinBytes;
         this.ciphers = List.copyOf(ciphers);
         this.maxDecodedSize = maxDecodedSize;
+    }
+
+    /** @param counter told of every message this codec encodes from now on */
+    public void countWith(Counter counter) {
+        this.counter = counter;
     }
 
     /** @return bytes a packet adds around its body, header and encryption included */
@@ -69,6 +94,7 @@ public final class PacketCodec {
             w.u8(0);
         }
         MessageCodec.writeFields(m, w);
+        counter.message(m);
         return seal(m.type(), w.array(), HEADER_SIZE, w.size() - HEADER_SIZE);
     }
 
@@ -112,6 +138,10 @@ public final class PacketCodec {
             throw new IllegalArgumentException("a packet holds 1 to 255 messages, got " + items.size());
         }
         WireWriter body = new WireWriter(256);
+        Counter c = counter;
+        for (int i = 0; i < items.size(); i++) {
+            c.item(items.get(i));
+        }
         int type;
         if (items.size() == 1) {
             byte[] it = items.get(0);

@@ -27,6 +27,9 @@ class BroadcastQueueTest {
         q.take(1000, 2, 255, 3);
         assertEquals(1, retired.get());
         assertEquals(0, q.size());
+        assertEquals(0, q.bytes());
+        assertEquals(2, q.expired(), "both retired after three transmissions");
+        assertEquals(0, q.evicted());
     }
 
     @Test
