@@ -1,9 +1,6 @@
 package io.tamtam.faults;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,7 +33,7 @@ final class Lab implements AutoCloseable {
     private boolean closed;
 
     /** A running NFQUEUE delay program and what it printed. */
-    private record DelayHelper(int host, Process process, List<String> lines) { }
+    private record DelayHelper(int host, Process process, Path output) { }
 
     private Lab(String name, int hosts) {
         this.name = name;
@@ -139,26 +136,14 @@ final class Lab implements AutoCloseable {
                     "delay", delayMs + "ms", jitterMs + "ms")).toArray(String[]::new));
             return;
         }
-        Process p = new ProcessBuilder(inHost(host, List.of(helper.toString(),
-                Integer.toString(NFQUEUE_NUMBER), Integer.toString(delayMs), Integer.toString(jitterMs))))
-                .redirectErrorStream(true).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("READ FAILED " + e);
-            }
-        }, "nfq-delay-" + host);
-        reader.setDaemon(true);
-        reader.start();
-        delays.add(new DelayHelper(host, p, lines));
+        Path output = FaultSupport.target().resolve("fault-logs").resolve("nfq-delay-h" + host + ".out");
+        Process p = Sh.start(inHost(host, List.of(helper.toString(),
+                Integer.toString(NFQUEUE_NUMBER), Integer.toString(delayMs), Integer.toString(jitterMs))), output);
+        delays.add(new DelayHelper(host, p, output));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> lines.stream().anyMatch(l -> l.startsWith("READY")) || !p.isAlive());
+                .until(() -> Sh.lines(output).contains("READY " + NFQUEUE_NUMBER) || !p.isAlive());
         if (!p.isAlive()) {
-            throw new IllegalStateException("the NFQUEUE delay helper ended: " + lines);
+            throw new IllegalStateException("the NFQUEUE delay helper ended: " + Sh.lines(output));
         }
         // --queue-bypass: were the helper gone, packets would pass rather than be dropped
         iptables(host, "-A", "OUTPUT", "-o", "eth0", "-j", "NFQUEUE", "--queue-num",
@@ -186,9 +171,15 @@ final class Lab implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            String last = d.lines().stream().filter(l -> l.startsWith("STATS ")).reduce((a, b) -> b).orElse("STATS ? ?");
-            String[] w = last.split(" ");
-            stats.add("host=" + d.host() + " queued=" + w[1] + " accepted=" + w[2]);
+            List<String> lines = Sh.lines(d.output());
+            String last = lines.stream().filter(l -> l.startsWith("STATS ")).reduce((a, b) -> b).orElse(null);
+            if (last == null) {
+                stats.add("host=" + d.host() + " queued=? exit=" + (d.process().isAlive() ? "running" : d.process().exitValue())
+                        + " printed=" + lines);
+            } else {
+                String[] w = last.split(" ");
+                stats.add("host=" + d.host() + " queued=" + w[1] + " accepted=" + w[2]);
+            }
         }
         delays.clear();
         return stats;

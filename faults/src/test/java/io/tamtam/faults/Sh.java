@@ -3,6 +3,8 @@ package io.tamtam.faults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,24 @@ final class Sh {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exitCode() + "): " + r.out());
         }
         return r.out();
+    }
+
+    /**
+     * Starts {@code command} with its stdout and stderr going to {@code output} (a file, not a pipe, so
+     * nothing it printed just before it ended is lost).
+     */
+    static Process start(List<String> command, Path output) throws IOException {
+        Files.createDirectories(output.getParent());
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    /** @return the lines of a file, none when it does not exist or cannot be read */
+    static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static String readAll(InputStream in) {
