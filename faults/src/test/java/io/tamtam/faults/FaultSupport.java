@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class FaultSupport {
 
-    private static String unavailable;
+    private static volatile String unavailable;
     private static boolean checked;
     private static Path delayHelper;
 
@@ -36,8 +36,8 @@ final class FaultSupport {
                 || Boolean.parseBoolean(System.getProperty("tamtam.faults.required"));
     }
 
-    /** Skips the calling test (or fails it when the suite is required) unless the suite can run here. */
-    static synchronized void requireOrSkip() {
+    /** @return whether this machine can run the suite; prints why not, once, when it cannot */
+    static synchronized boolean canRun() {
         if (!checked) {
             checked = true;
             unavailable = findMissing();
@@ -51,7 +51,12 @@ final class FaultSupport {
                 System.err.println(banner);
             }
         }
-        if (unavailable != null) {
+        return unavailable == null;
+    }
+
+    /** Skips the calling test (or fails it when the suite is required) unless the suite can run here. */
+    static void requireOrSkip() {
+        if (!canRun()) {
             if (required()) {
                 Assertions.fail("the fault suite is required (TAMTAM_FAULTS_REQUIRED) but cannot run: " + unavailable);
             }
