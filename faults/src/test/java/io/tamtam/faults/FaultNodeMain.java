@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,10 @@ import java.util.stream.Collectors;
  *       1..count, all at once, and answers {@code <ok> <failed> <first failure>} once every one completed</li>
  *   <li>{@code GOT <B|M> <tag>}: the payloads of that tag received by broadcast (B) or reliable send (M),
  *       in arrival order, space separated</li>
- *   <li>{@code MEM}: {@code heapAfterGc=<bytes> rss=<kB> hwm=<kB>}, after a full GC</li>
+ *   <li>{@code MEM}: {@code heap=<bytes> rss=<kB> hwm=<kB> jdkDirect=<bytes> nettyDirect=<bytes>} after a
+ *       full GC (RSS and its peak from /proc/self/status; direct memory of JDK buffers and Netty's own
+ *       count, -1 when Netty does not count)</li>
+ *   <li>{@code PEEK}: the same without the GC</li>
  *   <li>{@code STATS}: the node's drop counters by reason and packets received</li>
  * </ul>
  * It closes the node and exits when stdin closes.
@@ -137,6 +141,9 @@ public final class FaultNodeMain {
                 }
             }
             case "MEM":
+                System.gc();
+                return memory();
+            case "PEEK":
                 return memory();
             case "STATS": {
                 ClusterStats stats = node.stats();
@@ -176,8 +183,9 @@ public final class FaultNodeMain {
     }
 
     private static String memory() throws IOException {
-        System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        long jdkDirect = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
         String rss = "?";
         String hwm = "?";
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -187,7 +195,8 @@ public final class FaultNodeMain {
                 hwm = line.replaceAll("\\D", "");
             }
         }
-        return "heapAfterGc=" + heap + " rss=" + rss + " hwm=" + hwm;
+        return "heap=" + heap + " rss=" + rss + " hwm=" + hwm + " jdkDirect=" + jdkDirect
+                + " nettyDirect=" + io.netty.util.internal.PlatformDependent.usedDirectMemory();
     }
 
     private static String hostPort(InetSocketAddress a) {

@@ -84,10 +84,18 @@ abstract class FaultSuiteBase {
             }));
         }
         List<NodeProc> started = new ArrayList<>();
+        RuntimeException failure = null;
         for (CompletableFuture<NodeProc> f : starting) {
-            started.add(f.join());
+            try {
+                started.add(f.join());
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
         }
-        nodes.addAll(started);
+        nodes.addAll(started); // stopped after the test, also when another one failed to start
+        if (failure != null) {
+            throw failure;
+        }
         for (NodeProc n : started.subList(1, count)) {
             String joined = n.command("JOIN " + started.get(0).address);
             assertTrue(joined.startsWith("OK"), () -> "host " + n.host + " join: " + joined);
