@@ -21,7 +21,7 @@ class LossAndDelayTest extends FaultSuiteBase {
     private static final double LOSS = 0.10;
     private static final int DELAY_MS = 10;
     private static final int JITTER_MS = 30;
-    private static final Duration SOAK = Duration.ofSeconds(40);
+    private static final Duration SOAK = Duration.ofSeconds(30);
     private static final int BROADCASTS_PER_NODE = 20;
     private static final int RELIABLE_PER_NODE = 200;
 

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WrongKeyTest extends FaultSuiteBase {
 
     private static final String OTHER_KEY = "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-    private static final Duration WATCH = Duration.ofSeconds(15);
+    private static final Duration WATCH = Duration.ofSeconds(10);
 
     @Test
     @Timeout(180)
