@@ -1,5 +1,7 @@
 package io.tamtam.faults;
 
+import io.tamtam.MessageType;
+
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.DropReason;
@@ -49,9 +51,9 @@ import java.util.stream.Collectors;
 public final class FaultNodeMain {
 
     /** Message type of the suite's broadcasts. */
-    static final int BROADCAST = 1000;
+    static final MessageType<String> BROADCAST = MessageType.of(1000, String.class);
     /** Message type of the suite's reliable messages. */
-    static final int RELIABLE = 1001;
+    static final MessageType<String> RELIABLE = MessageType.of(1001, String.class);
 
     private final Cluster node;
     private final PrintStream out;
@@ -83,12 +85,12 @@ public final class FaultNodeMain {
     }
 
     private void run() throws IOException {
-        node.handle(BROADCAST, String.class, p -> {
+        node.handle(BROADCAST, p -> {
             synchronized (broadcasts) {
                 broadcasts.add(p.payload());
             }
         });
-        node.handle(RELIABLE, String.class, p -> {
+        node.handle(RELIABLE, p -> {
             synchronized (reliables) {
                 reliables.add(p.payload());
             }
