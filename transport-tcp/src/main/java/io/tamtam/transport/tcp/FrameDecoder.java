@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Splits a frame connection's bytes at the 4-byte big-endian length prefixes and hands each frame to the
  * listener as a view of the receive buffer, without copying or allocating per frame. A length over the
  * limit is refused as soon as its prefix arrives, before anything is allocated for it: the listener hears
- * {@link DropReason#OVERSIZED} and the connection is closed.
+ * {@link DropReason#OVERSIZED} and the connection is closed. Room for a large frame is reserved only after
+ * a quarter of it has arrived.
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -53,9 +54,13 @@ final class FrameDecoder extends ByteToMessageDecoder {
             }
             if (readable - PREFIX < length) {
                 // A large frame: make room for all of it once, instead of the cumulation growing (and
-                // copying what it holds) read after read.
+                // copying what it holds) read after read. Only once a quarter of it has arrived, so that a
+                // length prefix alone never makes the node allocate more than four times what the peer
+                // sent; and only in a buffer that can grow (the cumulation may be a read buffer of fixed
+                // capacity, which the cumulator replaces when it must).
                 int missing = (int) length + PREFIX - readable;
-                if (length > LARGE_FRAME && in.writableBytes() < missing) {
+                if (length > LARGE_FRAME && readable - PREFIX >= length / 4 && in.writableBytes() < missing
+                        && in.maxWritableBytes() >= missing) {
                     in.ensureWritable(missing);
                 }
                 return;
