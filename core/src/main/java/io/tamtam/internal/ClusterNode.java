@@ -356,7 +356,8 @@ public final class ClusterNode implements Cluster {
         }
         Packet packet;
         try {
-            packet = codec.decode(bytes, 0, bytes.length);
+            packet = codec.decode(bytes, 0, bytes.length, viaFrame ? config.maxFrameSize()
+                    : PacketCodec.datagramDecodeLimit(config.maxDatagramSize(), config.maxFrameSize()));
         } catch (WireException e) {
             stats.drop(e.reason());
             return;

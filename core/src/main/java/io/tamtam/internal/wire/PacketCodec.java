@@ -51,7 +51,8 @@ public final class PacketCodec {
      * @param compressor          compresses outgoing bodies and decompresses incoming ones; null for none
      * @param compressionMinBytes bodies smaller than this are not compressed
      * @param ciphers             the first encrypts, all are tried to decrypt; empty for plaintext
-     * @param maxDecodedSize      the largest body accepted after decompression
+     * @param maxDecodedSize      the largest body accepted after decompression by {@link #decode(byte[], int, int)}
+     *                            (the frame path: maxFrameSize)
      */
     public PacketCodec(UUID sender, Compressor compressor, int compressionMinBytes, List<Cipher> ciphers, int maxDecodedSize) {
         this.sender = sender;
@@ -218,7 +219,25 @@ public final class PacketCodec {
     }
 
     /**
-     * Decodes a packet. Never allocates more than {@code length} plus the decompression bound.
+     * The most a datagram's body may grow when decompressed, as a multiple of {@code maxDatagramSize}:
+     * above Snappy's largest ratio of 64/3 (PROTOCOL.md §3), so no Snappy datagram a sender can produce
+     * is refused.
+     */
+    public static final int DATAGRAM_MAX_EXPANSION = 32;
+
+    /**
+     * @param maxDatagramSize the largest datagram accepted
+     * @param maxFrameSize    the largest frame accepted
+     * @return the decompression bound of the datagram path: {@code maxDatagramSize} times
+     *         {@link #DATAGRAM_MAX_EXPANSION}, at most {@code maxFrameSize}
+     */
+    public static int datagramDecodeLimit(int maxDatagramSize, int maxFrameSize) {
+        return (int) Math.min(maxFrameSize, (long) maxDatagramSize * DATAGRAM_MAX_EXPANSION);
+    }
+
+    /**
+     * Decodes a packet that came as a frame (or over a stream): a compressed body may decompress to the
+     * {@code maxDecodedSize} given to the constructor.
      *
      * @param buf    input
      * @param offset start
@@ -227,6 +246,22 @@ public final class PacketCodec {
      * @throws WireException with the reason to count when the packet must be dropped
      */
     public Packet decode(byte[] buf, int offset, int length) throws WireException {
+        return decode(buf, offset, length, maxDecodedSize);
+    }
+
+    /**
+     * Decodes a packet. Never allocates more than a small multiple of {@code length} plus
+     * {@code maxDecoded}.
+     *
+     * @param buf        input
+     * @param offset     start
+     * @param length     size
+     * @param maxDecoded the largest body accepted after decompression on the path the packet came by
+     *                   ({@link #datagramDecodeLimit} for a datagram, maxFrameSize for a frame)
+     * @return the packet
+     * @throws WireException with the reason to count when the packet must be dropped
+     */
+    public Packet decode(byte[] buf, int offset, int length, int maxDecoded) throws WireException {
         if (length < HEADER_SIZE) {
             throw new WireException(DropReason.TRUNCATED, "packet of " + length + " bytes is shorter than the header");
         }
@@ -271,7 +306,7 @@ public final class PacketCodec {
                 throw new WireException(DropReason.BAD_COMPRESSION, "unknown compression algorithm " + id);
             }
             try {
-                body = compressor.decompress(body, bodyOff + 1, bodyLen - 1, maxDecodedSize);
+                body = compressor.decompress(body, bodyOff + 1, bodyLen - 1, maxDecoded);
             } catch (IOException | RuntimeException e) {
                 throw new WireException(DropReason.BAD_COMPRESSION, "corrupt compressed body: " + e.getMessage());
             }

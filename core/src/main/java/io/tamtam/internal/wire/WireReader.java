@@ -5,6 +5,9 @@ import io.tamtam.DropReason;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -104,19 +107,40 @@ public final class WireReader {
         pos += n;
     }
 
-    /** @return a string with a u8 length prefix @throws WireException when truncated or invalid */
+    /** @return a string with a u8 length prefix @throws WireException when truncated or not UTF-8 */
     public String str8() throws WireException {
         return utf8(u8());
     }
 
-    /** @return a string with a u16 length prefix @throws WireException when truncated or invalid */
+    /** @return a string with a u16 length prefix @throws WireException when truncated or not UTF-8 */
     public String str16() throws WireException {
         return utf8(u16());
     }
 
+    /**
+     * Strings must be valid UTF-8: one decoded leniently (malformed sequences as U+FFFD) would re-encode
+     * to other, possibly more, bytes than its length prefix allows when the node passes it on.
+     */
     private String utf8(int n) throws WireException {
         need(n);
-        String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+        boolean ascii = true;
+        for (int i = pos, end = pos + n; i < end && ascii; i++) {
+            ascii = buf[i] >= 0;
+        }
+        String s;
+        if (ascii) {
+            s = new String(buf, pos, n, StandardCharsets.US_ASCII);
+        } else {
+            try {
+                s = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(buf, pos, n))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                throw new WireException(DropReason.MALFORMED, "a string of " + n + " bytes is not valid UTF-8");
+            }
+        }
         pos += n;
         return s;
     }

@@ -11,14 +11,14 @@ import java.security.SecureRandom;
  * A test {@link Cipher} with the JCA's AES/GCM/NoPadding in the layout PROTOCOL.md specifies: a fresh
  * 12-byte nonce, then the ciphertext, then the 16-byte tag; the packet header is the additional data.
  */
-final class AesGcmTestCipher implements Cipher {
+public final class AesGcmTestCipher implements Cipher {
     static final int NONCE = 12;
     static final int TAG = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec key;
 
     /** @param key 16, 24 or 32 bytes */
-    AesGcmTestCipher(byte[] key) {
+    public AesGcmTestCipher(byte[] key) {
         this.key = new SecretKeySpec(key, "AES");
     }
 

@@ -8,11 +8,11 @@ import java.lang.reflect.Method;
  * reflectively because the core module, which the tests are compiled into, does not read
  * {@code jdk.management}.
  */
-final class AllocationMeter {
+public final class AllocationMeter {
     private final Object bean;
     private final Method allocated;
 
-    AllocationMeter() {
+    public AllocationMeter() {
         Object b = null;
         Method m = null;
         try {
@@ -31,12 +31,12 @@ final class AllocationMeter {
     }
 
     /** @return whether this JVM reports per-thread allocation */
-    boolean supported() {
+    public boolean supported() {
         return allocated != null;
     }
 
     /** @return bytes allocated by the current thread so far; 0 when not {@link #supported()} */
-    long allocatedBytes() {
+    public long allocatedBytes() {
         if (allocated == null) {
             return 0;
         }
@@ -45,5 +45,27 @@ final class AllocationMeter {
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("cannot read the thread's allocated bytes", e);
         }
+    }
+
+    /**
+     * Runs an action and reports what it allocated once warm: the first run of a code path links call
+     * sites and loads classes, so when the first run exceeds {@code bound} the action runs again and the
+     * second figure counts.
+     *
+     * @param bound  bytes the action may allocate
+     * @param action a repeatable action
+     * @return bytes allocated by the last run; 0 when not {@link #supported()}
+     */
+    public long steadyAllocation(long bound, Runnable action) {
+        long allocated = 0;
+        for (int run = 0; run < 2; run++) {
+            long before = allocatedBytes();
+            action.run();
+            allocated = allocatedBytes() - before;
+            if (allocated <= bound) {
+                break;
+            }
+        }
+        return allocated;
     }
 }

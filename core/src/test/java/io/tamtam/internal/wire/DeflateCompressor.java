@@ -9,7 +9,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /** A test {@link Compressor}: zlib Deflate under id 9 (a test id, not a wire assignment). */
-final class DeflateCompressor implements Compressor {
+public final class DeflateCompressor implements Compressor {
     static final int ID = 9;
 
     @Override

@@ -232,6 +232,26 @@ class PacketCodecRoundTripTest {
     }
 
     @Test
+    void aDatagramDecompressesToAtMostItsPathsBoundAndAFrameToMaxFrameSize() throws WireException {
+        int maxDatagram = 1400;
+        int maxFrame = 16 << 20;
+        int datagramLimit = PacketCodec.datagramDecodeLimit(maxDatagram, maxFrame);
+        assertEquals(maxDatagram * PacketCodec.DATAGRAM_MAX_EXPANSION, datagramLimit);
+        assertEquals(64 * 1024, PacketCodec.datagramDecodeLimit(65_507, 64 * 1024), "never above maxFrameSize");
+        PacketCodec c = codec(new DeflateCompressor(), List.of(), maxFrame);
+        // Zeros deflate about 1000:1: this packet fits a datagram but its body is over the datagram bound.
+        byte[] packet = c.encode(new Message.User(128, new byte[datagramLimit]));
+        assertTrue(packet.length <= maxDatagram, packet.length + " bytes");
+        assertEquals(DropReason.BAD_COMPRESSION,
+                assertThrows(WireException.class, () -> c.decode(packet, 0, packet.length, datagramLimit)).reason());
+        assertEquals(datagramLimit, ((Message.User) c.decode(packet, 0, packet.length, maxFrame).messages().get(0)).payload().length);
+        assertEquals(datagramLimit, ((Message.User) decode(c, packet).messages().get(0)).payload().length,
+                "without a path bound, the constructor's (the frame path's) applies");
+        byte[] fits = c.encode(new Message.User(128, new byte[datagramLimit - 100]));
+        assertEquals(1, c.decode(fits, 0, fits.length, datagramLimit).messages().size());
+    }
+
+    @Test
     void encoderRefusesEmptyAndOverfullPackets() {
         PacketCodec c = Variant.PLAIN.codec();
         assertThrows(IllegalArgumentException.class, () -> c.encodeItems(List.of()));

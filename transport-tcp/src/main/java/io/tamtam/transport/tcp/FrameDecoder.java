@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       allocated for it: the listener hears {@link DropReason#OVERSIZED} and the connection is closed.</li>
  *   <li>A frame of at most {@value #LARGE_FRAME} bytes collects in a per-connection buffer.</li>
  *   <li>A larger frame reserves its length from the transport's {@link InboundBudget} when its prefix
- *       arrives and only then gets a buffer of that size. When the budget has no room the connection stops
+ *       arrives and only then gets a buffer, which grows as the frame's bytes arrive (so a length prefix
+ *       alone makes the node allocate a few KiB, whatever it claims). When the budget has no room the connection stops
  *       reading until it has; after waiting {@code receiveGrace} the connection is closed
  *       ({@link DropReason#OVER_BUDGET}). The reservation is given back when the frame was handed on or
  *       the connection died.</li>
@@ -61,6 +62,9 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
     private boolean checkArmed;
     private boolean dead;
 
+    /** A large frame's buffer starts this big (or as big as what has arrived) and doubles as bytes come. */
+    private static final int FIRST_LARGE_BUFFER = 4096;
+
     FrameDecoder(TcpTransport transport) {
         this.transport = transport;
         this.budget = transport.inboundBudget();
@@ -97,8 +101,8 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             frameStartNanos = System.nanoTime();
         }
         if (large != null) {
-            large.writeBytes(in, Math.min(in.readableBytes(), large.writableBytes()));
-            if (!large.isWritable()) {
+            large.writeBytes(in, Math.min(in.readableBytes(), large.maxWritableBytes()));
+            if (large.maxWritableBytes() == 0) {
                 deliverLarge();
             }
         }
@@ -162,9 +166,9 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             }
             reserved = size;
             buf.skipBytes(PREFIX);
-            large = ctx.alloc().heapBuffer(size, size);
+            large = ctx.alloc().heapBuffer(Math.min(size, Math.max(body, FIRST_LARGE_BUFFER)), size);
             large.writeBytes(buf, Math.min(body, size));
-            if (!large.isWritable()) {
+            if (large.maxWritableBytes() == 0) {
                 deliverLarge();
             }
         }
