@@ -41,8 +41,11 @@ public class CipherBenchmark {
     @Param({"1024", "65536"})
     public int size;
 
-    /** Implementation: jdk (the codec's) or bc (BouncyCastle's lightweight API). */
-    @Param({"jdk", "bc"})
+    /**
+     * Implementation: jdk (the codec's: one JDK cipher per thread and direction), jdk-per-call (a new JDK
+     * cipher for every packet, the alternative to thread-locals) or bc (BouncyCastle's lightweight API).
+     */
+    @Param({"jdk", "jdk-per-call", "bc"})
     public String impl;
 
     private Cipher cipher;
@@ -60,8 +63,9 @@ public class CipherBenchmark {
         random.nextBytes(plain);
         cipher = switch (impl) {
             case "jdk" -> new AesGcmCipherFactory().create(key);
+            case "jdk-per-call" -> new JdkPerCallGcm(key);
             case "bc" -> new BouncyCastleGcm(key);
-            default -> throw new IllegalArgumentException("impl is jdk or bc, not " + impl);
+            default -> throw new IllegalArgumentException("impl is jdk, jdk-per-call or bc, not " + impl);
         };
         sealed = cipher.encrypt(plain, 0, plain.length, aad);
     }
@@ -76,6 +80,45 @@ public class CipherBenchmark {
     @Benchmark
     public byte[] open() throws GeneralSecurityException {
         return cipher.decrypt(sealed, 0, sealed.length, aad);
+    }
+
+    /** The codec's packet layout with {@code Cipher.getInstance} on every call. */
+    static final class JdkPerCallGcm implements Cipher {
+        private final javax.crypto.spec.SecretKeySpec key;
+        private long counter;
+
+        JdkPerCallGcm(byte[] key) {
+            this.key = new javax.crypto.spec.SecretKeySpec(key, "AES");
+        }
+
+        @Override
+        public int overhead() {
+            return 28;
+        }
+
+        @Override
+        public byte[] encrypt(byte[] in, int offset, int length, byte[] aadBytes) throws GeneralSecurityException {
+            byte[] out = new byte[28 + length];
+            long c = ++counter;
+            for (int i = 11; i >= 4; i--, c >>>= 8) {
+                out[i] = (byte) c;
+            }
+            javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, out, 0, 12));
+            gcm.updateAAD(aadBytes);
+            gcm.doFinal(in, offset, length, out, 12);
+            return out;
+        }
+
+        @Override
+        public byte[] decrypt(byte[] data, int offset, int length, byte[] aadBytes) throws GeneralSecurityException {
+            javax.crypto.Cipher gcm = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(javax.crypto.Cipher.DECRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, data, offset, 12));
+            gcm.updateAAD(aadBytes);
+            byte[] out = new byte[length - 28];
+            gcm.doFinal(data, offset + 12, length - 12, out, 0);
+            return out;
+        }
     }
 
     /** The same packet layout on BouncyCastle's GCM with its pure-Java AES engine, one instance per direction. */

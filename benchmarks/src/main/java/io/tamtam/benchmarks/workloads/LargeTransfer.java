@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * W5: one 8 MiB payload from A to B as a reliable message, through a stream, through a stream between
- * two nodes with encryption keys, and through a plain socket, each {@link #REPEATS} times after one
- * discarded warm-up round; every figure is the median of the per-round rates with min and max. The
+ * two nodes with encryption keys, and through a plain socket, each {@link #REPEATS} times after
+ * {@link #WARMUPS} discarded warm-up rounds; every figure is the median of the per-round rates with min and max. The
  * payload is random bytes (incompressible) unless the environment variable PAYLOAD is {@code pattern}
  * (bytes repeating every 256). The whole set runs twice: with compression on (Snappy, found on the
  * class path) and off ({@code compressionDisabled}); each JSON line says which.
@@ -28,6 +28,8 @@ import java.util.concurrent.TimeoutException;
 final class LargeTransfer {
     private static final int SIZE = 8 << 20;
     private static final int REPEATS = 10;
+    /** Discarded rounds first: the JIT compiles the large-buffer AES-GCM and copy paths late on a loaded machine. */
+    private static final int WARMUPS = 3;
     private static final MessageType<byte[]> MSG_TYPE = MessageType.of(202, byte[].class);
     private static final int STREAM_TYPE = 203;
     private static final double MB = 1024 * 1024;
@@ -75,7 +77,7 @@ final class LargeTransfer {
             double[] vsRaw = new double[REPEATS];
             double[] sealedVsPlain = new double[REPEATS];
             double mb = SIZE / MB;
-            for (int r = -1; r < REPEATS; r++) {
+            for (int r = -WARMUPS; r < REPEATS; r++) {
                 long t0 = System.nanoTime();
                 plain.get(0).sendReliable(b, MSG_TYPE, payload).get(60, TimeUnit.SECONDS);
                 long t1 = System.nanoTime();
@@ -102,7 +104,7 @@ final class LargeTransfer {
             cfg.put("compression", compression ? "on" : "off");
             cfg.put("payload_mib", SIZE >> 20);
             cfg.put("chunk_kib", Workloads.CHUNK >> 10);
-            cfg.put("warmups", 1);
+            cfg.put("warmups", WARMUPS);
             emit("large_mb_per_s", large, cfg);
             emit("stream_mb_per_s", stream, cfg);
             emit("raw_tcp_mb_per_s", rawRate, cfg);
