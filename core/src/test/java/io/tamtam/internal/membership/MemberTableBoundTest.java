@@ -14,7 +14,7 @@ import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
 import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.NanoClock;
-import io.tamtam.spi.Scheduler;
+import io.tamtam.internal.runtime.TestSchedulers;
 import io.tamtam.spi.StreamChannel;
 import io.tamtam.spi.StreamTransport;
 import org.junit.jupiter.api.Test;
@@ -72,17 +72,6 @@ class MemberTableBoundTest {
         }
     }
 
-    private static final Scheduler INLINE_NO_TIMERS = new Scheduler() {
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public Cancellable schedule(Runnable task, long delayNanos) {
-            return () -> { };
-        }
-    };
 
     @Test
     void aliveClaimsBeyondTheBoundAreDroppedAndCounted() {
@@ -95,7 +84,7 @@ class MemberTableBoundTest {
         Peers peers = new Peers(Runnable::run, null);
         PacketCodec codec = new PacketCodec(self, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize());
         Outbox outbox = new Outbox(codec, net, net, stats, 1400, 1 << 20, clock, peers, 0);
-        Context ctx = new Context(config, self, clock, INLINE_NO_TIMERS, random, new MemberTable(random, clock), outbox, stats);
+        Context ctx = new Context(config, self, clock, TestSchedulers.INLINE_NO_TIMERS, random, new MemberTable(random, clock), outbox, stats);
         InetSocketAddress at = new InetSocketAddress("127.0.0.1", 7000);
         Membership membership = new Membership(ctx, new Disseminator(ctx), new Awareness(8),
                 (type, node, previous, cause, source, confirmations) -> { },

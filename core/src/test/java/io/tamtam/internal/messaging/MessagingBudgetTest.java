@@ -7,7 +7,7 @@ import io.tamtam.internal.Stats;
 import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.runtime.ByteBudget;
 import io.tamtam.internal.wire.WireFormat;
-import io.tamtam.spi.Scheduler;
+import io.tamtam.internal.runtime.TestSchedulers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +38,7 @@ class MessagingBudgetTest {
     void aBlockedHandlerCannotMakeTheNodeHoldMoreThanTheBudget() throws Exception {
         ByteBudget budget = new ByteBudget(100_000, 1_000);
         Stats stats = new Stats();
-        Scheduler scheduler = new Scheduler() {
-            @Override
-            public void execute(Runnable task) {
-                task.run();
-            }
-
-            @Override
-            public Cancellable schedule(Runnable task, long delayNanos) {
-                return () -> { };
-            }
-        };
-        Peers peers = new Peers(callbacks, new InOrder(scheduler, 1, budget));
+        Peers peers = new Peers(callbacks, new InOrder(TestSchedulers.INLINE_NO_TIMERS, 1, budget));
         Messaging messaging = new Messaging(peers, budget, new Payloads(null), stats, (c, e) -> { }, id -> null);
         CountDownLatch release = new CountDownLatch(1);
         messaging.handle(TYPE, p -> release.await());

@@ -2,7 +2,7 @@ package io.tamtam.internal.peer;
 
 import io.tamtam.internal.messaging.InOrder;
 import io.tamtam.internal.runtime.ByteBudget;
-import io.tamtam.spi.Scheduler;
+import io.tamtam.internal.runtime.TestSchedulers;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -16,21 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 class PeersTest {
-    /** Gap timers never fire in these tests. */
-    private static final Scheduler NO_TIMERS = new Scheduler() {
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public Cancellable schedule(Runnable task, long delayNanos) {
-            return () -> { };
-        }
-    };
 
     private final ByteBudget budget = new ByteBudget(1 << 20, 1000);
-    private final InOrder inOrder = new InOrder(NO_TIMERS, 1, budget);
+    private final InOrder inOrder = new InOrder(TestSchedulers.INLINE_NO_TIMERS, 1, budget);
     private final Peers peers = new Peers(Runnable::run, inOrder);
 
     @Test

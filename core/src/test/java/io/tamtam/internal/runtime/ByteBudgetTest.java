@@ -17,7 +17,7 @@ class ByteBudgetTest {
         assertFalse(budget.tryAcquire(0), "past the item bound");
         assertEquals(5, budget.items());
         budget.release(100);
-        assertFalse(budget.tryAcquire(10 * 100), "past the byte bound");
+        assertFalse(budget.tryAcquire(2000), "past the byte bound");
         assertEquals(4 * (100 + ByteBudget.OVERHEAD_BYTES), budget.bytes(), "a refusal leaves nothing behind");
         for (int i = 0; i < 4; i++) {
             budget.release(100);

@@ -72,9 +72,12 @@ class MembershipClusterTest {
                 assertEquals(NodeState.DEAD, Nodes.stateOf(c, victimNode), c::toString);
             }
         });
-        for (int i = 0; i < count - 1; i++) {
-            assertTrue(events.get(i).stream().anyMatch(e -> e.type() == MembershipEvent.Type.DEAD
-                    && e.node().id().equals(victimNode.id())), all.get(i)::toString);
-        }
+        // Listeners hear of it on the callback executor, a little after the state changed.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (int i = 0; i < count - 1; i++) {
+                assertTrue(events.get(i).stream().anyMatch(e -> e.type() == MembershipEvent.Type.DEAD
+                        && e.node().id().equals(victimNode.id())), all.get(i)::toString);
+            }
+        });
     }
 }
