@@ -2,21 +2,21 @@ package io.tamtam.codec;
 
 import io.tamtam.spi.Cipher;
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
-import org.bouncycastle.crypto.DataLengthException;
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
-import org.bouncycastle.crypto.modes.GCMModeCipher;
-import org.bouncycastle.crypto.params.AEADParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
+import javax.crypto.NoSuchPaddingException;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-GCM with one key: output is a 12-byte nonce, the ciphertext, and a 16-byte tag, so
  * {@link #overhead()} is 28.
+ *
+ * <p>Runs on the JDK's {@code AES/GCM/NoPadding} ({@link javax.crypto.Cipher}), which uses the AES and
+ * carry-less multiply instructions of the CPU where the JVM has intrinsics for them.
  *
  * <p>Nonces: each cipher draws a random 32-bit prefix and a random 64-bit starting counter from
  * {@link SecureRandom} when created, and every encryption takes the next counter value. Within one
@@ -27,7 +27,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * with the square of the number of packets, so the 2^32-messages-per-key limit for random nonces does not
  * apply.
  *
- * <p>Thread-safe: each thread keeps its own BouncyCastle GCM instance for this key.
+ * <p>Thread-safe: {@link javax.crypto.Cipher} instances are not, so each thread keeps one instance per
+ * direction for this key.
  */
 public final class AesGcmCipher implements Cipher {
 
@@ -36,14 +37,16 @@ public final class AesGcmCipher implements Cipher {
     /** Authentication tag length in bytes. */
     public static final int TAG_LENGTH = 16;
 
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final int TAG_BITS = TAG_LENGTH * 8;
-    private static final byte[] NO_AAD = {};
 
-    private final KeyParameter key;
+    private final SecretKeySpec key;
     private final int noncePrefix;
     private final AtomicLong counter;
-    private final ThreadLocal<Engine> encryptors = ThreadLocal.withInitial(() -> new Engine(true));
-    private final ThreadLocal<Engine> decryptors = ThreadLocal.withInitial(() -> new Engine(false));
+    // Encryption and decryption never share an instance, so a nonce chosen by a peer can never be
+    // mistaken by the JDK for a reuse of our own encryption nonce.
+    private final ThreadLocal<javax.crypto.Cipher> encryptors = ThreadLocal.withInitial(AesGcmCipher::newJdkCipher);
+    private final ThreadLocal<javax.crypto.Cipher> decryptors = ThreadLocal.withInitial(AesGcmCipher::newJdkCipher);
 
     /**
      * @param key a 16-, 24- or 32-byte AES key; it is copied
@@ -55,10 +58,19 @@ public final class AesGcmCipher implements Cipher {
             throw new IllegalArgumentException("an AES-GCM key must be 16, 24 or 32 bytes long, not "
                     + key.length);
         }
-        this.key = new KeyParameter(key);
+        this.key = new SecretKeySpec(key, "AES");
         SecureRandom random = new SecureRandom();
         this.noncePrefix = random.nextInt();
         this.counter = new AtomicLong(random.nextLong());
+    }
+
+    private static javax.crypto.Cipher newJdkCipher() {
+        try {
+            return javax.crypto.Cipher.getInstance(TRANSFORMATION);
+        } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+            throw new IllegalStateException("this JDK offers no " + TRANSFORMATION
+                    + "; every Java SE 17 runtime must, so check the java.security provider list", e);
+        }
     }
 
     /** @return 28: the 12-byte nonce and the 16-byte tag */
@@ -78,16 +90,14 @@ public final class AesGcmCipher implements Cipher {
     @Override
     public byte[] encrypt(byte[] plain, int offset, int length, byte[] aad) throws GeneralSecurityException {
         Objects.checkFromIndexSize(offset, length, plain.length);
-        byte[] nonce = nextNonce();
-        GCMModeCipher gcm = encryptors.get().init(nonce, aad);
-        byte[] out = new byte[NONCE_LENGTH + gcm.getOutputSize(length)];
-        System.arraycopy(nonce, 0, out, 0, NONCE_LENGTH);
-        try {
-            int n = gcm.processBytes(plain, offset, length, out, NONCE_LENGTH);
-            gcm.doFinal(out, NONCE_LENGTH + n);
-        } catch (InvalidCipherTextException | DataLengthException | IllegalStateException e) {
-            throw new GeneralSecurityException("AES-GCM encryption failed: " + e.getMessage(), e);
+        byte[] out = new byte[NONCE_LENGTH + length + TAG_LENGTH];
+        writeNextNonce(out);
+        javax.crypto.Cipher gcm = encryptors.get();
+        gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, out, 0, NONCE_LENGTH));
+        if (aad != null && aad.length > 0) {
+            gcm.updateAAD(aad);
         }
+        gcm.doFinal(plain, offset, length, out, NONCE_LENGTH);
         return out;
     }
 
@@ -107,61 +117,31 @@ public final class AesGcmCipher implements Cipher {
             throw new GeneralSecurityException("an AES-GCM packet is at least " + overhead() + " bytes, not "
                     + length);
         }
-        byte[] nonce = new byte[NONCE_LENGTH];
-        System.arraycopy(data, offset, nonce, 0, NONCE_LENGTH);
-        GCMModeCipher gcm = decryptors.get().init(nonce, aad);
+        javax.crypto.Cipher gcm = decryptors.get();
+        gcm.init(javax.crypto.Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, offset, NONCE_LENGTH));
+        if (aad != null && aad.length > 0) {
+            gcm.updateAAD(aad);
+        }
         byte[] out = new byte[length - overhead()];
         try {
-            int n = gcm.processBytes(data, offset + NONCE_LENGTH, length - NONCE_LENGTH, out, 0);
-            gcm.doFinal(out, n);
-        } catch (InvalidCipherTextException e) {
+            gcm.doFinal(data, offset + NONCE_LENGTH, length - NONCE_LENGTH, out, 0);
+        } catch (AEADBadTagException e) {
             throw new AEADBadTagException("AES-GCM authentication failed: the packet was altered, or was "
                     + "encrypted with another key or header; check that every node uses the same key");
-        } catch (DataLengthException | IllegalStateException e) {
-            throw new GeneralSecurityException("AES-GCM decryption failed: " + e.getMessage(), e);
         }
         return out;
     }
 
-    private byte[] nextNonce() {
+    private void writeNextNonce(byte[] out) {
         long count = counter.getAndIncrement();
-        byte[] nonce = new byte[NONCE_LENGTH];
         int prefix = noncePrefix;
         for (int i = 3; i >= 0; i--) {
-            nonce[i] = (byte) prefix;
+            out[i] = (byte) prefix;
             prefix >>>= 8;
         }
         for (int i = NONCE_LENGTH - 1; i >= 4; i--) {
-            nonce[i] = (byte) count;
+            out[i] = (byte) count;
             count >>>= 8;
-        }
-        return nonce;
-    }
-
-    /**
-     * One thread's GCM instance for one direction; the key schedule is set on first use and reused.
-     * Encryption and decryption never share an instance, so nonces chosen by a peer cannot trip
-     * BouncyCastle's nonce-reuse check on our own encryptions.
-     */
-    private final class Engine {
-
-        private final GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
-        private final boolean encrypt;
-        private boolean keyed;
-
-        Engine(boolean encrypt) {
-            this.encrypt = encrypt;
-        }
-
-        GCMModeCipher init(byte[] nonce, byte[] aad) throws GeneralSecurityException {
-            KeyParameter keyParameter = keyed ? null : key;
-            try {
-                gcm.init(encrypt, new AEADParameters(keyParameter, TAG_BITS, nonce, aad == null ? NO_AAD : aad));
-            } catch (IllegalArgumentException e) {
-                throw new GeneralSecurityException("AES-GCM could not start: " + e.getMessage(), e);
-            }
-            keyed = true;
-            return gcm;
         }
     }
 }

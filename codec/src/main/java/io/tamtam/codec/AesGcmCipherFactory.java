@@ -4,9 +4,8 @@ import io.tamtam.spi.Cipher;
 import io.tamtam.spi.CipherFactory;
 
 /**
- * A {@link CipherFactory} for AES in Galois/Counter Mode with 128-, 192- or 256-bit keys, using
- * BouncyCastle's lightweight API (no JCA provider is registered). See {@link AesGcmCipher} for the
- * packet layout and nonce scheme.
+ * A {@link CipherFactory} for AES in Galois/Counter Mode with 128-, 192- or 256-bit keys, using the
+ * JDK's {@code AES/GCM/NoPadding}. See {@link AesGcmCipher} for the packet layout and nonce scheme.
  */
 public final class AesGcmCipherFactory implements CipherFactory {
 

@@ -1,7 +1,7 @@
 /**
  * Payload encoding, compression and encryption for TamTam: {@link io.tamtam.codec.MsgpackCodec}
  * (MessagePack), {@link io.tamtam.codec.SnappyCompressor} (Snappy, wire id 1) and
- * {@link io.tamtam.codec.AesGcmCipherFactory} (AES-GCM through BouncyCastle's lightweight API).
+ * {@link io.tamtam.codec.AesGcmCipherFactory} (AES-GCM through the JDK's {@code AES/GCM/NoPadding}).
  *
  * <p>All three register with {@link java.util.ServiceLoader}, so putting {@code tamtam-codec} on the
  * class path is enough for a cluster to find them; {@link io.tamtam.ClusterConfig.Builder} can also set

@@ -19,7 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.HexFormat;
 import javax.crypto.AEADBadTagException;
+import org.bouncycastle.crypto.engines.AESEngine;
+import org.bouncycastle.crypto.modes.GCMBlockCipher;
+import org.bouncycastle.crypto.modes.GCMModeCipher;
+import org.bouncycastle.crypto.params.AEADParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 class AesGcmCipherTest {
@@ -165,5 +171,45 @@ class AesGcmCipherTest {
         Cipher second = factory.create(key(32));
         another.add(Arrays.toString(Arrays.copyOf(second.encrypt(new byte[0], 0, 0, AAD), 12)));
         assertTrue(!nonces.containsAll(another), "a new cipher starts elsewhere");
+    }
+
+    /** What the BouncyCastle implementation this cipher replaced wrote: nonce, ciphertext, tag. */
+    private static byte[] bouncyCastleSeal(byte[] key, byte[] nonce, byte[] plain, byte[] aad) throws Exception {
+        GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
+        gcm.init(true, new AEADParameters(new KeyParameter(key), 128, nonce, aad == null ? new byte[0] : aad));
+        byte[] out = new byte[12 + gcm.getOutputSize(plain.length)];
+        System.arraycopy(nonce, 0, out, 0, 12);
+        int n = gcm.processBytes(plain, 0, plain.length, out, 12);
+        gcm.doFinal(out, 12 + n);
+        return out;
+    }
+
+    @Test
+    void sealsByteForByteAsBouncyCastleDid() throws Exception {
+        for (int keySize : new int[] {16, 24, 32}) {
+            byte[] key = key(keySize);
+            Cipher cipher = factory.create(key);
+            for (int size : new int[] {0, 1, 15, 16, 17, 100, 1_400, 65_536 + 3}) {
+                byte[] plain = new byte[size];
+                random.nextBytes(plain);
+                for (byte[] aad : new byte[][] {AAD, null}) {
+                    byte[] sealed = cipher.encrypt(plain, 0, plain.length, aad);
+                    byte[] expected = bouncyCastleSeal(key, Arrays.copyOf(sealed, 12), plain, aad);
+                    String what = "key " + keySize + ", " + size + " bytes, aad " + (aad != null);
+                    assertArrayEquals(expected, sealed, what);
+                    assertArrayEquals(plain, cipher.decrypt(expected, 0, expected.length, aad), what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void opensTheGcmSpecificationTestCase() throws GeneralSecurityException {
+        // McGrew and Viega, "The Galois/Counter Mode of Operation", test case 2: zero key, zero nonce,
+        // 16 zero bytes of plaintext, no additional data.
+        HexFormat hex = HexFormat.of();
+        byte[] packet = hex.parseHex("000000000000000000000000"
+                + "0388dace60b6a392f328c2b971b2fe78" + "ab6e47d42cec13bdf53a67b21257bddf");
+        assertArrayEquals(new byte[16], factory.create(new byte[16]).decrypt(packet, 0, packet.length, null));
     }
 }

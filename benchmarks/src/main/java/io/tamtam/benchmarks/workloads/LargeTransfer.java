@@ -1,30 +1,39 @@
 package io.tamtam.benchmarks.workloads;
 
-import io.tamtam.MessageType;
-
 import io.tamtam.Cluster;
+import io.tamtam.MessageType;
 import io.tamtam.Node;
 import io.tamtam.NodeStream;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * W5: one 8 MiB payload from A to B as a reliable message, through a stream, and through a plain
- * socket, each {@link #REPEATS} times after one warm-up; throughput is total bytes over total time.
+ * W5: one 8 MiB payload from A to B as a reliable message, through a stream, through a stream between
+ * two nodes with encryption keys, and through a plain socket, each {@link #REPEATS} times after
+ * {@link #WARMUPS} discarded warm-up rounds; every figure is the median of the per-round rates with min and max. The
+ * payload is random bytes (incompressible) unless the environment variable PAYLOAD is {@code pattern}
+ * (bytes repeating every 256). The whole set runs twice: with compression on (Snappy, found on the
+ * class path) and off ({@code compressionDisabled}); each JSON line says which.
  */
 final class LargeTransfer {
     private static final int SIZE = 8 << 20;
     private static final int REPEATS = 10;
+    /** Discarded rounds first: the JIT compiles the large-buffer AES-GCM and copy paths late on a loaded machine. */
+    private static final int WARMUPS = 3;
     private static final MessageType<byte[]> MSG_TYPE = MessageType.of(202, byte[].class);
     private static final int STREAM_TYPE = 203;
     private static final double MB = 1024 * 1024;
+    private static final byte[] KEY = new byte[32];
 
     private LargeTransfer() {
     }
@@ -36,50 +45,96 @@ final class LargeTransfer {
      * @throws IOException          when a stream or socket fails
      */
     static void run() throws TimeoutException, InterruptedException, ExecutionException, IOException {
-        List<Cluster> nodes = Nodes.converged(2);
-        try (RawSocketCopy raw = new RawSocketCopy()) {
-            Cluster a = nodes.get(0);
-            Cluster bNode = nodes.get(1);
-            Node b = a.member(bNode.localNode().id()).orElseThrow();
-            bNode.handle(MSG_TYPE, p -> {
-                if (p.payload().length != SIZE) {
-                    throw new IllegalStateException("got " + p.payload().length + " bytes");
+        String kind = System.getenv().getOrDefault("PAYLOAD", "random").toLowerCase(Locale.ROOT);
+        byte[] payload = new byte[SIZE];
+        switch (kind) {
+            case "random" -> new SplittableRandom(8).nextBytes(payload);
+            case "pattern" -> {
+                for (int i = 0; i < SIZE; i++) {
+                    payload[i] = (byte) (i * 31 + (i >>> 11));
                 }
-            });
-            bNode.handleStream(STREAM_TYPE, LargeTransfer::drainAndAck);
-            byte[] payload = new byte[SIZE];
-            for (int i = 0; i < SIZE; i++) {
-                payload[i] = (byte) (i * 31 + (i >>> 11));
             }
-            long large = 0;
-            long stream = 0;
-            long rawNanos = 0;
-            for (int r = -1; r < REPEATS; r++) {
-                long t0 = System.nanoTime();
-                a.sendReliable(b, MSG_TYPE, payload).get(60, TimeUnit.SECONDS);
-                long t1 = System.nanoTime();
-                streamCopy(a, b, payload);
-                long t2 = System.nanoTime();
-                long rt = raw.copy(payload);
-                if (r >= 0) {
-                    large += t1 - t0;
-                    stream += t2 - t1;
-                    rawNanos += rt;
-                }
-                Results.log("W5 round " + r + ": message " + (t1 - t0) / 1_000_000 + " ms, stream "
-                        + (t2 - t1) / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms");
-            }
-            double totalMb = REPEATS * (SIZE / MB);
-            double streamRate = totalMb / (stream / 1e9);
-            double rawRate = totalMb / (rawNanos / 1e9);
-            Map<String, Object> how = Map.of("repeats", REPEATS, "payload_mib", 8);
-            Results.emit("W5", 2, "large_mb_per_s", totalMb / (large / 1e9), how);
-            Results.emit("W5", 2, "stream_mb_per_s", streamRate, how);
-            Results.emit("W5", 2, "raw_tcp_mb_per_s", rawRate, how);
-            Results.emit("W5", 2, "stream_vs_raw", streamRate / rawRate);
-        } finally {
-            Nodes.closeAll(nodes);
+            default -> throw new IllegalArgumentException("PAYLOAD is random or pattern, not " + kind);
         }
+        new SplittableRandom(32).nextBytes(KEY);
+        for (boolean compression : new boolean[] {true, false}) {
+            run(payload, kind, compression);
+        }
+    }
+
+    private static void run(byte[] payload, String kind, boolean compression)
+            throws TimeoutException, InterruptedException, ExecutionException, IOException {
+        List<Cluster> plain = Nodes.converged(2, b -> b.compressionDisabled(!compression));
+        List<Cluster> sealed = null;
+        try (RawSocketCopy raw = new RawSocketCopy()) {
+            sealed = Nodes.converged(2, b -> b.compressionDisabled(!compression).encryptionKeys(KEY));
+            Node b = receiver(plain);
+            Node bSealed = receiver(sealed);
+            double[] large = new double[REPEATS];
+            double[] stream = new double[REPEATS];
+            double[] streamSealed = new double[REPEATS];
+            double[] rawRate = new double[REPEATS];
+            double[] vsRaw = new double[REPEATS];
+            double[] sealedVsPlain = new double[REPEATS];
+            double mb = SIZE / MB;
+            for (int r = -WARMUPS; r < REPEATS; r++) {
+                long t0 = System.nanoTime();
+                plain.get(0).sendReliable(b, MSG_TYPE, payload).get(60, TimeUnit.SECONDS);
+                long t1 = System.nanoTime();
+                streamCopy(plain.get(0), b, payload);
+                long t2 = System.nanoTime();
+                streamCopy(sealed.get(0), bSealed, payload);
+                long t3 = System.nanoTime();
+                long rt = raw.copy(payload);
+                Results.log("W5 compression " + (compression ? "on" : "off") + " round " + r + ": message "
+                        + (t1 - t0) / 1_000_000 + " ms, stream " + (t2 - t1) / 1_000_000 + " ms, encrypted stream "
+                        + (t3 - t2) / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms");
+                if (r >= 0) {
+                    large[r] = mb / ((t1 - t0) / 1e9);
+                    stream[r] = mb / ((t2 - t1) / 1e9);
+                    streamSealed[r] = mb / ((t3 - t2) / 1e9);
+                    rawRate[r] = mb / (rt / 1e9);
+                    vsRaw[r] = stream[r] / rawRate[r];
+                    sealedVsPlain[r] = streamSealed[r] / stream[r];
+                }
+            }
+            Map<String, Object> cfg = new LinkedHashMap<>();
+            cfg.put("preset", "lan");
+            cfg.put("payload", kind);
+            cfg.put("compression", compression ? "on" : "off");
+            cfg.put("payload_mib", SIZE >> 20);
+            cfg.put("chunk_kib", Workloads.CHUNK >> 10);
+            cfg.put("warmups", WARMUPS);
+            emit("large_mb_per_s", large, cfg);
+            emit("stream_mb_per_s", stream, cfg);
+            emit("raw_tcp_mb_per_s", rawRate, cfg);
+            emit("stream_vs_raw", vsRaw, cfg);
+            Map<String, Object> sealedCfg = new LinkedHashMap<>(cfg);
+            sealedCfg.put("cipher", "AES-256-GCM");
+            emit("stream_encrypted_mb_per_s", streamSealed, sealedCfg);
+            emit("stream_encrypted_vs_plain", sealedVsPlain, sealedCfg);
+        } finally {
+            Nodes.closeAll(plain);
+            if (sealed != null) {
+                Nodes.closeAll(sealed);
+            }
+        }
+    }
+
+    private static void emit(String metric, double[] runs, Map<String, Object> cfg) {
+        Results.emit("W5", 2, metric, Stats.median(runs), Stats.spread(runs, cfg));
+    }
+
+    /** Registers the receiving handlers on the second node and returns it as the first node sees it. */
+    private static Node receiver(List<Cluster> pair) {
+        Cluster bNode = pair.get(1);
+        bNode.handle(MSG_TYPE, p -> {
+            if (p.payload().length != SIZE) {
+                throw new IllegalStateException("got " + p.payload().length + " bytes");
+            }
+        });
+        bNode.handleStream(STREAM_TYPE, LargeTransfer::drainAndAck);
+        return pair.get(0).member(bNode.localNode().id()).orElseThrow();
     }
 
     private static void streamCopy(Cluster a, Node b, byte[] payload)

@@ -1,24 +1,30 @@
 package io.tamtam.benchmarks.workloads;
 
-import io.tamtam.MessageType;
-
 import io.tamtam.Cluster;
+import io.tamtam.MessageType;
+import io.tamtam.RequestType;
 import io.tamtam.Node;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * W4: two nodes, 10,000 messages of 100 bytes, reliable (bounded window of outstanding futures) and best
- * effort, against a raw Netty TCP pipeline with per-message acks in the same run. Each measurement runs
- * {@link #WARMUPS} times to warm up, then {@link #REPEATS} times; the median is reported, the best as an extra field.
+ * effort, against {@link RawNettyAck} (ordered frames, batched writes, cumulative acks per read batch) in
+ * the same run; request/reply of 100 bytes one at a time (round-trip percentiles) against
+ * {@link RawNettyEcho}, and pipelined (requests per second). Each measurement runs {@link #WARMUPS} times to
+ * warm up (discarded), then {@link #REPEATS} times; the median is reported with min and max and the
+ * configuration; "best" is the max, kept for older readers.
  */
 final class Messaging {
     private static final int COUNT = 10_000;
@@ -26,7 +32,10 @@ final class Messaging {
     private static final int WINDOW = 1_000;
     private static final int REPEATS = 5;
     private static final int WARMUPS = 2;
+    private static final int RR_SEQUENTIAL = 2_000;
     private static final MessageType<byte[]> TYPE = MessageType.of(201, byte[].class);
+    private static final RequestType<byte[], byte[]> ECHO = RequestType.of(204, byte[].class, byte[].class);
+    private static final Duration RR_TIMEOUT = Duration.ofSeconds(10);
     private static final long SETTLE_NANOS = 500_000_000L;
 
     private Messaging() {
@@ -35,85 +44,164 @@ final class Messaging {
     /**
      * @throws TimeoutException     when the nodes do not converge
      * @throws InterruptedException when interrupted
+     * @throws ExecutionException   when a request or a raw baseline fails
      */
-    static void run() throws TimeoutException, InterruptedException {
+    static void run() throws TimeoutException, InterruptedException, ExecutionException {
         List<Cluster> nodes = Nodes.converged(2);
-        try (RawNettyAck raw = new RawNettyAck()) {
-            Cluster a = nodes.get(0);
-            Node b = a.member(nodes.get(1).localNode().id()).orElseThrow();
-            AtomicLong received = new AtomicLong();
-            AtomicLong lastReceived = new AtomicLong();
-            nodes.get(1).handle(TYPE, p -> {
-                received.incrementAndGet();
-                lastReceived.set(System.nanoTime());
-            });
-            byte[] payload = new byte[SIZE];
+        try {
+            try (RawNettyAck raw = new RawNettyAck()) {
+                Cluster a = nodes.get(0);
+                Node b = a.member(nodes.get(1).localNode().id()).orElseThrow();
+                AtomicLong received = new AtomicLong();
+                AtomicLong lastReceived = new AtomicLong();
+                nodes.get(1).handle(TYPE, p -> {
+                    received.incrementAndGet();
+                    lastReceived.set(System.nanoTime());
+                });
+                byte[] payload = new byte[SIZE];
 
-            double[] reliable = new double[REPEATS];
-            double[] besteffort = new double[REPEATS];
-            double[] rawRate = new double[REPEATS];
-            long reliableReceived = 0;
-            long besteffortReceived = 0;
-            for (int r = -WARMUPS; r < REPEATS; r++) {
-                long before = received.get();
-                long t0 = System.nanoTime();
-                long failed = sendReliable(a, b, payload);
-                double rate = COUNT / ((System.nanoTime() - t0) / 1e9);
-                long got = received.get() - before;
-                if (failed > 0) {
-                    Results.log("W4 reliable: " + failed + " sends failed");
+                double[] reliable = new double[REPEATS];
+                double[] besteffort = new double[REPEATS];
+                double[] rawRate = new double[REPEATS];
+                double[] ratio = new double[REPEATS];
+                long reliableReceived = 0;
+                long besteffortReceived = 0;
+                for (int r = -WARMUPS; r < REPEATS; r++) {
+                    long before = received.get();
+                    long t0 = System.nanoTime();
+                    long failed = windowed("reliable", () -> a.sendReliable(b, TYPE, payload));
+                    double rate = COUNT / ((System.nanoTime() - t0) / 1e9);
+                    long got = received.get() - before;
+                    if (failed > 0) {
+                        Results.log("W4 reliable: " + failed + " sends failed");
+                    }
+
+                    before = received.get();
+                    long sentBefore = a.stats().packetsSent();
+                    long recvBefore = nodes.get(1).stats().packetsReceived();
+                    t0 = System.nanoTime();
+                    windowed("best effort", () -> a.send(b, TYPE, payload));
+                    long done = awaitSettled(received, before);
+                    long beGot = received.get() - before;
+                    Results.log("W4 best effort: A sent " + (a.stats().packetsSent() - sentBefore)
+                            + " packets, B received " + (nodes.get(1).stats().packetsReceived() - recvBefore)
+                            + " packets (protocol traffic included), handler got " + beGot);
+                    double beRate = beGot / ((Math.max(done, lastReceived.get()) - t0) / 1e9);
+
+                    double rawR = COUNT / (raw.run(COUNT, SIZE, WINDOW) / 1e9);
+                    Results.log("W4 round " + r + ": reliable " + (long) rate + "/s, best effort " + (long) beRate
+                            + "/s (" + beGot + "), raw " + (long) rawR + "/s");
+                    if (r >= 0) {
+                        reliable[r] = rate;
+                        besteffort[r] = beRate;
+                        rawRate[r] = rawR;
+                        ratio[r] = rate / rawR;
+                        reliableReceived = got;
+                        besteffortReceived = Math.min(r == 0 ? Long.MAX_VALUE : besteffortReceived, beGot);
+                    }
                 }
-
-                before = received.get();
-                long sentBefore = a.stats().packetsSent();
-                long recvBefore = nodes.get(1).stats().packetsReceived();
-                t0 = System.nanoTime();
-                sendBestEffort(a, b, payload);
-                long done = awaitSettled(received, before);
-                long beGot = received.get() - before;
-                Results.log("W4 best effort: A sent " + (a.stats().packetsSent() - sentBefore)
-                        + " packets, B received " + (nodes.get(1).stats().packetsReceived() - recvBefore)
-                        + " packets (protocol traffic included), handler got " + beGot);
-                double beRate = beGot / ((Math.max(done, lastReceived.get()) - t0) / 1e9);
-
-                double rawR = COUNT / (raw.run(COUNT, SIZE, WINDOW) / 1e9);
-                Results.log("W4 round " + r + ": reliable " + (long) rate + "/s, best effort " + (long) beRate
-                        + "/s (" + beGot + "), raw " + (long) rawR + "/s");
-                if (r >= 0) {
-                    reliable[r] = rate;
-                    besteffort[r] = beRate;
-                    rawRate[r] = rawR;
-                    reliableReceived = got;
-                    besteffortReceived = Math.min(r == 0 ? Long.MAX_VALUE : besteffortReceived, beGot);
-                }
+                Map<String, Object> cfg = config();
+                Results.emit("W4", 2, "reliable_msgs_per_s", Stats.median(reliable), withBest(reliable, cfg));
+                Results.emit("W4", 2, "reliable_received", reliableReceived, Map.of("sent", COUNT));
+                Results.emit("W4", 2, "besteffort_msgs_per_s", Stats.median(besteffort), withBest(besteffort, cfg));
+                Results.emit("W4", 2, "besteffort_received", besteffortReceived, Map.of("sent", COUNT, "stat", "min"));
+                Results.emit("W4", 2, "raw_netty_msgs_per_s", Stats.median(rawRate), withBest(rawRate, cfg));
+                Results.emit("W4", 2, "reliable_vs_raw", Stats.median(ratio), Stats.spread(ratio, cfg));
             }
-            Map<String, Object> how = Map.of("of", REPEATS, "stat", "median");
-            double relMedian = Stats.median(reliable);
-            double rawMedian = Stats.median(rawRate);
-            Results.emit("W4", 2, "reliable_msgs_per_s", relMedian, extra(how, reliable));
-            Results.emit("W4", 2, "reliable_received", reliableReceived, Map.of("sent", COUNT));
-            Results.emit("W4", 2, "besteffort_msgs_per_s", Stats.median(besteffort), extra(how, besteffort));
-            Results.emit("W4", 2, "besteffort_received", besteffortReceived, Map.of("sent", COUNT, "stat", "min"));
-            Results.emit("W4", 2, "raw_netty_msgs_per_s", rawMedian, extra(how, rawRate));
-            Results.emit("W4", 2, "reliable_vs_raw", relMedian / rawMedian);
+            requestReply(nodes);
         } finally {
             Nodes.closeAll(nodes);
         }
     }
 
-    private static Map<String, Object> extra(Map<String, Object> how, double[] values) {
-        Map<String, Object> m = new LinkedHashMap<>(how);
+    private static Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", "lan");
+        m.put("size", SIZE);
+        m.put("count", COUNT);
+        m.put("window", WINDOW);
+        m.put("warmups", WARMUPS);
+        m.put("raw", RawNetty.TRANSPORT);
+        return m;
+    }
+
+    private static Map<String, Object> withBest(double[] values, Map<String, Object> config) {
+        Map<String, Object> m = Stats.spread(values, config);
         m.put("best", Stats.max(values));
         return m;
     }
 
-    private static long sendReliable(Cluster a, Node b, byte[] payload) throws InterruptedException {
+    /**
+     * Request/reply: round trips one at a time from this thread (TamTam and the raw echo alternate per
+     * round), then pipelined TamTam requests with a window of outstanding futures.
+     */
+    private static void requestReply(List<Cluster> nodes)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Cluster a = nodes.get(0);
+        Node b = a.member(nodes.get(1).localNode().id()).orElseThrow();
+        nodes.get(1).handleRequest(ECHO, p -> p.payload());
+        byte[] payload = new byte[SIZE];
+        double[] p50 = new double[REPEATS];
+        double[] p99 = new double[REPEATS];
+        double[] rawP50 = new double[REPEATS];
+        double[] rawP99 = new double[REPEATS];
+        double[] perS = new double[REPEATS];
+        try (RawNettyEcho raw = new RawNettyEcho()) {
+            int id = 0;
+            for (int r = -WARMUPS; r < REPEATS; r++) {
+                double[] us = new double[RR_SEQUENTIAL];
+                double[] rawUs = new double[RR_SEQUENTIAL];
+                for (int i = 0; i < RR_SEQUENTIAL; i++) {
+                    long t0 = System.nanoTime();
+                    byte[] reply = a.request(b, ECHO, payload, RR_TIMEOUT).get(10, TimeUnit.SECONDS);
+                    us[i] = (System.nanoTime() - t0) / 1e3;
+                    if (reply.length != SIZE) {
+                        throw new IllegalStateException("echo replied " + reply.length + " bytes");
+                    }
+                }
+                for (int i = 0; i < RR_SEQUENTIAL; i++) {
+                    rawUs[i] = raw.roundTrip(id++, payload) / 1e3;
+                }
+                long t0 = System.nanoTime();
+                long failed = windowed("rr", () -> a.request(b, ECHO, payload, RR_TIMEOUT));
+                double rate = COUNT / ((System.nanoTime() - t0) / 1e9);
+                Results.log("W4 rr round " + r + ": p50 " + Stats.percentile(us, 50) + " us, p99 "
+                        + Stats.percentile(us, 99) + " us, raw p50 " + Stats.percentile(rawUs, 50) + " us, raw p99 "
+                        + Stats.percentile(rawUs, 99) + " us, pipelined " + (long) rate + "/s, " + failed + " failed");
+                if (r >= 0) {
+                    p50[r] = Stats.percentile(us, 50);
+                    p99[r] = Stats.percentile(us, 99);
+                    rawP50[r] = Stats.percentile(rawUs, 50);
+                    rawP99[r] = Stats.percentile(rawUs, 99);
+                    perS[r] = rate;
+                }
+            }
+        }
+        Map<String, Object> cfg = config();
+        cfg.remove("count");
+        cfg.remove("window");
+        cfg.put("sequential", RR_SEQUENTIAL);
+        Results.emit("W4", 2, "rr_p50_us", Stats.median(p50), Stats.spread(p50, cfg));
+        Results.emit("W4", 2, "rr_p99_us", Stats.median(p99), Stats.spread(p99, cfg));
+        Results.emit("W4", 2, "raw_rr_p50_us", Stats.median(rawP50), Stats.spread(rawP50, cfg));
+        Results.emit("W4", 2, "raw_rr_p99_us", Stats.median(rawP99), Stats.spread(rawP99, cfg));
+        Map<String, Object> pipe = config();
+        Results.emit("W4", 2, "rr_per_s", Stats.median(perS), Stats.spread(perS, pipe));
+    }
+
+    /**
+     * Starts COUNT operations with at most WINDOW outstanding and waits for the last.
+     *
+     * @param what names the operation in the log
+     * @param op   starts one operation
+     * @return how many failed
+     */
+    private static long windowed(String what, Supplier<CompletableFuture<?>> op) throws InterruptedException {
         Semaphore window = new Semaphore(WINDOW);
         AtomicLong failed = new AtomicLong();
         for (int i = 0; i < COUNT; i++) {
             window.acquire();
-            CompletableFuture<Void> f = a.sendReliable(b, TYPE, payload);
-            f.whenComplete((v, e) -> {
+            op.get().whenComplete((v, e) -> {
                 if (e != null) {
                     failed.incrementAndGet();
                 }
@@ -121,20 +209,9 @@ final class Messaging {
             });
         }
         if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
-            Results.log("W4 reliable: futures still outstanding after 60 s");
+            Results.log("W4 " + what + ": still outstanding after 60 s");
         }
         return failed.get();
-    }
-
-    private static void sendBestEffort(Cluster a, Node b, byte[] payload) throws InterruptedException {
-        Semaphore window = new Semaphore(WINDOW);
-        for (int i = 0; i < COUNT; i++) {
-            window.acquire();
-            a.send(b, TYPE, payload).whenComplete((v, e) -> window.release());
-        }
-        if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
-            Results.log("W4 best effort: sends still outstanding after 60 s");
-        }
     }
 
     /** @return when the receive count reached COUNT, or when it stopped moving for the settle time */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /** Starts, joins and closes groups of loopback nodes with the LAN preset's timings. */
 final class Nodes {
@@ -20,7 +21,15 @@ final class Nodes {
 
     /** @return the LAN preset bound to 127.0.0.1 port 0 */
     static ClusterConfig config() {
-        return ClusterConfig.lan().bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();
+        return config(UnaryOperator.identity());
+    }
+
+    /**
+     * @param tune changes to the LAN preset, such as encryption keys
+     * @return the LAN preset bound to 127.0.0.1 port 0, tuned
+     */
+    static ClusterConfig config(UnaryOperator<ClusterConfig.Builder> tune) {
+        return tune.apply(ClusterConfig.lan()).bindAddress(new InetSocketAddress("127.0.0.1", 0)).build();
     }
 
     /**
@@ -28,10 +37,19 @@ final class Nodes {
      * @return the started, unjoined nodes
      */
     static List<Cluster> start(int n) {
+        return start(n, UnaryOperator.identity());
+    }
+
+    /**
+     * @param n    how many nodes
+     * @param tune changes to the LAN preset
+     * @return the started, unjoined nodes
+     */
+    static List<Cluster> start(int n, UnaryOperator<ClusterConfig.Builder> tune) {
         List<Cluster> nodes = new ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
-                nodes.add(Cluster.create(config()));
+                nodes.add(Cluster.create(config(tune)));
             }
         } catch (IOException e) {
             closeAll(nodes);
@@ -105,7 +123,19 @@ final class Nodes {
      * @throws TimeoutException when not converged within a minute
      */
     static List<Cluster> converged(int n) throws TimeoutException {
-        List<Cluster> nodes = start(n);
+        return converged(n, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts n nodes with a tuned LAN preset, joins them and waits for convergence.
+     *
+     * @param n    how many nodes
+     * @param tune changes to the LAN preset
+     * @return the converged nodes
+     * @throws TimeoutException when not converged within a minute
+     */
+    static List<Cluster> converged(int n, UnaryOperator<ClusterConfig.Builder> tune) throws TimeoutException {
+        List<Cluster> nodes = start(n, tune);
         try {
             joinAll(nodes);
             awaitConverged(nodes, Duration.ofSeconds(60));

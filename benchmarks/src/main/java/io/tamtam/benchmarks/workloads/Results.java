@@ -17,12 +17,16 @@ final class Results {
      * @param n        the cluster size
      * @param metric   the metric name
      * @param value    the value
-     * @param extra    further fields (string or number values), in order
+     * @param extra    further fields (string or number values), in order; {@code "preset":"lan"} (the
+     *                 configuration every workload's nodes start from) is added when extra has no preset
      */
     static void emit(String workload, int n, String metric, double value, Map<String, ?> extra) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("{\"workload\":\"").append(workload).append("\",\"n\":").append(n)
                 .append(",\"metric\":\"").append(metric).append("\",\"value\":").append(number(value));
+        if (!extra.containsKey("preset")) {
+            sb.append(",\"preset\":\"lan\"");
+        }
         for (Map.Entry<String, ?> e : extra.entrySet()) {
             sb.append(",\"").append(e.getKey()).append("\":");
             Object v = e.getValue();
