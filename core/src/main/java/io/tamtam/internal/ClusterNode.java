@@ -5,7 +5,6 @@ import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.ClusterStats;
 import io.tamtam.DeliveryException;
-import io.tamtam.DropReason;
 import io.tamtam.EffectiveConfig;
 import io.tamtam.JoinException;
 import io.tamtam.MembershipListener;
@@ -40,16 +39,11 @@ import io.tamtam.internal.messaging.Replies;
 import io.tamtam.internal.runtime.Completions;
 import io.tamtam.internal.runtime.DaemonThreads;
 import io.tamtam.internal.runtime.ExecutorScheduler;
-import io.tamtam.internal.runtime.SerialExecutor;
 import io.tamtam.internal.runtime.Uuid7;
-import io.tamtam.internal.runtime.Workers;
 import io.tamtam.internal.sync.AppStates;
 import io.tamtam.internal.sync.PushPull;
 import io.tamtam.internal.wire.MemberInfo;
-import io.tamtam.internal.wire.Message;
-import io.tamtam.internal.wire.Packet;
 import io.tamtam.internal.wire.PacketCodec;
-import io.tamtam.internal.wire.WireException;
 import io.tamtam.internal.wire.WireFormat;
 import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.Scheduler;
@@ -60,7 +54,6 @@ import io.tamtam.spi.TransportOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -81,14 +74,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** One running node: wires the protocol parts together and implements the API. */
 public final class ClusterNode implements Cluster {
     /**
-     * Most inbound packets waiting for the protocol thread; past it, or past
-     * {@link #MAX_PROTOCOL_BACKLOG_BYTES}, packets are dropped and counted as QUEUE_FULL (a flood must not
-     * grow the heap; SWIM tolerates loss).
-     */
-    static final int MAX_PROTOCOL_BACKLOG = 65_536;
-    /** Most bytes of inbound packets waiting for the protocol thread: 32 MiB. */
-    static final long MAX_PROTOCOL_BACKLOG_BYTES = 32L << 20;
-    /**
      * Most user messages waiting for their handlers or held for their sender's order, across senders;
      * past it, or past {@link #MAX_PENDING_MESSAGE_BYTES}, messages are refused (QUEUE_FULL; a reliable
      * sender or requester is told the receiver is overloaded).
@@ -96,21 +81,6 @@ public final class ClusterNode implements Cluster {
     static final int MAX_PENDING_MESSAGES = 100_000;
     /** Most payload bytes of user messages waiting for handlers or held for order: 64 MiB. */
     static final long MAX_PENDING_MESSAGE_BYTES = 64L << 20;
-    private final ByteBudget protocolBacklog = new ByteBudget(MAX_PROTOCOL_BACKLOG_BYTES, MAX_PROTOCOL_BACKLOG);
-    /**
-     * Frames larger than this are decrypted, decompressed and decoded on the shared workers, not on the
-     * event loop that every node of the JVM shares: 64 KiB.
-     */
-    static final int LARGE_FRAME = 64 * 1024;
-    /** Most bytes of frames waiting for the workers: 64 MiB; past it frames are dropped as QUEUE_FULL. */
-    static final long MAX_LARGE_FRAME_BYTES = 64L << 20;
-    private final ByteBudget largeFrameBacklog = new ByteBudget(MAX_LARGE_FRAME_BYTES, MAX_PROTOCOL_BACKLOG);
-    /**
-     * Decodes large frames in arrival order; while it is busy, smaller frames queue behind it too, so that
-     * frames from one connection are decoded in the order they came.
-     */
-    private final SerialExecutor frameLane = new SerialExecutor(Workers.shared());
-
 
     private final ClusterConfig config;
     private final UUID id;
@@ -142,6 +112,7 @@ public final class ClusterNode implements Cluster {
     private final Peers peers;
     private final ByteBudget inboundBudget;
     private final Dispatch dispatch = new Dispatch();
+    private final Receiver receiver;
     private final LocalMetadata localMetadata;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
@@ -187,10 +158,11 @@ public final class ClusterNode implements Cluster {
                 config.minReceiveRate(), config.receiveGrace(), config.maxInboundConnections(),
                 config.maxInboundConnectionsPerIp(), config.inboundBufferBudget());
 
+        receiver = new Receiver(id, config, codec, dispatch, scheduler, stats, () -> !closed && ready,
+                this::acceptStream, this::reportError);
         Binding binding;
         try {
-            StreamListener transportListener = new StreamListener();
-            binding = Binding.bind(plugins, options, config.bindAddress(), transportListener, transportListener);
+            binding = Binding.bind(plugins, options, config.bindAddress(), receiver, receiver);
         } catch (IOException e) {
             shutdownThreads();
             throw e;
@@ -242,7 +214,7 @@ public final class ClusterNode implements Cluster {
             }
         });
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
-        stats.observeDepths(protocolBacklog, inboundBudget, dissemination.queue(), completions, awareness, peers);
+        stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
         ready = true;
     }
 
@@ -287,128 +259,8 @@ public final class ClusterNode implements Cluster {
         errors.report(context, error);
     }
 
-    // ------------------------------------------------------------------ inbound
-
-    private void onDatagram(InetSocketAddress from, ByteBuffer datagram) {
-        int len = datagram.remaining();
-        if (len > config.maxDatagramSize()) {
-            stats.drop(DropReason.OVERSIZED);
-            return;
-        }
-        byte[] bytes = new byte[len];
-        datagram.get(bytes);
-        onPacket(bytes, from, false);
-    }
-
-    /** Hears both transports: frames, streams and datagrams, their drops and their failures. */
-    private final class StreamListener implements StreamTransport.Listener, DatagramTransport.Listener {
-        @Override
-        public void onDatagram(InetSocketAddress from, ByteBuffer datagram) {
-            ClusterNode.this.onDatagram(from, datagram);
-        }
-
-        @Override
-        public void onFailure(String context, Throwable error) {
-            reportError(context, error);
-        }
-
-        @Override
-        public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
-            int len = frame.remaining();
-            if (len > config.maxFrameSize()) {
-                stats.drop(DropReason.OVERSIZED);
-                return;
-            }
-            byte[] bytes = new byte[len];
-            frame.get(bytes);
-            if (len <= LARGE_FRAME && !frameLane.busy()) {
-                onPacket(bytes, remote, true);
-                return;
-            }
-            if (!largeFrameBacklog.tryAcquire(len)) {
-                stats.drop(DropReason.QUEUE_FULL);
-                return;
-            }
-            frameLane.execute(() -> {
-                largeFrameBacklog.release(len);
-                onPacket(bytes, remote, true);
-            });
-        }
-
-        @Override
-        public void onStream(StreamChannel stream) {
-            if (closed || !ready) {
-                stream.close();
-                return;
-            }
-            nodeStreams.accept(stream);
-        }
-
-        @Override
-        public void onDropped(InetSocketAddress remote, DropReason reason) {
-            stats.drop(reason);
-        }
-    }
-
-    private void onPacket(byte[] bytes, InetSocketAddress from, boolean viaFrame) {
-        if (closed || !ready) {
-            return;
-        }
-        Packet packet;
-        try {
-            packet = codec.decode(bytes, 0, bytes.length, viaFrame ? config.maxFrameSize()
-                    : PacketCodec.datagramDecodeLimit(config.maxDatagramSize(), config.maxFrameSize()));
-        } catch (WireException e) {
-            stats.drop(e.reason());
-            return;
-        } catch (RuntimeException e) {
-            stats.drop(DropReason.MALFORMED);
-            return;
-        }
-        UUID sender = packet.sender();
-        if (sender.equals(id)) {
-            return;
-        }
-        List<Message> messages = packet.messages();
-        Dispatch.Route[] protocol = null;
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
-            Dispatch.Route route = dispatch.route(m);
-            if (route == null) {
-                stats.drop(DropReason.MALFORMED);
-                return;
-            }
-            if (route.protocolThread()) {
-                if (protocol == null) {
-                    protocol = new Dispatch.Route[messages.size()];
-                }
-                protocol[i] = route;
-            }
-        }
-        if (protocol != null && !protocolBacklog.tryAcquire(bytes.length)) {
-            stats.drop(DropReason.QUEUE_FULL);
-            return;
-        }
-        stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, bytes.length);
-        for (int i = 0; i < messages.size(); i++) {
-            stats.messageReceived(messages.get(i));
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            if (protocol == null || protocol[i] == null) {
-                dispatch.route(messages.get(i)).handler().handle(messages.get(i), sender, from, viaFrame);
-            }
-        }
-        if (protocol != null) {
-            Dispatch.Route[] routes = protocol;
-            scheduler.execute(() -> {
-                protocolBacklog.release(bytes.length);
-                for (int i = 0; i < routes.length && !closed; i++) {
-                    if (routes[i] != null) {
-                        routes[i].handler().handle(messages.get(i), sender, from, viaFrame);
-                    }
-                }
-            });
-        }
+    private void acceptStream(StreamChannel stream) {
+        nodeStreams.accept(stream);
     }
 
     /** @return the member with this id, or a DEAD placeholder for a node not (or no longer) known */

@@ -1,0 +1,207 @@
+package io.tamtam.internal;
+
+import io.tamtam.ClusterConfig;
+import io.tamtam.ClusterStats;
+import io.tamtam.DropReason;
+import io.tamtam.internal.runtime.ByteBudget;
+import io.tamtam.internal.runtime.SerialExecutor;
+import io.tamtam.internal.runtime.Workers;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.Packet;
+import io.tamtam.internal.wire.PacketCodec;
+import io.tamtam.internal.wire.WireException;
+import io.tamtam.spi.DatagramTransport;
+import io.tamtam.spi.Scheduler;
+import io.tamtam.spi.StreamChannel;
+import io.tamtam.spi.StreamTransport;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The inbound side of a node: hears both transports, decodes each packet and routes its messages
+ * through the {@link Dispatch} table, on the receiving thread or on the protocol thread as each kind's
+ * owner registered. Bounded: packets waiting for the protocol thread ({@link #MAX_PROTOCOL_BACKLOG},
+ * {@link #MAX_PROTOCOL_BACKLOG_BYTES}) and frames waiting for the decoding pool
+ * ({@link #MAX_LARGE_FRAME_BYTES}); past either, packets are dropped and counted as QUEUE_FULL (a flood
+ * must not grow the heap; SWIM tolerates loss). Frames above {@link #LARGE_FRAME} are decrypted,
+ * decompressed and decoded on the JVM-wide {@link Workers}, not on the event loop every node shares.
+ */
+final class Receiver implements StreamTransport.Listener, DatagramTransport.Listener {
+    /** Most inbound packets waiting for the protocol thread. */
+    static final int MAX_PROTOCOL_BACKLOG = 65_536;
+    /** Most bytes of inbound packets waiting for the protocol thread: 32 MiB. */
+    static final long MAX_PROTOCOL_BACKLOG_BYTES = 32L << 20;
+    /** Frames larger than this are decoded on the shared workers: 64 KiB. */
+    static final int LARGE_FRAME = 64 * 1024;
+    /** Most bytes of frames waiting for the workers: 64 MiB. */
+    static final long MAX_LARGE_FRAME_BYTES = 64L << 20;
+
+    private final ByteBudget protocolBacklog = new ByteBudget(MAX_PROTOCOL_BACKLOG_BYTES, MAX_PROTOCOL_BACKLOG);
+    private final ByteBudget largeFrameBacklog = new ByteBudget(MAX_LARGE_FRAME_BYTES, MAX_PROTOCOL_BACKLOG);
+    /**
+     * Decodes large frames in arrival order; while it is busy, smaller frames queue behind it too, so that
+     * frames from one connection are decoded in the order they came.
+     */
+    private final SerialExecutor frameLane = new SerialExecutor(Workers.shared());
+    private final UUID self;
+    private final int maxDatagramSize;
+    private final int maxFrameSize;
+    private final PacketCodec codec;
+    private final Dispatch dispatch;
+    private final Scheduler scheduler;
+    private final Stats stats;
+    private final BooleanSupplier open;
+    private final Consumer<StreamChannel> streams;
+    private final BiConsumer<String, Throwable> errors;
+
+    /**
+     * @param self      this node's id (its own packets are ignored)
+     * @param config    the limits of both paths
+     * @param codec     decodes packets
+     * @param dispatch  routes messages
+     * @param scheduler the protocol thread
+     * @param stats     counters
+     * @param open      whether the node takes traffic (constructed and not closed)
+     * @param streams   takes inbound streams
+     * @param errors    receives transport failures
+     */
+    Receiver(UUID self, ClusterConfig config, PacketCodec codec, Dispatch dispatch, Scheduler scheduler, Stats stats,
+             BooleanSupplier open, Consumer<StreamChannel> streams, BiConsumer<String, Throwable> errors) {
+        this.self = self;
+        this.maxDatagramSize = config.maxDatagramSize();
+        this.maxFrameSize = config.maxFrameSize();
+        this.codec = codec;
+        this.dispatch = dispatch;
+        this.scheduler = scheduler;
+        this.stats = stats;
+        this.open = open;
+        this.streams = streams;
+        this.errors = errors;
+    }
+
+    /** @return the packets waiting for the protocol thread */
+    ByteBudget protocolBacklog() {
+        return protocolBacklog;
+    }
+
+    @Override
+    public void onDatagram(InetSocketAddress from, ByteBuffer datagram) {
+        int len = datagram.remaining();
+        if (len > maxDatagramSize) {
+            stats.drop(DropReason.OVERSIZED);
+            return;
+        }
+        byte[] bytes = new byte[len];
+        datagram.get(bytes);
+        onPacket(bytes, from, false);
+    }
+
+    @Override
+    public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
+        int len = frame.remaining();
+        if (len > maxFrameSize) {
+            stats.drop(DropReason.OVERSIZED);
+            return;
+        }
+        byte[] bytes = new byte[len];
+        frame.get(bytes);
+        if (len <= LARGE_FRAME && !frameLane.busy()) {
+            onPacket(bytes, remote, true);
+            return;
+        }
+        if (!largeFrameBacklog.tryAcquire(len)) {
+            stats.drop(DropReason.QUEUE_FULL);
+            return;
+        }
+        frameLane.execute(() -> {
+            largeFrameBacklog.release(len);
+            onPacket(bytes, remote, true);
+        });
+    }
+
+    @Override
+    public void onStream(StreamChannel stream) {
+        if (!open.getAsBoolean()) {
+            stream.close();
+            return;
+        }
+        streams.accept(stream);
+    }
+
+    @Override
+    public void onDropped(InetSocketAddress remote, DropReason reason) {
+        stats.drop(reason);
+    }
+
+    @Override
+    public void onFailure(String context, Throwable error) {
+        errors.accept(context, error);
+    }
+
+    private void onPacket(byte[] bytes, InetSocketAddress from, boolean viaFrame) {
+        if (!open.getAsBoolean()) {
+            return;
+        }
+        Packet packet;
+        try {
+            packet = codec.decode(bytes, 0, bytes.length, viaFrame ? maxFrameSize
+                    : PacketCodec.datagramDecodeLimit(maxDatagramSize, maxFrameSize));
+        } catch (WireException e) {
+            stats.drop(e.reason());
+            return;
+        } catch (RuntimeException e) {
+            stats.drop(DropReason.MALFORMED);
+            return;
+        }
+        UUID sender = packet.sender();
+        if (sender.equals(self)) {
+            return;
+        }
+        List<Message> messages = packet.messages();
+        Dispatch.Route[] protocol = null;
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            Dispatch.Route route = dispatch.route(m);
+            if (route == null) {
+                stats.drop(DropReason.MALFORMED);
+                return;
+            }
+            if (route.protocolThread()) {
+                if (protocol == null) {
+                    protocol = new Dispatch.Route[messages.size()];
+                }
+                protocol[i] = route;
+            }
+        }
+        if (protocol != null && !protocolBacklog.tryAcquire(bytes.length)) {
+            stats.drop(DropReason.QUEUE_FULL);
+            return;
+        }
+        stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, bytes.length);
+        for (int i = 0; i < messages.size(); i++) {
+            stats.messageReceived(messages.get(i));
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (protocol == null || protocol[i] == null) {
+                dispatch.route(messages.get(i)).handler().handle(messages.get(i), sender, from, viaFrame);
+            }
+        }
+        if (protocol != null) {
+            Dispatch.Route[] routes = protocol;
+            scheduler.execute(() -> {
+                protocolBacklog.release(bytes.length);
+                for (int i = 0; i < routes.length && open.getAsBoolean(); i++) {
+                    if (routes[i] != null) {
+                        routes[i].handler().handle(messages.get(i), sender, from, viaFrame);
+                    }
+                }
+            });
+        }
+    }
+}
