@@ -30,7 +30,10 @@ import java.util.function.Consumer;
  * {@link #MAX_PROTOCOL_BACKLOG_BYTES}) and frames waiting for the decoding pool
  * ({@link #MAX_LARGE_FRAME_BYTES}); past either, packets are dropped and counted as QUEUE_FULL (a flood
  * must not grow the heap; SWIM tolerates loss). Frames above {@link #LARGE_FRAME} are decrypted,
- * decompressed and decoded on the JVM-wide {@link Workers}, not on the event loop every node shares.
+ * decompressed and decoded on the JVM-wide {@link Workers}, not on the event loop every node shares;
+ * when the transport lends the frame's buffer ({@link StreamTransport.Listener#onLargeFrame}) they are
+ * authenticated and decoded straight from it, without a copy, and the transport's inbound memory bound
+ * covers them until then.
  */
 final class Receiver implements StreamTransport.Listener, DatagramTransport.Listener {
     /** Most inbound packets waiting for the protocol thread. */
@@ -99,7 +102,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         }
         byte[] bytes = new byte[len];
         datagram.get(bytes);
-        onPacket(bytes, from, false);
+        onPacket(bytes, 0, len, from, false);
     }
 
     @Override
@@ -112,7 +115,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         byte[] bytes = new byte[len];
         frame.get(bytes);
         if (len <= LARGE_FRAME && !frameLane.busy()) {
-            onPacket(bytes, remote, true);
+            onPacket(bytes, 0, len, remote, true);
             return;
         }
         if (!largeFrameBacklog.tryAcquire(len)) {
@@ -121,8 +124,37 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         }
         frameLane.execute(() -> {
             largeFrameBacklog.release(len);
-            onPacket(bytes, remote, true);
+            onPacket(bytes, 0, len, remote, true);
         });
+    }
+
+    /**
+     * A large frame from a transport that lends its buffer: decoded on the workers straight from that
+     * buffer, which goes back to the transport (and out of its inbound memory bound) once decoded.
+     */
+    @Override
+    public void onLargeFrame(InetSocketAddress remote, ByteBuffer frame, Runnable release) {
+        int len = frame.remaining();
+        if (len > maxFrameSize || !frame.hasArray()) {
+            try {
+                onFrame(remote, frame);
+            } finally {
+                release.run();
+            }
+            return;
+        }
+        try {
+            frameLane.execute(() -> {
+                try {
+                    onPacket(frame.array(), frame.arrayOffset() + frame.position(), len, remote, true);
+                } finally {
+                    release.run();
+                }
+            });
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
     }
 
     @Override
@@ -144,13 +176,13 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         errors.accept(context, error);
     }
 
-    private void onPacket(byte[] bytes, InetSocketAddress from, boolean viaFrame) {
+    private void onPacket(byte[] bytes, int offset, int length, InetSocketAddress from, boolean viaFrame) {
         if (!open.getAsBoolean()) {
             return;
         }
         Packet packet;
         try {
-            packet = codec.decode(bytes, 0, bytes.length, viaFrame ? maxFrameSize
+            packet = codec.decode(bytes, offset, length, viaFrame ? maxFrameSize
                     : PacketCodec.datagramDecodeLimit(maxDatagramSize, maxFrameSize));
         } catch (WireException e) {
             stats.drop(e.reason());
@@ -179,11 +211,11 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
                 protocol[i] = route;
             }
         }
-        if (protocol != null && !protocolBacklog.tryAcquire(bytes.length)) {
+        if (protocol != null && !protocolBacklog.tryAcquire(length)) {
             stats.drop(DropReason.QUEUE_FULL);
             return;
         }
-        stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, bytes.length);
+        stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, length);
         for (int i = 0; i < messages.size(); i++) {
             stats.messageReceived(messages.get(i));
         }
@@ -195,7 +227,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         if (protocol != null) {
             Dispatch.Route[] routes = protocol;
             scheduler.execute(() -> {
-                protocolBacklog.release(bytes.length);
+                protocolBacklog.release(length);
                 for (int i = 0; i < routes.length && open.getAsBoolean(); i++) {
                     if (routes[i] != null) {
                         routes[i].handler().handle(messages.get(i), sender, from, viaFrame);

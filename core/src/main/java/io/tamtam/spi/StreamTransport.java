@@ -64,6 +64,24 @@ public interface StreamTransport extends AutoCloseable {
         void onFrame(InetSocketAddress remote, ByteBuffer frame);
 
         /**
+         * A large frame whose buffer the listener may keep until it calls {@code release}, so that it can
+         * be authenticated and decoded on another thread without being copied first. The transport keeps
+         * counting the frame against its inbound memory bound until then. The default hands the frame to
+         * {@link #onFrame} and releases it at once.
+         *
+         * @param remote  the remote end of the connection the frame came on
+         * @param frame   the frame, valid until {@code release} runs
+         * @param release gives the buffer back; call it exactly once, from any thread
+         */
+        default void onLargeFrame(InetSocketAddress remote, ByteBuffer frame, Runnable release) {
+            try {
+                onFrame(remote, frame);
+            } finally {
+                release.run();
+            }
+        }
+
+        /**
          * An inbound dedicated stream. The listener owns it from now on and must close it.
          *
          * @param stream the accepted stream

@@ -8,6 +8,7 @@ import io.tamtam.DropReason;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,16 +184,30 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         }
     }
 
+    /**
+     * Hands a large frame to the listener, which may keep its buffer (to decode it off the event loop
+     * without copying it) until it releases it; the frame's budget reservation lasts until then.
+     */
     private void deliverLarge() {
         ByteBuf frame = large;
         large = null;
+        long bytes = reserved;
+        reserved = 0;
+        delivered++;
+        frameStartNanos = System.nanoTime();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                frame.release();
+                budget.release(bytes);
+            }
+        };
         try {
-            deliver(frame, 0, frame.writerIndex());
-        } finally {
-            frame.release();
-            long bytes = reserved;
-            reserved = 0;
-            budget.release(bytes);
+            transport.listener().onLargeFrame(remote, frame.nioBuffer(0, frame.writerIndex()), release);
+        } catch (RuntimeException e) {
+            release.run();
+            LOG.debug("Frame listener failed on a frame from {}", remote, e);
+            transport.failure("the frame listener failed on a frame from " + remote, e);
         }
     }
 

@@ -1,0 +1,60 @@
+package io.tamtam.internal;
+
+import io.tamtam.ClusterConfig;
+import io.tamtam.ClusterStats;
+import io.tamtam.internal.runtime.TestSchedulers;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.PacketCodec;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A large frame whose buffer the transport lends is decoded from that buffer off the caller's thread, then given back. */
+class ReceiverTest {
+    private static final InetSocketAddress REMOTE = new InetSocketAddress("127.0.0.1", 9);
+
+    @Test
+    void aLentLargeFrameIsDecodedFromItsBufferOnTheWorkersAndReleasedOnceAfterwards() {
+        ClusterConfig config = ClusterConfig.local().build();
+        UUID self = UUID.randomUUID();
+        UUID sender = UUID.randomUUID();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        List<byte[]> payloads = new CopyOnWriteArrayList<>();
+        Dispatch dispatch = new Dispatch();
+        dispatch.onReceivingThread(Message.User.class, (u, from, at, viaFrame) -> {
+            threads.add(Thread.currentThread().getName());
+            payloads.add(u.payload());
+        });
+        Stats stats = new Stats();
+        Receiver receiver = new Receiver(self, config, new PacketCodec(self, null, Integer.MAX_VALUE, List.of(),
+                config.maxFrameSize()), dispatch, TestSchedulers.INLINE_NO_TIMERS, stats, () -> true, s -> { },
+                (c, e) -> { });
+
+        byte[] payload = new byte[200 * 1024];
+        Arrays.fill(payload, (byte) 7);
+        byte[] packet = new PacketCodec(sender, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize())
+                .encode(new Message.User(1000, payload));
+        // The frame sits inside a larger buffer, as in a transport's pooled memory.
+        byte[] lent = new byte[packet.length + 100];
+        System.arraycopy(packet, 0, lent, 50, packet.length);
+        AtomicInteger releases = new AtomicInteger();
+        receiver.onLargeFrame(REMOTE, ByteBuffer.wrap(lent, 50, packet.length), releases::incrementAndGet);
+
+        await().until(() -> releases.get() == 1);
+        assertEquals(1, payloads.size());
+        assertArrayEquals(payload, payloads.get(0));
+        assertTrue(threads.get(0).startsWith("tamtam-worker"), threads.toString());
+        assertEquals(packet.length, stats.bytesReceived(ClusterStats.Path.FRAME));
+    }
+}
