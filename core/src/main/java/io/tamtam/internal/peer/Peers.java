@@ -86,6 +86,7 @@ public final class Peers {
         Peer p = members.remove(id);
         if (p != null) {
             byAddress.remove(address, p);
+            byAddress.values().removeIf(v -> v == p); // and any earlier address of the member
             inOrder.release(p.inbound());
         }
     }

@@ -61,4 +61,17 @@ class PeersTest {
         assertNull(peers.at(at));
         assertEquals(0, peers.memberSessions());
     }
+
+    @Test
+    void aMemberThatMovedLeavesNoAddressBehindWhenRemoved() {
+        UUID id = UUID.randomUUID();
+        InetSocketAddress first = new InetSocketAddress("127.0.0.1", 7001);
+        InetSocketAddress second = new InetSocketAddress("127.0.0.1", 7002);
+        peers.joined(id, first);
+        peers.joined(id, second);
+        assertSame(peers.at(first), peers.at(second));
+        peers.removed(id, second);
+        assertNull(peers.at(first));
+        assertNull(peers.at(second));
+    }
 }
