@@ -45,7 +45,14 @@ final class Events implements EventSink {
     }
 
     Subscription add(MembershipListener l) {
-        Entry e = new Entry(l, new SerialExecutor(callbacks), new AtomicInteger(), new AtomicBoolean());
+        return register(entry(l));
+    }
+
+    private Entry entry(MembershipListener l) {
+        return new Entry(l, new SerialExecutor(callbacks), new AtomicInteger(), new AtomicBoolean());
+    }
+
+    private Subscription register(Entry e) {
         listeners.add(e);
         return () -> listeners.remove(e);
     }
@@ -55,7 +62,7 @@ final class Events implements EventSink {
      * Call on the protocol thread (where events are emitted), so that no event falls between.
      */
     Subscription add(MembershipListener l, Runnable first) {
-        Entry e = new Entry(l, new SerialExecutor(callbacks), new AtomicInteger(), new AtomicBoolean());
+        Entry e = entry(l);
         e.lane().execute(() -> {
             try {
                 first.run();
@@ -63,8 +70,7 @@ final class Events implements EventSink {
                 errors.accept("membership snapshot consumer", t);
             }
         });
-        listeners.add(e);
-        return () -> listeners.remove(e);
+        return register(e);
     }
 
     void addInternal(EventSink sink) {

@@ -196,40 +196,32 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
             return;
         }
         List<Message> messages = packet.messages();
-        Dispatch.Route[] protocol = null;
-        for (int i = 0; i < messages.size(); i++) {
-            Message m = messages.get(i);
-            Dispatch.Route route = dispatch.route(m);
-            if (route == null) {
+        Dispatch.Route[] routes = new Dispatch.Route[messages.size()];
+        boolean forProtocol = false;
+        for (int i = 0; i < routes.length; i++) {
+            routes[i] = dispatch.route(messages.get(i));
+            if (routes[i] == null) {
                 stats.drop(DropReason.MALFORMED);
                 return;
             }
-            if (route.protocolThread()) {
-                if (protocol == null) {
-                    protocol = new Dispatch.Route[messages.size()];
-                }
-                protocol[i] = route;
-            }
+            forProtocol |= routes[i].protocolThread();
         }
-        if (protocol != null && !protocolBacklog.tryAcquire(length)) {
+        if (forProtocol && !protocolBacklog.tryAcquire(length)) {
             stats.drop(DropReason.QUEUE_FULL);
             return;
         }
         stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, length);
-        for (int i = 0; i < messages.size(); i++) {
+        for (int i = 0; i < routes.length; i++) {
             stats.messageReceived(messages.get(i));
-        }
-        for (int i = 0; i < messages.size(); i++) {
-            if (protocol == null || protocol[i] == null) {
-                dispatch.route(messages.get(i)).handler().handle(messages.get(i), sender, from, viaFrame);
+            if (!routes[i].protocolThread()) {
+                routes[i].handler().handle(messages.get(i), sender, from, viaFrame);
             }
         }
-        if (protocol != null) {
-            Dispatch.Route[] routes = protocol;
+        if (forProtocol) {
             scheduler.execute(() -> {
                 protocolBacklog.release(length);
                 for (int i = 0; i < routes.length && open.getAsBoolean(); i++) {
-                    if (routes[i] != null) {
+                    if (routes[i].protocolThread()) {
                         routes[i].handler().handle(messages.get(i), sender, from, viaFrame);
                     }
                 }
