@@ -4,8 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @ParentCommand
     Main main;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = {"-b", "--bind"}, paramLabel = "HOST:PORT", description = "address the node's UDP and TCP transports bind to (default: 0.0.0.0:7946)")
     String bind;
@@ -72,9 +74,10 @@ final class AgentCommand implements Callable<Integer> {
         flags.put("message-types", messageTypes == null ? null : String.join(",", messageTypes));
         flags.put("profile", profile);
         Settings settings = main.settings(flags);
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter out = spec.commandLine().getOut();
         if (printConfig) {
             out.print(settings.describe());
+            out.flush();
             return 0;
         }
         AgentLog.Level level = settings.flag("trace") ? AgentLog.Level.TRACE
@@ -101,6 +104,7 @@ final class AgentCommand implements Callable<Integer> {
             // the JVM is already exiting
         }
         out.println("tamtam agent stopped");
+        out.flush();
         return 0;
     }
 }

@@ -65,16 +65,30 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env) {
+        return run(args, env, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @param args the arguments after {@code tamtam}
+     * @param env  the environment to read {@code TAMTAM_*} settings from
+     * @param out  standard output
+     * @param err  standard error
+     * @return the exit code
+     */
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
         Main main = new Main();
         main.env = env;
         CommandLine cl = commandLine(main);
+        cl.setOut(out);
+        cl.setErr(err);
         return cl.execute(args);
     }
 
     static CommandLine commandLine(Main main) {
         CommandLine cl = new CommandLine(main);
-        cl.setOut(new PrintWriter(System.out, true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(System.err, true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("tamtam " + cmd.getCommandName() + ": " + Errors.message(e));
             return EXIT_FAILURE;
