@@ -151,7 +151,7 @@ public final class ClusterNode implements Cluster {
         payloads = new Payloads(plugins.codec());
         codec = new PacketCodec(id, plugins.compressor(),
                 config.compressionDisabled() ? Integer.MAX_VALUE : config.compressionMinBytes(),
-                plugins.ciphers(), config.maxFrameSize());
+                plugins.ciphers(), config.maxFrameSize(), config.clusterLabel());
         codec.countWith(stats);
         TransportOptions options = new TransportOptions(config.maxDatagramSize(), config.maxFrameSize(),
                 config.connectTimeout(), config.idleTimeout(), config.writeTimeout(), config.prefaceTimeout(),
