@@ -40,5 +40,10 @@ public enum DropReason {
      * A large inbound frame that waited longer than the receive grace period for room in the node's
      * inbound buffer budget; the connection was closed.
      */
-    OVER_BUDGET
+    OVER_BUDGET,
+    /**
+     * Carries another cluster's label, or none where this node has one, or one where this node has none
+     * ({@link ClusterConfig.Builder#clusterLabel(String)}).
+     */
+    LABEL_MISMATCH
 }

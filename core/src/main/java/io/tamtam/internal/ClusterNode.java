@@ -103,6 +103,7 @@ public final class ClusterNode implements Cluster {
     private final Membership membership;
     private final FailureDetector detector;
     private final PushPull pushPull;
+    private final io.tamtam.internal.sync.Rejoin rejoin;
     private final AppStates appStates;
     private final Messaging messaging;
     private final Streams nodeStreams;
@@ -151,7 +152,7 @@ public final class ClusterNode implements Cluster {
         payloads = new Payloads(plugins.codec());
         codec = new PacketCodec(id, plugins.compressor(),
                 config.compressionDisabled() ? Integer.MAX_VALUE : config.compressionMinBytes(),
-                plugins.ciphers(), config.maxFrameSize());
+                plugins.ciphers(), config.maxFrameSize(), config.clusterLabel());
         codec.countWith(stats);
         TransportOptions options = new TransportOptions(config.maxDatagramSize(), config.maxFrameSize(),
                 config.connectTimeout(), config.idleTimeout(), config.writeTimeout(), config.prefaceTimeout(),
@@ -189,6 +190,9 @@ public final class ClusterNode implements Cluster {
         appStates = new AppStates(config.maxAppStateBytes(), payloads, callbacks, stats, this::reportError,
                 this::nodeOrPlaceholder);
         pushPull = new PushPull(ctx, membership, appStates);
+        rejoin = new io.tamtam.internal.sync.Rejoin(ctx, membership, pushPull, callbacks, config.seedProvider(),
+                config.snapshotFile() == null ? null : new io.tamtam.internal.sync.SnapshotFile(config.snapshotFile()),
+                this::reportError);
         messaging = new Messaging(peers, inboundBudget, payloads, stats, this::reportError, this::nodeOrPlaceholder);
         nodeStreams = new Streams(this, streams, codec);
         replies = new Replies(config.clock(), scheduler, completions);
@@ -212,6 +216,7 @@ public final class ClusterNode implements Cluster {
                 case REMOVED -> peers.removed(node.id(), node.address());
                 default -> { }
             }
+            rejoin.changed();
         });
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
         stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
@@ -232,6 +237,7 @@ public final class ClusterNode implements Cluster {
     private void startLoops() {
         detector.start();
         pushPull.start();
+        rejoin.start();
         scheduleGossip();
         scheduleReap();
     }
@@ -285,7 +291,10 @@ public final class ClusterNode implements Cluster {
         if (list.isEmpty()) {
             return CompletableFuture.failedFuture(new JoinException("join needs at least one seed address", List.of()));
         }
-        result.thenRun(() -> scheduler.execute(pushPull::afterJoin));
+        result.thenRun(() -> scheduler.execute(() -> {
+            pushPull.afterJoin();
+            rejoin.joined();
+        }));
         scheduler.execute(() -> {
             List<Throwable> reasons = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger left = new AtomicInteger(list.size());
@@ -347,6 +356,7 @@ public final class ClusterNode implements Cluster {
         scheduler.execute(() -> {
             detector.stop();
             pushPull.stop();
+            rejoin.stop(true);
             if (ctx.table().liveCount() <= 1) {
                 finishLeave(f);
                 return;
@@ -374,6 +384,7 @@ public final class ClusterNode implements Cluster {
         scheduler.execute(() -> {
             detector.stop();
             pushPull.stop();
+            rejoin.stop(false);
             dissemination.stop();
         });
         replies.close("the cluster node is closed");
