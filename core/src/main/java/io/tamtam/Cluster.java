@@ -378,4 +378,9 @@ public interface Cluster extends AutoCloseable {
      *         interval, probe interval and timeout), computed now
      */
     EffectiveConfig effectiveConfig();
+
+    // ---------------------------------------------------------------- services, status, queries
+
+    /** @return the named services of the cluster: register here, and reach any service by name; see {@link io.tamtam.services.Services} */
+    io.tamtam.services.Services services();
 }

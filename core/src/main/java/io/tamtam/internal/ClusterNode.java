@@ -114,6 +114,7 @@ public final class ClusterNode implements Cluster {
     private final Dispatch dispatch = new Dispatch();
     private final Receiver receiver;
     private final LocalMetadata localMetadata;
+    private final io.tamtam.internal.services.ServiceLayer services;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
     /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
@@ -213,6 +214,9 @@ public final class ClusterNode implements Cluster {
                 default -> { }
             }
         });
+        services = new io.tamtam.internal.services.ServiceLayer(ctx, messaging, direct, broadcasts, completions, callbacks,
+                this::reportError, () -> membership.self().snapshot(), localMetadata::change);
+        events.addInternal((type, node, previous, cause, source, confirmations) -> services.onMembership(type, node));
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
         stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
         ready = true;
@@ -502,20 +506,40 @@ public final class ClusterNode implements Cluster {
     public void setMetadata(String key, String value) {
         java.util.Objects.requireNonNull(key, "key");
         java.util.Objects.requireNonNull(value, "value");
+        checkNotReserved(key);
         localMetadata.change(m -> m.put(key, value));
     }
 
     @Override
     public void replaceMetadata(Map<String, String> entries) {
+        entries.keySet().forEach(ClusterNode::checkNotReserved);
         localMetadata.change(m -> {
-            m.clear();
+            m.keySet().removeIf(k -> !k.startsWith(RESERVED_METADATA_PREFIX));
             m.putAll(entries);
         });
     }
 
     @Override
     public void removeMetadata(String key) {
+        checkNotReserved(key);
         localMetadata.change(m -> m.remove(key));
+    }
+
+    /** Metadata keys TamTam sets itself (services): the application may not set or remove them. */
+    static final String RESERVED_METADATA_PREFIX = "tamtam.";
+
+    private static void checkNotReserved(String key) {
+        if (key != null && key.startsWith(RESERVED_METADATA_PREFIX)) {
+            throw new IllegalArgumentException("metadata key '" + key + "' is reserved (keys starting with '"
+                    + RESERVED_METADATA_PREFIX + "' are set by TamTam itself, e.g. by services().register); use another key");
+        }
+    }
+
+    // ------------------------------------------------------------------ services
+
+    @Override
+    public io.tamtam.services.Services services() {
+        return services;
     }
 
     @Override
