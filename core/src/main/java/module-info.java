@@ -8,6 +8,7 @@ module io.tamtam.core {
     exports io.tamtam;
     exports io.tamtam.spi;
     exports io.tamtam.services;
+    exports io.tamtam.status;
 
     uses io.tamtam.spi.Codec;
     uses io.tamtam.spi.Compressor;

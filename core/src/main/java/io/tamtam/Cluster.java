@@ -383,4 +383,10 @@ public interface Cluster extends AutoCloseable {
 
     /** @return the named services of the cluster: register here, and reach any service by name; see {@link io.tamtam.services.Services} */
     io.tamtam.services.Services services();
+
+    /**
+     * @return readiness of the cluster: {@code status().current()} reads whether a quorum of the expected
+     *         size is alive and whether all of it is; listeners hear when either changes
+     */
+    io.tamtam.status.Status status();
 }

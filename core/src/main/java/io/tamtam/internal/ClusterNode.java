@@ -115,6 +115,7 @@ public final class ClusterNode implements Cluster {
     private final Receiver receiver;
     private final LocalMetadata localMetadata;
     private final io.tamtam.internal.services.ServiceLayer services;
+    private final io.tamtam.internal.status.StatusTracker status;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
     /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
@@ -216,7 +217,11 @@ public final class ClusterNode implements Cluster {
         });
         services = new io.tamtam.internal.services.ServiceLayer(ctx, messaging, direct, broadcasts, completions, callbacks,
                 this::reportError, () -> membership.self().snapshot(), localMetadata::change);
-        events.addInternal((type, node, previous, cause, source, confirmations) -> services.onMembership(type, node));
+        status = new io.tamtam.internal.status.StatusTracker(ctx, callbacks, this::reportError);
+        events.addInternal((type, node, previous, cause, source, confirmations) -> {
+            services.onMembership(type, node);
+            status.recompute();
+        });
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
         stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
         ready = true;
@@ -540,6 +545,11 @@ public final class ClusterNode implements Cluster {
     @Override
     public io.tamtam.services.Services services() {
         return services;
+    }
+
+    @Override
+    public io.tamtam.status.Status status() {
+        return status;
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.tamtam.internal.messaging.DirectMessages;
 import io.tamtam.internal.messaging.Messaging;
 import io.tamtam.internal.messaging.ReservedTypes;
 import io.tamtam.internal.runtime.Completions;
+import io.tamtam.internal.runtime.ListenerLanes;
 import io.tamtam.internal.runtime.SerialExecutor;
 import io.tamtam.internal.wire.WireException;
 import io.tamtam.services.Delivery;
@@ -41,7 +42,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -83,7 +83,7 @@ public final class ServiceLayer implements Services {
 
     private final Map<String, ServiceHandler> local = new ConcurrentHashMap<>();
     private final Object registerLock = new Object();
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ListenerLanes<ServiceEvent> listeners;
 
     // protocol thread only
     private final Map<UUID, Set<String>> offered = new HashMap<>();
@@ -94,9 +94,6 @@ public final class ServiceLayer implements Services {
     private long heldBytes;
     private volatile int heldCountView;
     private volatile Map<String, List<ServiceInstance>> view = Map.of();
-
-    private record Listener(ServiceListener listener, SerialExecutor lane) {
-    }
 
     /**
      * @param ctx         shared protocol parts
@@ -121,6 +118,7 @@ public final class ServiceLayer implements Services {
         this.self = self;
         this.metadata = metadata;
         this.localLane = new SerialExecutor(callbacks);
+        this.listeners = new ListenerLanes<>(callbacks, errors, "service listener");
         messaging.handle(MESSAGE, p -> onMessage(p.sender(), p.payload(), false));
         messaging.handleRequest(REQUEST, p -> onRequest(p.sender(), p.payload()));
         messaging.handle(BROADCAST, p -> onMessage(p.sender(), p.payload(), true));
@@ -282,16 +280,7 @@ public final class ServiceLayer implements Services {
     }
 
     private void fire(ServiceEvent.Type type, String service, Node node) {
-        ServiceEvent ev = new ServiceEvent(type, new ServiceInstance(service, node));
-        for (Listener l : listeners) {
-            l.lane().execute(() -> {
-                try {
-                    l.listener().onEvent(ev);
-                } catch (RuntimeException | Error t) {
-                    errors.accept("service listener", t);
-                }
-            });
-        }
+        listeners.fire(new ServiceEvent(type, new ServiceInstance(service, node)));
     }
 
     @Override
@@ -306,9 +295,7 @@ public final class ServiceLayer implements Services {
 
     @Override
     public Subscription addListener(ServiceListener listener) {
-        Listener l = new Listener(java.util.Objects.requireNonNull(listener, "listener"), new SerialExecutor(callbacks));
-        listeners.add(l);
-        return () -> listeners.remove(l);
+        return listeners.add(listener::onEvent);
     }
 
     /**
