@@ -116,6 +116,7 @@ public final class ClusterNode implements Cluster {
     private final LocalMetadata localMetadata;
     private final io.tamtam.internal.services.ServiceLayer services;
     private final io.tamtam.internal.status.StatusTracker status;
+    private final io.tamtam.internal.query.QueryEngine queries;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
     /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
@@ -218,6 +219,8 @@ public final class ClusterNode implements Cluster {
         services = new io.tamtam.internal.services.ServiceLayer(ctx, messaging, direct, broadcasts, completions, callbacks,
                 this::reportError, () -> membership.self().snapshot(), localMetadata::change);
         status = new io.tamtam.internal.status.StatusTracker(ctx, callbacks, this::reportError);
+        queries = new io.tamtam.internal.query.QueryEngine(ctx, messaging, direct, broadcasts, completions, callbacks,
+                this::reportError, () -> membership.self().snapshot(), services::offersLocally);
         events.addInternal((type, node, previous, cause, source, confirmations) -> {
             services.onMembership(type, node);
             status.recompute();
@@ -550,6 +553,21 @@ public final class ClusterNode implements Cluster {
     @Override
     public io.tamtam.status.Status status() {
         return status;
+    }
+
+    @Override
+    public Subscription handleQuery(String name, io.tamtam.query.QueryHandler handler) {
+        return queries.handle(name, handler);
+    }
+
+    @Override
+    public CompletableFuture<io.tamtam.query.QuerySummary> query(String name, byte[] payload,
+                                                                 io.tamtam.query.QueryOptions options,
+                                                                 io.tamtam.query.QueryListener listener) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new DeliveryException("the cluster node is closed"));
+        }
+        return queries.query(name, payload, options, listener);
     }
 
     @Override

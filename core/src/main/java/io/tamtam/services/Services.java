@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 public interface Services {
     /** The metadata key holding the comma-separated names of the services a node offers. */
     String METADATA_KEY = "tamtam.services";
+    /** The metadata key holding a gateway node's route summary: {@code service:hops} entries, comma-separated. */
+    String ROUTES_METADATA_KEY = "tamtam.routes";
     /** Most services one node may offer. */
     int MAX_SERVICES_PER_NODE = 32;
     /** Longest service name, in characters (letters, digits, '.', '_', '-'). */
@@ -111,6 +113,16 @@ public interface Services {
      * @return completes when queued for dissemination
      */
     CompletableFuture<Void> broadcast(String service, byte[] payload);
+
+    /**
+     * Routes to a service of another cluster, as gateways of this cluster advertise them
+     * ({@link io.tamtam.routing.Gateway}). A message to one instance of a service with no live instance in
+     * this cluster goes to the gateway node with the fewest hops; when it vanishes, the next one is used.
+     *
+     * @param name a service name
+     * @return gateway node id to hops (1 = the service runs in a cluster adjacent to the gateway)
+     */
+    java.util.Map<java.util.UUID, Integer> routes(String name);
 
     /** @return messages held now for services without a live instance */
     int cachedMessages();

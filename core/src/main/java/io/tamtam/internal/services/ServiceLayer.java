@@ -61,6 +61,33 @@ public final class ServiceLayer implements Services {
     /** Reserved user type of a service broadcast. */
     public static final int TYPE_BROADCAST = 0x32;
 
+    /** Reserved user type of a message routed to a service of another cluster. */
+    public static final int TYPE_ROUTED = 0x37;
+    /** Reserved user type of the reply to a routed message, retracing its path. */
+    public static final int TYPE_ROUTED_REPLY = 0x38;
+    /** Most routed messages this node waits on at once. */
+    public static final int MAX_ROUTED_IN_FLIGHT = 10_000;
+
+    /** Forwards routed traffic between the clusters of a gateway; set by the gateway. */
+    public interface Router {
+        /**
+         * @param m    a routed message this node neither handles nor may send back
+         * @param from the layer it arrived on
+         */
+        void forward(Routed.Message m, ServiceLayer from);
+
+        /**
+         * @param r    a reply to pass on (its path's last node is the next hop)
+         * @param from the layer it arrived on
+         */
+        void reply(Routed.Reply r, ServiceLayer from);
+
+        /** @return the ids of every node of the gateway, for loop detection */
+        Set<UUID> nodes();
+    }
+
+    private static final MessageType<byte[]> ROUTED = ReservedTypes.bytes(TYPE_ROUTED);
+    private static final MessageType<byte[]> ROUTED_REPLY = ReservedTypes.bytes(TYPE_ROUTED_REPLY);
     private static final MessageType<byte[]> MESSAGE = ReservedTypes.bytes(TYPE_MESSAGE);
     private static final RequestType<byte[], byte[]> REQUEST = ReservedTypes.request(TYPE_REQUEST);
     private static final MessageType<byte[]> BROADCAST = ReservedTypes.bytes(TYPE_BROADCAST);
@@ -94,6 +121,12 @@ public final class ServiceLayer implements Services {
     private long heldBytes;
     private volatile int heldCountView;
     private volatile Map<String, List<ServiceInstance>> view = Map.of();
+    private final Map<UUID, Map<String, Integer>> advertised = new HashMap<>();
+    private volatile Map<String, Map<UUID, Integer>> routeView = Map.of();
+    private final List<Runnable> changeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Router router;
+    private final Map<Long, CompletableFuture<byte[]>> routedInFlight = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong nextRouted;
 
     /**
      * @param ctx         shared protocol parts
@@ -122,6 +155,9 @@ public final class ServiceLayer implements Services {
         messaging.handle(MESSAGE, p -> onMessage(p.sender(), p.payload(), false));
         messaging.handleRequest(REQUEST, p -> onRequest(p.sender(), p.payload()));
         messaging.handle(BROADCAST, p -> onMessage(p.sender(), p.payload(), true));
+        messaging.handle(ROUTED, p -> onRouted(p.payload()));
+        messaging.handle(ROUTED_REPLY, p -> onRoutedReply(p.payload()));
+        nextRouted = new java.util.concurrent.atomic.AtomicLong(ctx.random().nextLong() & Long.MAX_VALUE);
     }
 
     // ------------------------------------------------------------------ registry
@@ -183,7 +219,7 @@ public final class ServiceLayer implements Services {
      * @param meta a node's metadata
      * @return the service names
      */
-    static Set<String> parse(Map<String, String> meta) {
+    public static Set<String> parse(Map<String, String> meta) {
         String csv = meta.get(METADATA_KEY);
         if (csv == null || csv.isEmpty()) {
             return Set.of();
@@ -224,14 +260,144 @@ public final class ServiceLayer implements Services {
         for (String s : now) {
             changed |= add(s, node);
         }
+        Map<String, Integer> routesNow = live ? parseRoutes(node.metadata()) : Map.of();
+        Map<String, Integer> routesBefore = advertised.getOrDefault(node.id(), Map.of());
+        boolean routesChanged = !routesNow.equals(routesBefore);
+        if (routesChanged) {
+            if (routesNow.isEmpty()) {
+                advertised.remove(node.id());
+            } else {
+                advertised.put(node.id(), routesNow);
+            }
+            refreshRoutes();
+        }
         if (changed) {
             refreshView();
+        }
+        if (changed || routesChanged) {
+            hooks();
         }
         for (String s : now) {
             if (!before.contains(s)) {
                 drain(s);
             }
         }
+        for (String s : routesNow.keySet()) {
+            if (!routesBefore.containsKey(s)) {
+                drain(s);
+            }
+        }
+    }
+
+    /**
+     * Parses the route summary a gateway node's metadata announces; malformed entries are skipped.
+     *
+     * @param meta a node's metadata
+     * @return service to hops
+     */
+    public static Map<String, Integer> parseRoutes(Map<String, String> meta) {
+        String csv = meta.get(Services.ROUTES_METADATA_KEY);
+        if (csv == null || csv.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Integer> out = new TreeMap<>();
+        for (String e : csv.split(",", 256)) {
+            int colon = e.lastIndexOf(':');
+            if (colon <= 0 || colon == e.length() - 1 || e.length() - colon > 2) {
+                continue;
+            }
+            String name = e.substring(0, colon);
+            char d = e.charAt(colon + 1);
+            if (NAME.matcher(name).matches() && d >= '1' && d <= '0' + Routed.MAX_HOPS) {
+                out.merge(name, d - '0', Math::min);
+            }
+        }
+        return out;
+    }
+
+    private void refreshRoutes() {
+        Map<String, Map<UUID, Integer>> v = new HashMap<>();
+        for (Map.Entry<UUID, Map<String, Integer>> e : advertised.entrySet()) {
+            for (Map.Entry<String, Integer> r : e.getValue().entrySet()) {
+                v.computeIfAbsent(r.getKey(), k -> new TreeMap<>()).put(e.getKey(), r.getValue());
+            }
+        }
+        Map<String, Map<UUID, Integer>> frozen = new HashMap<>();
+        v.forEach((k, m) -> frozen.put(k, Collections.unmodifiableMap(m)));
+        routeView = Map.copyOf(frozen);
+    }
+
+    private void hooks() {
+        for (Runnable r : changeHooks) {
+            callbacks.execute(r);
+        }
+    }
+
+    @Override
+    public Map<UUID, Integer> routes(String name) {
+        return routeView.getOrDefault(name, Map.of());
+    }
+
+    /** @return every advertised route now: service to (gateway node to hops) */
+    public Map<String, Map<UUID, Integer>> allRoutes() {
+        return routeView;
+    }
+
+    /** @return every live instance now, by service */
+    public Map<String, List<ServiceInstance>> allInstances() {
+        return view;
+    }
+
+    /**
+     * Used by gateways: runs {@code hook} on the callback executor after each change of instances or routes.
+     *
+     * @param hook the hook
+     * @return removes it
+     */
+    public Subscription onChange(Runnable hook) {
+        changeHooks.add(hook);
+        return () -> changeHooks.remove(hook);
+    }
+
+    /**
+     * Used by gateways: routed traffic this node does not handle goes to {@code r}.
+     *
+     * @param r the router, or null to detach
+     */
+    public void attach(Router r) {
+        router = r;
+    }
+
+    /**
+     * Used by gateways: sets this node's route summary.
+     *
+     * @param routes service to hops; empty removes the summary
+     * @throws IllegalArgumentException when the metadata would outgrow its bound
+     */
+    public void advertise(Map<String, Integer> routes) {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(routes).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append(':').append(v));
+        String csv = sb.toString();
+        metadata.accept(m -> {
+            if (csv.isEmpty()) {
+                m.remove(ROUTES_METADATA_KEY);
+            } else {
+                m.put(ROUTES_METADATA_KEY, csv);
+            }
+        });
+    }
+
+    /**
+     * @param node a node id
+     * @return whether it is a live member of this node's cluster
+     */
+    public boolean isLiveMember(UUID node) {
+        return direct.live(node) != null;
+    }
+
+    /** @return this node's id */
+    public UUID selfId() {
+        return ctx.selfId();
     }
 
     private void localChanged(String name, boolean present) {
@@ -239,6 +405,7 @@ public final class ServiceLayer implements Services {
         boolean offeredNow = local.containsKey(name);
         if (offeredNow ? add(name, me) : remove(name, me)) {
             refreshView();
+            hooks();
         }
         if (offeredNow) {
             drain(name);
@@ -330,8 +497,11 @@ public final class ServiceLayer implements Services {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         ctx.scheduler().execute(() -> {
             Node target = pick(service, delivery);
+            UUID gateway;
             if (target != null) {
                 deliver(target, mode, service, payload, delivery, f);
+            } else if ((gateway = bestRoute(service)) != null) {
+                originateRouted(gateway, mode, service, payload, delivery, f);
             } else if (!delivery.cacheTtl().isZero()) {
                 hold(new Held(service, mode, payload, delivery, f));
             } else {
@@ -531,6 +701,180 @@ public final class ServiceLayer implements Services {
         return reply == null ? new byte[0] : reply;
     }
 
+    // ------------------------------------------------------------------ routing
+
+    /**
+     * @param service a service
+     * @return the gateway node with the fewest hops to it (ties: lowest id), or null
+     */
+    public UUID bestRoute(String service) {
+        return bestRoute(service, Set.of());
+    }
+
+    /**
+     * @param service a service
+     * @param exclude gateway nodes not to use
+     * @return the gateway node with the fewest hops to it, or null
+     */
+    public UUID bestRoute(String service, Set<UUID> exclude) {
+        UUID best = null;
+        int bestHops = Integer.MAX_VALUE;
+        for (Map.Entry<UUID, Integer> e : routes(service).entrySet()) {
+            if (e.getValue() < bestHops && !exclude.contains(e.getKey())) {
+                best = e.getKey();
+                bestHops = e.getValue();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * @param service a service
+     * @return a live instance of it in this cluster, by {@link io.tamtam.services.Policy#NEAREST}, or null
+     */
+    public UUID instance(String service) {
+        List<ServiceInstance> l = instances(service);
+        return l.isEmpty() ? null : l.get(0).node().id();
+    }
+
+    private void originateRouted(UUID gateway, Mode mode, String service, byte[] payload, Delivery delivery, CompletableFuture<byte[]> f) {
+        if (routedInFlight.size() >= MAX_ROUTED_IN_FLIGHT) {
+            completions.fail(f, new DeliveryException(MAX_ROUTED_IN_FLIGHT + " routed messages of this node wait for their "
+                    + "replies; wait for some to complete"));
+            return;
+        }
+        long id = nextRouted.getAndIncrement();
+        routedInFlight.put(id, f);
+        Routed.Message m = new Routed.Message(id, Routed.MAX_HOPS, List.of(ctx.selfId()), mode == Mode.REQUEST, service, payload);
+        ctx.scheduler().schedule(() -> {
+            CompletableFuture<byte[]> pending = routedInFlight.remove(id);
+            if (pending != null) {
+                completions.fail(pending, new DeliveryException("no reply from service '" + service + "' through gateway "
+                        + gateway + " within " + delivery.timeout().toMillis() + " ms"));
+            }
+        }, delivery.timeout().toNanos());
+        sendRouted(gateway, m).whenComplete((v, err) -> {
+            if (err != null) {
+                CompletableFuture<byte[]> pending = routedInFlight.remove(id);
+                if (pending != null) {
+                    completions.fail(pending, new DeliveryException("cannot reach gateway " + gateway + " for service '"
+                            + service + "': " + Completions.describe(err), err));
+                }
+            }
+        });
+    }
+
+    /**
+     * Sends a routed message one hop, from this node.
+     *
+     * @param to the next node (an instance, or a gateway node)
+     * @param m  the message, its path ending with this node
+     * @return completes when the next node took it
+     */
+    public CompletableFuture<Void> sendRouted(UUID to, Routed.Message m) {
+        return direct.sendReliable(to, ROUTED, m.encode());
+    }
+
+    /**
+     * Sends a reply one hop back, from this node, to the last node of its path (popped), or completes the
+     * origin's future when the path is just this node.
+     *
+     * @param r the reply, its path ending with the next node
+     */
+    public void sendReply(Routed.Reply r) {
+        UUID next = r.path().get(r.path().size() - 1);
+        if (next.equals(ctx.selfId()) && r.path().size() == 1) {
+            complete(r);
+            return;
+        }
+        direct.sendReliable(next, ROUTED_REPLY, r.encode());
+    }
+
+    private void complete(Routed.Reply r) {
+        CompletableFuture<byte[]> f = routedInFlight.remove(r.id());
+        if (f == null) {
+            return;
+        }
+        String text = new String(r.body(), StandardCharsets.UTF_8);
+        switch (r.status()) {
+            case Routed.OK -> completions.complete(f, r.body());
+            case Routed.HANDLER_ERROR -> completions.fail(f, new RemoteException(text));
+            default -> completions.fail(f, new DeliveryException(text));
+        }
+    }
+
+    private void onRouted(byte[] bytes) {
+        Routed.Message m;
+        try {
+            m = Routed.Message.decode(bytes);
+        } catch (WireException e) {
+            ctx.stats().drop(e.reason());
+            return;
+        }
+        ServiceHandler h = local.get(m.service());
+        if (h != null) {
+            Node origin = new io.tamtam.internal.membership.NodeSnapshot(m.path().get(0),
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), NodeState.ALIVE, 0, Map.of(), 0, "");
+            Routed.Reply reply;
+            try {
+                byte[] out = h.handle(new ServiceMessage(m.service(), origin, m.payload(), m.request()));
+                reply = new Routed.Reply(m.id(), Routed.OK, m.path(), out == null ? new byte[0] : out);
+            } catch (Exception | Error e) {
+                errors.accept("service handler '" + m.service() + "'", e);
+                reply = new Routed.Reply(m.id(), Routed.HANDLER_ERROR, m.path(),
+                        String.valueOf(e.getMessage() == null ? e.getClass().getName() : e.getMessage()).getBytes(StandardCharsets.UTF_8));
+            }
+            sendReply(reply);
+            return;
+        }
+        Router r = router;
+        String why = r == null ? "node " + ctx.selfId() + " neither offers service '" + m.service() + "' nor is a gateway"
+                : m.hopsLeft() == 0 ? "the hop limit of " + Routed.MAX_HOPS + " was reached"
+                : m.path().stream().anyMatch(r.nodes()::contains) ? "routing loop: the message came back to gateway node " + ctx.selfId()
+                : null;
+        if (why != null) {
+            ctx.stats().drop(DropReason.NO_HANDLER);
+            sendReply(new Routed.Reply(m.id(), Routed.UNROUTABLE, m.path(), why.getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        r.forward(m, this);
+    }
+
+    /**
+     * Answers a routed message this node cannot pass on.
+     *
+     * @param m   the message
+     * @param why the reason
+     */
+    public void unroutable(Routed.Message m, String why) {
+        ctx.stats().drop(DropReason.NO_HANDLER);
+        sendReply(new Routed.Reply(m.id(), Routed.UNROUTABLE, m.path(), why.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void onRoutedReply(byte[] bytes) {
+        Routed.Reply r;
+        try {
+            r = Routed.Reply.decode(bytes);
+        } catch (WireException e) {
+            ctx.stats().drop(e.reason());
+            return;
+        }
+        if (r.path().isEmpty()) {
+            ctx.stats().drop(DropReason.MALFORMED);
+            return;
+        }
+        if (r.path().size() == 1 && r.path().get(0).equals(ctx.selfId())) {
+            complete(r);
+            return;
+        }
+        Router router = this.router;
+        if (router == null) {
+            ctx.stats().drop(DropReason.NO_HANDLER);
+            return;
+        }
+        router.reply(r, this);
+    }
+
     // ------------------------------------------------------------------ cache
 
     private void hold(Held h) {
@@ -573,12 +917,17 @@ public final class ServiceLayer implements Services {
         while (q != null && !q.isEmpty()) {
             Held h = q.peek();
             Node target = pick(service, h.delivery());
-            if (target == null) {
+            UUID gateway = target == null ? bestRoute(service) : null;
+            if (target == null && gateway == null) {
                 return;
             }
             q.poll();
             released(h);
-            deliver(target, h.mode(), service, h.payload(), h.delivery(), h.future());
+            if (target != null) {
+                deliver(target, h.mode(), service, h.payload(), h.delivery(), h.future());
+            } else {
+                originateRouted(gateway, h.mode(), service, h.payload(), h.delivery(), h.future());
+            }
         }
         held.remove(service);
     }

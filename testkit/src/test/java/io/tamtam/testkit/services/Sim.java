@@ -18,7 +18,13 @@ final class Sim {
 
     /** Starts {@code count} nodes joined through the first, and runs until every node sees every other one. */
     static List<SimNode> cluster(SimNetwork net, int count, Consumer<ClusterConfig.Builder> customizer) {
+        return cluster(net, count, customizer, n -> { });
+    }
+
+    /** As {@link #cluster(SimNetwork, int, Consumer)}, with {@code beforeJoin} run on each node first. */
+    static List<SimNode> cluster(SimNetwork net, int count, Consumer<ClusterConfig.Builder> customizer, Consumer<SimNode> beforeJoin) {
         List<SimNode> nodes = net.addNodes(count, customizer);
+        nodes.forEach(beforeJoin);
         for (SimNode n : nodes.subList(1, count)) {
             n.cluster().join(nodes.get(0).address());
         }
