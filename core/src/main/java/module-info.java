@@ -7,6 +7,10 @@ module io.tamtam.core {
 
     exports io.tamtam;
     exports io.tamtam.spi;
+    exports io.tamtam.services;
+    exports io.tamtam.status;
+    exports io.tamtam.query;
+    exports io.tamtam.routing;
 
     uses io.tamtam.spi.Codec;
     uses io.tamtam.spi.Compressor;

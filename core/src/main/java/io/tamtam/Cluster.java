@@ -378,4 +378,53 @@ public interface Cluster extends AutoCloseable {
      *         interval, probe interval and timeout), computed now
      */
     EffectiveConfig effectiveConfig();
+
+    // ---------------------------------------------------------------- services, status, queries
+
+    /** @return the named services of the cluster: register here, and reach any service by name; see {@link io.tamtam.services.Services} */
+    io.tamtam.services.Services services();
+
+    /**
+     * @return readiness of the cluster: {@code status().current()} reads whether a quorum of the expected
+     *         size is alive and whether all of it is; listeners hear when either changes
+     */
+    io.tamtam.status.Status status();
+
+    /**
+     * Registers the handler that answers queries of one name on this node.
+     *
+     * @param name    the query name (1 to 255 UTF-8 bytes)
+     * @param handler returns the answer, or null for none
+     * @return removes the handler when closed
+     * @throws IllegalStateException when a handler for that name is already registered
+     */
+    Subscription handleQuery(String name, io.tamtam.query.QueryHandler handler);
+
+    /**
+     * Asks every node matching the options' filters, this one included, through the cluster's
+     * dissemination (duplicates suppressed). Matching nodes acknowledge (when asked) and answer with
+     * their {@link #handleQuery handler}, by direct messages to this node, and through
+     * {@link io.tamtam.query.QueryOptions#relayFactor()} other members each.
+     *
+     * @param name     the query name
+     * @param payload  the bytes to ask with
+     * @param options  filters, deadline (default grows with log10 of the cluster size), relays, answer size
+     * @param listener told of each acknowledgement and answer as it arrives, or null
+     * @return the summary, at the deadline or as soon as every expected node acknowledged (when asked)
+     *         and answered; fails when the query could not be sent
+     */
+    CompletableFuture<io.tamtam.query.QuerySummary> query(String name, byte[] payload, io.tamtam.query.QueryOptions options,
+                                                          io.tamtam.query.QueryListener listener);
+
+    /**
+     * As {@link #query(String, byte[], io.tamtam.query.QueryOptions, io.tamtam.query.QueryListener)} without a listener.
+     *
+     * @param name    the query name
+     * @param payload the bytes to ask with
+     * @param options filters and limits
+     * @return the summary
+     */
+    default CompletableFuture<io.tamtam.query.QuerySummary> query(String name, byte[] payload, io.tamtam.query.QueryOptions options) {
+        return query(name, payload, options, null);
+    }
 }

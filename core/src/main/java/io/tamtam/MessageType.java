@@ -24,6 +24,15 @@ public final class MessageType<T> {
     private final int id;
     private final Class<T> payloadClass;
 
+    static {
+        io.tamtam.internal.messaging.ReservedTypes.installMessages(MessageType::reserved);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static MessageType<?> reserved(int id, Class<?> payloadClass) {
+        return new MessageType(id, payloadClass);
+    }
+
     private MessageType(int id, Class<T> payloadClass) {
         this.id = id;
         this.payloadClass = payloadClass;

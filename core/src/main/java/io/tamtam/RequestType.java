@@ -20,6 +20,15 @@ public final class RequestType<T, R> {
     private final MessageType<T> requests;
     private final Class<R> replyClass;
 
+    static {
+        io.tamtam.internal.messaging.ReservedTypes.installRequests(RequestType::reserved);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static RequestType<?, ?> reserved(MessageType<?> requests, Class<?> replyClass) {
+        return new RequestType(requests, replyClass);
+    }
+
     private RequestType(MessageType<T> requests, Class<R> replyClass) {
         this.requests = requests;
         this.replyClass = replyClass;

@@ -115,6 +115,9 @@ public final class ClusterNode implements Cluster {
     private final Dispatch dispatch = new Dispatch();
     private final Receiver receiver;
     private final LocalMetadata localMetadata;
+    private final io.tamtam.internal.services.ServiceLayer services;
+    private final io.tamtam.internal.status.StatusTracker status;
+    private final io.tamtam.internal.query.QueryEngine queries;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
     /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
@@ -217,6 +220,15 @@ public final class ClusterNode implements Cluster {
                 default -> { }
             }
             rejoin.changed();
+        });
+        services = new io.tamtam.internal.services.ServiceLayer(ctx, messaging, direct, broadcasts, completions, callbacks,
+                this::reportError, () -> membership.self().snapshot(), localMetadata::change);
+        status = new io.tamtam.internal.status.StatusTracker(ctx, callbacks, this::reportError);
+        queries = new io.tamtam.internal.query.QueryEngine(ctx, messaging, direct, broadcasts, completions, callbacks,
+                this::reportError, () -> membership.self().snapshot(), services::offersLocally);
+        events.addInternal((type, node, previous, cause, source, confirmations) -> {
+            services.onMembership(type, node);
+            status.recompute();
         });
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
         stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
@@ -513,20 +525,60 @@ public final class ClusterNode implements Cluster {
     public void setMetadata(String key, String value) {
         java.util.Objects.requireNonNull(key, "key");
         java.util.Objects.requireNonNull(value, "value");
+        checkNotReserved(key);
         localMetadata.change(m -> m.put(key, value));
     }
 
     @Override
     public void replaceMetadata(Map<String, String> entries) {
+        entries.keySet().forEach(ClusterNode::checkNotReserved);
         localMetadata.change(m -> {
-            m.clear();
+            m.keySet().removeIf(k -> !k.startsWith(RESERVED_METADATA_PREFIX));
             m.putAll(entries);
         });
     }
 
     @Override
     public void removeMetadata(String key) {
+        checkNotReserved(key);
         localMetadata.change(m -> m.remove(key));
+    }
+
+    /** Metadata keys TamTam sets itself (services): the application may not set or remove them. */
+    static final String RESERVED_METADATA_PREFIX = "tamtam.";
+
+    private static void checkNotReserved(String key) {
+        if (key != null && key.startsWith(RESERVED_METADATA_PREFIX)) {
+            throw new IllegalArgumentException("metadata key '" + key + "' is reserved (keys starting with '"
+                    + RESERVED_METADATA_PREFIX + "' are set by TamTam itself, e.g. by services().register); use another key");
+        }
+    }
+
+    // ------------------------------------------------------------------ services
+
+    @Override
+    public io.tamtam.services.Services services() {
+        return services;
+    }
+
+    @Override
+    public io.tamtam.status.Status status() {
+        return status;
+    }
+
+    @Override
+    public Subscription handleQuery(String name, io.tamtam.query.QueryHandler handler) {
+        return queries.handle(name, handler);
+    }
+
+    @Override
+    public CompletableFuture<io.tamtam.query.QuerySummary> query(String name, byte[] payload,
+                                                                 io.tamtam.query.QueryOptions options,
+                                                                 io.tamtam.query.QueryListener listener) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new DeliveryException("the cluster node is closed"));
+        }
+        return queries.query(name, payload, options, listener);
     }
 
     @Override
