@@ -137,6 +137,17 @@ public final class DevCertificates {
         }
     }
 
+    /**
+     * @param set a set {@link #generate} wrote
+     * @return its CA, read back from {@code ca.pem} and {@code ca.key}, to issue more certificates
+     * @throws IOException when the files cannot be read
+     */
+    public static DevCertificates load(CertSet set) throws IOException {
+        X509Certificate cert = TlsConfig.readCertificates(set.ca().certificate())[0];
+        PrivateKey key = TlsConfig.readPrivateKey(set.ca().privateKey());
+        return new DevCertificates(new KeyPair(cert.getPublicKey(), key), cert);
+    }
+
     /** @return the CA's certificate */
     public X509Certificate certificate() {
         return caCert;

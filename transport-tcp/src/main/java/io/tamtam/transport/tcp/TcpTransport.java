@@ -95,6 +95,14 @@ import org.slf4j.LoggerFactory;
  * socket. A write that makes no progress for {@code writeTimeout} closes the connection; a connection that
  * breaks fails its pending futures with the cause, and the next frame opens a new one.
  *
+ * <h2>TLS</h2>
+ * Built with a {@link TlsConfig}, the transport speaks mutual TLS on every connection before the preface:
+ * the accepting side requires a client certificate chaining to the cluster CA, the connecting side checks
+ * the server's certificate against the CA and, unless turned off, that it names the address connected to.
+ * With TLS a node sends its frames only on connections it opened (two connections per pair of nodes that
+ * talk both ways), so each destination has proven that name. A failed handshake closes the connection and
+ * reaches {@link StreamTransport.Listener#onDropped} as {@code TLS_REFUSED}; pending frames fail.
+ *
  * <h2>Streams</h2>
  * {@link #openStream} opens a dedicated connection; each direction buffers at most
  * {@value #STREAM_BUFFER_BYTES} bytes in the transport (plus the kernel's socket buffers), blocking the
@@ -477,7 +485,10 @@ public final class TcpTransport implements StreamTransport {
             }
             return;
         }
-        InetSocketAddress key = listenPort == 0 ? null : new InetSocketAddress(remote.getAddress(), listenPort);
+        // With TLS this node sends on connections it opened itself, so that every peer it sends to has shown
+        // a certificate naming the address connected to.
+        InetSocketAddress key = listenPort == 0 || tls != null ? null
+                : new InetSocketAddress(remote.getAddress(), listenPort);
         FrameConnection connection = new FrameConnection(this, key, ch.eventLoop());
         ch.pipeline().addLast(connection.decoder(newFrameDecoder()), connection);
         connections.add(connection);

@@ -104,7 +104,6 @@ public final class WebSocketTransport implements StreamTransport {
 
     private final TransportOptions options;
     private final WebSocketConfig config;
-    private final WebSocketTransportFactory factory;
     private final InboundLimits inboundLimits;
     private final ConcurrentHashMap<InetSocketAddress, WsConnection> pool = new ConcurrentHashMap<>();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -120,13 +119,8 @@ public final class WebSocketTransport implements StreamTransport {
      * @param config  path, TLS and event loop group
      */
     public WebSocketTransport(TransportOptions options, WebSocketConfig config) {
-        this(options, config, null);
-    }
-
-    WebSocketTransport(TransportOptions options, WebSocketConfig config, WebSocketTransportFactory factory) {
         this.options = Objects.requireNonNull(options, "options");
         this.config = Objects.requireNonNull(config, "config");
-        this.factory = factory;
         if (options.maxFrameSize() < 1) {
             throw new IllegalArgumentException("maxFrameSize must be at least 1 byte, not " + options.maxFrameSize());
         }
@@ -194,9 +188,6 @@ public final class WebSocketTransport implements StreamTransport {
         }
         server = f.channel();
         local = (InetSocketAddress) server.localAddress();
-        if (factory != null) {
-            factory.bound(local, this);
-        }
         return local;
     }
 
@@ -400,9 +391,6 @@ public final class WebSocketTransport implements StreamTransport {
             closed = true;
             held = lease;
             serverChannel = server;
-        }
-        if (factory != null && local != null) {
-            factory.closed(local, this);
         }
         List<ChannelFuture> closing = new ArrayList<>();
         if (serverChannel != null) {

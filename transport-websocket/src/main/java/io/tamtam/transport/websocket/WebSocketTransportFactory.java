@@ -3,12 +3,8 @@ package io.tamtam.transport.websocket;
 import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.util.Map;
+import io.tamtam.transport.tcp.StreamOnly;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Creates {@link WebSocketTransport}s, and with {@link #datagrams()} the datagram path that rides on them,
@@ -21,76 +17,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WebSocketTransportFactory implements StreamTransport.Factory {
 
-    private final WebSocketConfig config;
-    private final Map<InetSocketAddress, WebSocketTransport> bound = new ConcurrentHashMap<>();
+    private final StreamOnly pair;
 
     /** @param config the path, TLS and event loop group of the transports */
     public WebSocketTransportFactory(WebSocketConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(config, "config");
+        this.pair = StreamOnly.over(options -> new WebSocketTransport(options, config));
     }
 
     @Override
     public StreamTransport create(TransportOptions options) {
-        return new WebSocketTransport(options, config, this);
+        return pair.streams().create(options);
     }
 
     /**
-     * The datagram path of a WebSocket-only node: each datagram is sent as a frame over the WebSocket
-     * transport of this factory bound to the same address (the cluster binds the stream transport first,
-     * then the datagram transport on its address), so probes and gossip take the WebSocket path. Sends are
-     * best effort like datagrams: a frame that cannot be sent is dropped. Inbound, the frames reach the
-     * cluster through the stream transport.
+     * The datagram path of a WebSocket-only node (see {@link StreamOnly}): probes, acks and gossip go as
+     * frames over the WebSocket transport this factory created for the same node.
      *
      * @return the datagram transport factory to set next to this factory
      */
     public DatagramTransport.Factory datagrams() {
-        return options -> new FrameDatagrams(options.maxDatagramSize());
-    }
-
-    void bound(InetSocketAddress address, WebSocketTransport transport) {
-        bound.put(address, transport);
-    }
-
-    void closed(InetSocketAddress address, WebSocketTransport transport) {
-        bound.remove(address, transport);
-    }
-
-    /** Datagrams as WebSocket frames of the stream transport bound at the same address. */
-    private final class FrameDatagrams implements DatagramTransport {
-        private final int maxDatagramSize;
-        private volatile WebSocketTransport streams;
-
-        FrameDatagrams(int maxDatagramSize) {
-            this.maxDatagramSize = maxDatagramSize;
-        }
-
-        @Override
-        public InetSocketAddress bind(InetSocketAddress address, Listener listener) throws IOException {
-            WebSocketTransport t = bound.get(address);
-            if (t == null) {
-                throw new IOException("no WebSocket transport of this factory is bound to " + address
-                        + "; set this factory's streamTransport next to its datagrams()");
-            }
-            streams = t;
-            return address;
-        }
-
-        @Override
-        public int maxDatagramSize() {
-            return maxDatagramSize;
-        }
-
-        @Override
-        public void send(InetSocketAddress to, ByteBuffer datagram) {
-            WebSocketTransport t = streams;
-            if (t != null) {
-                t.sendFrame(to, datagram);
-            }
-        }
-
-        @Override
-        public void close() {
-            streams = null;
-        }
+        return pair.datagrams();
     }
 }
