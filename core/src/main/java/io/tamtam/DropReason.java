@@ -45,5 +45,10 @@ public enum DropReason {
      * Carries another cluster's label, or none where this node has one, or one where this node has none
      * ({@link ClusterConfig.Builder#clusterLabel(String)}).
      */
-    LABEL_MISMATCH
+    LABEL_MISMATCH,
+    /**
+     * A stream-path connection whose TLS handshake failed: the peer's certificate was untrusted, expired
+     * or did not name the address connected to, or the peer did not speak TLS; the connection was closed.
+     */
+    TLS_REFUSED
 }
