@@ -58,10 +58,10 @@ final class AgentServer implements AutoCloseable {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final CopyOnWriteArrayList<Consumer<Message>> messageSubscribers = new CopyOnWriteArrayList<>();
     final LongAdder messagesReceived = new LongAdder();
-    final LongAdder broadcastsReceived = new LongAdder();
     final LongAdder streamDrops = new LongAdder();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean joined = new AtomicBoolean();
     final String version;
 
     AgentServer(Settings settings, AgentLog log) throws IOException {
@@ -141,7 +141,7 @@ final class AgentServer implements AutoCloseable {
         }
     }
 
-    /** Broadcasts are delivered to the same handlers as messages; the kind is told apart by nothing on the wire. */
+    /** Passes a received message (a broadcast or a direct one: one handler gets both) to every stream subscriber. */
     private void deliver(String kind, Packet<byte[]> p) {
         messagesReceived.increment();
         Message m = Message.newBuilder()
@@ -178,6 +178,7 @@ final class AgentServer implements AutoCloseable {
             if (error != null) {
                 log.warn("join " + String.join(",", seeds) + " failed: " + Errors.message(error));
             } else {
+                joined.set(true);
                 log.info("joined through " + Addresses.format(node.address()));
             }
         });
@@ -254,10 +255,16 @@ final class AgentServer implements AutoCloseable {
         };
     }
 
-    /** @return whether the node is in a cluster with at least {@code expect} live members */
+    /**
+     * @return whether the node has joined (when seeds are configured: a join succeeded or another member
+     *         is known) and at least {@code expect} members are live
+     */
     boolean ready() {
-        return cluster.memberCount(NodeState.ALIVE, NodeState.SUSPECT) >= Math.max(expect, 1)
-                && (expect <= 1 || cluster.memberCount() > 1);
+        if (cluster.memberCount() > 1) {
+            joined.set(true);
+        }
+        return (joined.get() || settings.list("join").isEmpty())
+                && cluster.memberCount(NodeState.ALIVE, NodeState.SUSPECT) >= Math.max(expect, 1);
     }
 
     /** Every counter of the node and the agent, by name (the /metrics names without the tamtam_ prefix). */

@@ -23,7 +23,7 @@ import java.util.Properties;
                 ClientCommands.Monitor.class, ClientCommands.Address.class, ClientCommands.VersionCommand.class,
                 ClientCommands.Configure.class, ClientCommands.Metadata.class, ClientCommands.Stats.class,
                 GenDoc.class, ClientCommands.Completion.class})
-public final class Main {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_UNHEALTHY = 3;
@@ -46,7 +46,17 @@ public final class Main {
     @Option(names = "--nobanner", description = "do not print the banner when the agent starts")
     Boolean nobanner;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     Map<String, String> env = System.getenv();
+
+    /** {@code tamtam} without a command: the usage, on standard error, and the usage exit code. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
     Path home = Path.of(System.getProperty("user.home"));
 
     /** @return the settings from these global flags, the agent's flags, the environment and the config file */

@@ -78,7 +78,13 @@ class AgentGrpcClientTest {
 
     @Test
     void everyCallThroughGeneratedStubs() throws Exception {
-        AgentServer one = agent("one");
+        AgentServer one = agent("one", "http", "127.0.0.1:0", "expect", "2");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI ready = java.net.URI.create("http://" + Addresses.format(one.httpAddress().orElseThrow()) + "/health/ready");
+        java.net.http.HttpResponse<String> alone = http.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, alone.statusCode());
+        assertEquals("{\"status\":\"not ready\",\"live_members\":1,\"expect\":2}", alone.body());
         AgentServer two = agent("two", "metadata", "role=worker");
         AgentGrpc.AgentBlockingStub s1 = AgentGrpc.newBlockingStub(channel(one)).withDeadlineAfter(60, TimeUnit.SECONDS);
         AgentGrpc.AgentBlockingStub s2 = AgentGrpc.newBlockingStub(channel(two)).withDeadlineAfter(60, TimeUnit.SECONDS);
@@ -95,6 +101,8 @@ class AgentGrpcClientTest {
 
         assertEquals(info2.getAddress(), s1.join(JoinRequest.newBuilder().addAddresses(info2.getAddress()).build()).getJoinedThrough());
         await().atMost(LONG).until(() -> s1.members(MembersRequest.newBuilder().addStates(State.ALIVE).build()).getMembersCount() == 2);
+        await().atMost(LONG).until(() -> http.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         Member two1 = s1.members(MembersRequest.getDefaultInstance()).getMembersList().stream()
                 .filter(m -> m.getName().equals("two")).findFirst().orElseThrow();
         assertEquals("worker", two1.getMetadataMap().get("role"));
@@ -139,6 +147,15 @@ class AgentGrpcClientTest {
         StatusRuntimeException badState = assertThrows(StatusRuntimeException.class,
                 () -> s1.members(MembersRequest.newBuilder().addStatesValue(42).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, badState.getStatus().getCode());
+        // bytes that are not HTTP/2 at all on the gRPC port: the connection is closed, the server stays up
+        try (java.net.Socket raw = new java.net.Socket(one.rpcAddress().getAddress(), one.rpcAddress().getPort())) {
+            raw.setSoTimeout(30_000);
+            raw.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n\u0000\u0001garbage".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            raw.getOutputStream().flush();
+            while (raw.getInputStream().read() >= 0) {
+                // drain until the server closes
+            }
+        }
         assertEquals("one", s1.info(InfoRequest.getDefaultInstance()).getName());
     }
 

@@ -47,6 +47,16 @@ class SettingsTest {
     }
 
     @Test
+    void noCommandPrintsUsageAndExitsWithTheUsageCode() {
+        Cli none = Cli.run();
+        assertEquals(Main.EXIT_USAGE, none.exit());
+        assertTrue(none.err().startsWith("Usage: tamtam "), none.err());
+        assertTrue(none.err().contains("healthy") && none.err().contains("gendoc"), none.err());
+        Cli help = Cli.run("--help").ok();
+        assertTrue(help.out().startsWith("Usage: tamtam "), help.out());
+    }
+
+    @Test
     void malformedFilesNameFileLineAndKey(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("t.yaml");
         Files.writeString(f, "rpc: a:1\n\nbogus: 1\n");
