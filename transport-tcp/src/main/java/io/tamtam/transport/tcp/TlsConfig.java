@@ -50,6 +50,12 @@ public final class TlsConfig {
 
     /** The TLS implementation. */
     public enum Engine {
+        /**
+         * OpenSSL when {@code netty-tcnative-boringssl-static} loads (it is a dependency of this module for
+         * linux-x86_64), the JDK's engine otherwise. On loopback OpenSSL set up a mutual-TLS connection
+         * about 9 times faster and streamed 2.6 times the MB/s of the JDK engine (README, TLS).
+         */
+        AUTO,
         /** The JDK's {@code SSLEngine}. */
         JDK,
         /** OpenSSL through {@code netty-tcnative} (BoringSSL); needs it on the class path. */
@@ -80,7 +86,8 @@ public final class TlsConfig {
         this.trustedCertificates = b.trustedCertificates;
         this.reloadIntervalNanos = b.reloadInterval.toNanos();
         this.verifyHostname = b.verifyHostname;
-        this.provider = b.engine == Engine.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK;
+        this.provider = b.engine == Engine.OPENSSL || b.engine == Engine.AUTO && io.netty.handler.ssl.OpenSsl.isAvailable()
+                ? SslProvider.OPENSSL : SslProvider.JDK;
         this.loaded = load();
         this.nextCheckNanos = System.nanoTime() + reloadIntervalNanos;
     }
@@ -99,7 +106,8 @@ public final class TlsConfig {
      * @param certificateChain    PEM file with this node's certificate first, then any intermediates
      * @param privateKey          PEM file with the certificate's private key, unencrypted
      * @param trustedCertificates PEM file with the CA certificate(s) peers' certificates must chain to
-     * @return the configuration, with hostname verification on, the JDK engine and a 10 s reload check
+     * @return the configuration, with hostname verification on, the {@link Engine#AUTO} engine and a 10 s
+     *         reload check
      * @throws IOException when a file cannot be read or parsed
      */
     public static TlsConfig fromPem(Path certificateChain, Path privateKey, Path trustedCertificates)
@@ -136,7 +144,7 @@ public final class TlsConfig {
         return handler;
     }
 
-    /** @return the engine in use */
+    /** @return the engine in use: {@link Engine#OPENSSL} or {@link Engine#JDK} */
     public Engine engine() {
         return provider == SslProvider.OPENSSL ? Engine.OPENSSL : Engine.JDK;
     }
@@ -268,7 +276,7 @@ public final class TlsConfig {
         private final Path trustedCertificates;
         private Duration reloadInterval = Duration.ofSeconds(10);
         private boolean verifyHostname = true;
-        private Engine engine = Engine.JDK;
+        private Engine engine = Engine.AUTO;
 
         private Builder(Path certificateChain, Path privateKey, Path trustedCertificates) {
             this.certificateChain = Objects.requireNonNull(certificateChain, "certificateChain");
@@ -299,7 +307,7 @@ public final class TlsConfig {
         }
 
         /**
-         * @param v the TLS implementation; {@link Engine#JDK} by default
+         * @param v the TLS implementation; {@link Engine#AUTO} by default
          * @return this
          */
         public Builder engine(Engine v) {

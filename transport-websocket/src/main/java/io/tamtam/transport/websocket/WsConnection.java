@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The pooled connection this node opened to one destination for its frames. Frames sent before the
- * upgrade completes wait in order; the lock orders writes from all threads. Closed connections are
- * replaced by the transport on the next send.
+ * upgrade completes wait in order; the lock orders frames from all threads into one queue that the event
+ * loop drains, writing every queued frame and flushing once. Closed connections are replaced by the
+ * transport on the next send.
  */
 final class WsConnection extends ChannelInboundHandlerAdapter {
 
@@ -30,6 +31,9 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
     private final WebSocketTransport transport;
     private final InetSocketAddress to;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    /** Frames for the event loop to write, in order; filled under the lock, drained on the loop. */
+    private final java.util.Queue<Pending> outbound = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private long queuedBytes;
     private Channel channel;
     private boolean open;
@@ -86,18 +90,36 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void write(ByteBuf frame, CompletableFuture<Void> future) {
-        int size = frame.readableBytes();
-        channel.writeAndFlush(new BinaryWebSocketFrame(frame)).addListener(w -> {
-            synchronized (this) {
-                queuedBytes -= size;
-            }
-            if (w.isSuccess()) {
-                future.complete(null);
-            } else {
-                future.completeExceptionally(new IOException("writing to " + to + " failed: "
-                        + w.cause().getMessage(), w.cause()));
-            }
-        });
+        outbound.add(new Pending(frame, future));
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drain);
+        }
+    }
+
+    /** Writes every queued frame and flushes once; on the event loop, the queue's only consumer. */
+    private void drain() {
+        drainScheduled.set(false);
+        Pending p;
+        int written = 0;
+        while ((p = outbound.poll()) != null) {
+            int size = p.frame().readableBytes();
+            CompletableFuture<Void> future = p.future();
+            channel.write(new BinaryWebSocketFrame(p.frame())).addListener(w -> {
+                synchronized (this) {
+                    queuedBytes -= size;
+                }
+                if (w.isSuccess()) {
+                    future.complete(null);
+                } else {
+                    future.completeExceptionally(new IOException("writing to " + to + " failed: "
+                            + w.cause().getMessage(), w.cause()));
+                }
+            });
+            written++;
+        }
+        if (written > 0) {
+            channel.flush();
+        }
     }
 
     /** Fails what waits and closes; any thread. */
@@ -111,7 +133,7 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
             failure = cause;
             ch = channel;
             Pending p;
-            while ((p = waiting.poll()) != null) {
+            while ((p = waiting.poll()) != null || (p = outbound.poll()) != null) {
                 p.frame().release();
                 p.future().completeExceptionally(cause);
             }
