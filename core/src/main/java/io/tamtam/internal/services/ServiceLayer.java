@@ -277,15 +277,26 @@ public final class ServiceLayer implements Services {
         if (changed || routesChanged) {
             hooks();
         }
+        List<String> appeared = new ArrayList<>();
         for (String s : now) {
             if (!before.contains(s)) {
-                drain(s);
+                appeared.add(s);
             }
         }
         for (String s : routesNow.keySet()) {
             if (!routesBefore.containsKey(s)) {
-                drain(s);
+                appeared.add(s);
             }
+        }
+        if (appeared.isEmpty()) {
+            return;
+        }
+        if (type == MembershipEvent.Type.JOINED) {
+            // A node that just joined may not know this one yet, and would not acknowledge what it sends:
+            // held messages wait one probe interval for the join's state exchange to complete.
+            ctx.scheduler().schedule(() -> appeared.forEach(this::drain), ctx.config().probeInterval().toNanos());
+        } else {
+            appeared.forEach(this::drain);
         }
     }
 
