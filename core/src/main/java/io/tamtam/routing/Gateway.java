@@ -21,10 +21,12 @@ import java.util.UUID;
  * membership and failure detection, so a slow link between clusters never makes a member of either
  * look dead, and no protocol changes: a gateway is only a member of each cluster.
  *
- * <p>The gateway advertises a route summary to each cluster, in the metadata of its member there
- * ({@link io.tamtam.services.Services#ROUTES_METADATA_KEY}): every service with a live instance in one of
- * its other clusters (1 hop), and every service other gateways there advertise with h hops (h + 1),
- * up to {@link #MAX_HOPS}, never what it learned from the cluster it advertises to (split horizon). A
+ * <p>Each cluster has a name, the same at every gateway. The gateway advertises a route summary to each
+ * cluster, in the metadata of its member there ({@link io.tamtam.services.Services#ROUTES_METADATA_KEY}):
+ * for each service it reaches, the clusters the route goes through, the service's own cluster first
+ * (path vector): every service with a live instance in one of its other clusters (path of 1), and every
+ * route other gateways advertise there, extended by that cluster, up to {@link #MAX_HOPS} clusters and
+ * never through the cluster it is advertised to, so routes never loop. A
  * message to a service with no instance in the sender's cluster goes to the gateway node with the fewest
  * hops; each gateway passes it on to an instance or to the next gateway, appending its node to the
  * message's path; the reply retraces the path. A message that has crossed {@link #MAX_HOPS} gateways, or
@@ -38,15 +40,20 @@ public final class Gateway implements AutoCloseable {
 
     private final String name;
     private final List<ServiceLayer> layers = new ArrayList<>();
+    private final Map<ServiceLayer, String> names = new HashMap<>();
     private final Set<UUID> nodes = new HashSet<>();
     private final List<Subscription> subscriptions = new ArrayList<>();
-    private final Map<ServiceLayer, Map<String, Integer>> lastAdvertised = new HashMap<>();
+    private final Map<ServiceLayer, Map<String, List<String>>> lastAdvertised = new HashMap<>();
     private final ServiceLayer.Router router;
     private volatile boolean closed;
 
-    private Gateway(String name, List<Cluster> clusters) {
+    private Gateway(String name, Map<String, Cluster> clusters) {
         this.name = name;
-        for (Cluster c : clusters) {
+        for (Map.Entry<String, Cluster> e : clusters.entrySet()) {
+            Cluster c = e.getValue();
+            if (!ServiceLayer.CLUSTER_NAME.matcher(e.getKey()).matches()) {
+                throw new IllegalArgumentException("cluster name '" + e.getKey() + "' is invalid: use 1 to 32 letters, digits, '_' or '-'");
+            }
             if (!(c.services() instanceof ServiceLayer layer)) {
                 throw new IllegalArgumentException("a gateway needs clusters created by Cluster.create");
             }
@@ -54,6 +61,7 @@ public final class Gateway implements AutoCloseable {
                 throw new IllegalArgumentException("the same cluster node is given twice; give one node per cluster");
             }
             layers.add(layer);
+            names.put(layer, e.getKey());
         }
         router = new ServiceLayer.Router() {
             @Override
@@ -78,15 +86,17 @@ public final class Gateway implements AutoCloseable {
      * this process), and advertises routes from now on.
      *
      * @param name     names the gateway in errors
-     * @param clusters one running node per cluster
+     * @param clusters the name of each cluster (the same name at every gateway of that cluster, 1 to 32
+     *                 letters, digits, '_' or '-') to the running node of this process in it
      * @return the gateway; close it to stop forwarding and withdraw its routes
-     * @throws IllegalArgumentException when fewer than two nodes are given or one is given twice
+     * @throws IllegalArgumentException when fewer than two clusters are given, a node is given twice or a
+     *                                  name is invalid
      */
-    public static Gateway link(String name, Cluster... clusters) {
-        if (clusters.length < 2) {
+    public static Gateway link(String name, Map<String, Cluster> clusters) {
+        if (clusters.size() < 2) {
             throw new IllegalArgumentException("a gateway joins at least two clusters: give one node of each");
         }
-        Gateway g = new Gateway(name, List.of(clusters));
+        Gateway g = new Gateway(name, clusters);
         for (ServiceLayer l : g.layers) {
             l.attach(g.router);
             g.subscriptions.add(l.onChange(g::advertise));
@@ -102,9 +112,10 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * @param cluster one of the gateway's nodes
-     * @return the route summary the gateway advertises through that node: service to hops
+     * @return the route summary the gateway advertises through that node: service to the clusters the
+     *         route goes through, the service's own cluster first
      */
-    public Map<String, Integer> advertised(Cluster cluster) {
+    public Map<String, List<String>> advertised(Cluster cluster) {
         return summaryFor(layerOf(cluster));
     }
 
@@ -117,21 +128,32 @@ public final class Gateway implements AutoCloseable {
         throw new IllegalArgumentException("that cluster node is not part of gateway " + name);
     }
 
-    private Map<String, Integer> summaryFor(ServiceLayer target) {
-        Map<String, Integer> out = new TreeMap<>();
+    private Map<String, List<String>> summaryFor(ServiceLayer target) {
+        String targetName = names.get(target);
+        Map<String, List<String>> out = new TreeMap<>();
         for (ServiceLayer other : layers) {
-            if (other == target) {
+            String otherName = names.get(other);
+            if (other == target || otherName.equals(targetName)) {
                 continue;
             }
             for (Map.Entry<String, List<ServiceInstance>> e : other.allInstances().entrySet()) {
                 if (e.getValue().stream().anyMatch(i -> !nodes.contains(i.node().id()))) {
-                    out.merge(e.getKey(), 1, Math::min);
+                    out.put(e.getKey(), List.of(otherName));
                 }
             }
-            for (Map.Entry<String, Map<UUID, Integer>> e : other.allRoutes().entrySet()) {
-                for (Map.Entry<UUID, Integer> r : e.getValue().entrySet()) {
-                    if (!nodes.contains(r.getKey()) && r.getValue() + 1 <= MAX_HOPS) {
-                        out.merge(e.getKey(), r.getValue() + 1, Math::min);
+            for (Map.Entry<String, Map<UUID, List<String>>> e : other.allRoutes().entrySet()) {
+                for (Map.Entry<UUID, List<String>> r : e.getValue().entrySet()) {
+                    List<String> path = r.getValue();
+                    // path vector: never a route through the cluster it is advertised to, or back through this one
+                    if (nodes.contains(r.getKey()) || path.contains(targetName) || path.contains(otherName)
+                            || path.size() + 1 > MAX_HOPS) {
+                        continue;
+                    }
+                    List<String> longer = new ArrayList<>(path);
+                    longer.add(otherName);
+                    List<String> have = out.get(e.getKey());
+                    if (have == null || have.size() > longer.size()) {
+                        out.put(e.getKey(), List.copyOf(longer));
                     }
                 }
             }
@@ -144,15 +166,15 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         for (ServiceLayer l : layers) {
-            Map<String, Integer> summary = summaryFor(l);
+            Map<String, List<String>> summary = summaryFor(l);
             if (!summary.equals(lastAdvertised.get(l))) {
                 lastAdvertised.put(l, summary);
                 try {
                     l.advertise(summary);
                 } catch (IllegalArgumentException e) {
-                    // The summary outgrew maxMetadataBytes: advertise what fits, fewest hops first.
-                    Map<String, Integer> part = new HashMap<>();
-                    for (Map.Entry<String, Integer> s : summary.entrySet()) {
+                    // The summary outgrew maxMetadataBytes: advertise what fits, in service-name order.
+                    Map<String, List<String>> part = new HashMap<>();
+                    for (Map.Entry<String, List<String>> s : summary.entrySet()) {
                         part.put(s.getKey(), s.getValue());
                         try {
                             l.advertise(part);

@@ -16,7 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * A message to one instance that finds no live instance fails, unless {@link Delivery#cacheTtl()} asks
  * this node to hold it: held messages are bounded by {@link #MAX_CACHED_MESSAGES} and
  * {@link #MAX_CACHED_BYTES} in total (past them the send fails) and go out, in order, when an instance
- * appears.
+ * appears (one probe interval later when its node has just joined, so that the join's state exchange has
+ * completed and the node knows this one). With no instance in this cluster but a route through a
+ * gateway ({@link #routes}), a message to one instance is routed there instead.
  */
 public interface Services {
     /** The metadata key holding the comma-separated names of the services a node offers. */

@@ -121,8 +121,8 @@ public final class ServiceLayer implements Services {
     private long heldBytes;
     private volatile int heldCountView;
     private volatile Map<String, List<ServiceInstance>> view = Map.of();
-    private final Map<UUID, Map<String, Integer>> advertised = new HashMap<>();
-    private volatile Map<String, Map<UUID, Integer>> routeView = Map.of();
+    private final Map<UUID, Map<String, List<String>>> advertised = new HashMap<>();
+    private volatile Map<String, Map<UUID, List<String>>> routeView = Map.of();
     private final List<Runnable> changeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Router router;
     private final Map<Long, CompletableFuture<byte[]>> routedInFlight = new ConcurrentHashMap<>();
@@ -260,8 +260,8 @@ public final class ServiceLayer implements Services {
         for (String s : now) {
             changed |= add(s, node);
         }
-        Map<String, Integer> routesNow = live ? parseRoutes(node.metadata()) : Map.of();
-        Map<String, Integer> routesBefore = advertised.getOrDefault(node.id(), Map.of());
+        Map<String, List<String>> routesNow = live ? parseRoutes(node.metadata()) : Map.of();
+        Map<String, List<String>> routesBefore = advertised.getOrDefault(node.id(), Map.of());
         boolean routesChanged = !routesNow.equals(routesBefore);
         if (routesChanged) {
             if (routesNow.isEmpty()) {
@@ -277,52 +277,69 @@ public final class ServiceLayer implements Services {
         if (changed || routesChanged) {
             hooks();
         }
+        List<String> appeared = new ArrayList<>();
         for (String s : now) {
             if (!before.contains(s)) {
-                drain(s);
+                appeared.add(s);
             }
         }
         for (String s : routesNow.keySet()) {
             if (!routesBefore.containsKey(s)) {
-                drain(s);
+                appeared.add(s);
             }
+        }
+        if (appeared.isEmpty()) {
+            return;
+        }
+        if (type == MembershipEvent.Type.JOINED) {
+            // A node that just joined may not know this one yet, and would not acknowledge what it sends:
+            // held messages wait one probe interval for the join's state exchange to complete.
+            ctx.scheduler().schedule(() -> appeared.forEach(this::drain), ctx.config().probeInterval().toNanos());
+        } else {
+            appeared.forEach(this::drain);
         }
     }
 
+    /** A cluster name in a route path. */
+    public static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
     /**
-     * Parses the route summary a gateway node's metadata announces; malformed entries are skipped.
+     * Parses the route summary a gateway node's metadata announces: {@code service:C1.C2...} entries,
+     * the clusters the route goes through from the service's own cluster; malformed entries are skipped.
      *
      * @param meta a node's metadata
-     * @return service to hops
+     * @return service to cluster path (its length is the hop count)
      */
-    public static Map<String, Integer> parseRoutes(Map<String, String> meta) {
+    public static Map<String, List<String>> parseRoutes(Map<String, String> meta) {
         String csv = meta.get(Services.ROUTES_METADATA_KEY);
         if (csv == null || csv.isEmpty()) {
             return Map.of();
         }
-        Map<String, Integer> out = new TreeMap<>();
+        Map<String, List<String>> out = new TreeMap<>();
         for (String e : csv.split(",", 256)) {
-            int colon = e.lastIndexOf(':');
-            if (colon <= 0 || colon == e.length() - 1 || e.length() - colon > 2) {
+            int colon = e.indexOf(':');
+            if (colon <= 0) {
                 continue;
             }
             String name = e.substring(0, colon);
-            char d = e.charAt(colon + 1);
-            if (NAME.matcher(name).matches() && d >= '1' && d <= '0' + Routed.MAX_HOPS) {
-                out.merge(name, d - '0', Math::min);
+            List<String> path = List.of(e.substring(colon + 1).split("\\.", Routed.MAX_HOPS + 1));
+            if (NAME.matcher(name).matches() && path.size() <= Routed.MAX_HOPS
+                    && path.stream().allMatch(c -> CLUSTER_NAME.matcher(c).matches())
+                    && (!out.containsKey(name) || out.get(name).size() > path.size())) {
+                out.put(name, path);
             }
         }
         return out;
     }
 
     private void refreshRoutes() {
-        Map<String, Map<UUID, Integer>> v = new HashMap<>();
-        for (Map.Entry<UUID, Map<String, Integer>> e : advertised.entrySet()) {
-            for (Map.Entry<String, Integer> r : e.getValue().entrySet()) {
+        Map<String, Map<UUID, List<String>>> v = new HashMap<>();
+        for (Map.Entry<UUID, Map<String, List<String>>> e : advertised.entrySet()) {
+            for (Map.Entry<String, List<String>> r : e.getValue().entrySet()) {
                 v.computeIfAbsent(r.getKey(), k -> new TreeMap<>()).put(e.getKey(), r.getValue());
             }
         }
-        Map<String, Map<UUID, Integer>> frozen = new HashMap<>();
+        Map<String, Map<UUID, List<String>>> frozen = new HashMap<>();
         v.forEach((k, m) -> frozen.put(k, Collections.unmodifiableMap(m)));
         routeView = Map.copyOf(frozen);
     }
@@ -335,11 +352,13 @@ public final class ServiceLayer implements Services {
 
     @Override
     public Map<UUID, Integer> routes(String name) {
-        return routeView.getOrDefault(name, Map.of());
+        Map<UUID, Integer> out = new TreeMap<>();
+        routeView.getOrDefault(name, Map.of()).forEach((k, v) -> out.put(k, v.size()));
+        return Collections.unmodifiableMap(out);
     }
 
-    /** @return every advertised route now: service to (gateway node to hops) */
-    public Map<String, Map<UUID, Integer>> allRoutes() {
+    /** @return every advertised route now: service to (gateway node to cluster path) */
+    public Map<String, Map<UUID, List<String>>> allRoutes() {
         return routeView;
     }
 
@@ -371,12 +390,13 @@ public final class ServiceLayer implements Services {
     /**
      * Used by gateways: sets this node's route summary.
      *
-     * @param routes service to hops; empty removes the summary
+     * @param routes service to cluster path; empty removes the summary
      * @throws IllegalArgumentException when the metadata would outgrow its bound
      */
-    public void advertise(Map<String, Integer> routes) {
+    public void advertise(Map<String, List<String>> routes) {
         StringBuilder sb = new StringBuilder();
-        new TreeMap<>(routes).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append(':').append(v));
+        new TreeMap<>(routes).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append(':')
+                .append(String.join(".", v)));
         String csv = sb.toString();
         metadata.accept(m -> {
             if (csv.isEmpty()) {
@@ -719,10 +739,10 @@ public final class ServiceLayer implements Services {
     public UUID bestRoute(String service, Set<UUID> exclude) {
         UUID best = null;
         int bestHops = Integer.MAX_VALUE;
-        for (Map.Entry<UUID, Integer> e : routes(service).entrySet()) {
-            if (e.getValue() < bestHops && !exclude.contains(e.getKey())) {
+        for (Map.Entry<UUID, List<String>> e : routeView.getOrDefault(service, Map.of()).entrySet()) {
+            if (e.getValue().size() < bestHops && !exclude.contains(e.getKey())) {
                 best = e.getKey();
-                bestHops = e.getValue();
+                bestHops = e.getValue().size();
             }
         }
         return best;
