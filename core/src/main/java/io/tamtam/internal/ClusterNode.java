@@ -345,6 +345,9 @@ public final class ClusterNode implements Cluster {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "no seed provider configured: call join(addresses...) or set ClusterConfig.Builder.seedProvider(...)"));
         }
+        // Even when this first attempt fails (the first node of a cluster finds only itself), the rejoin
+        // loop keeps re-resolving the seeds while this node is alone.
+        scheduler.execute(rejoin::joined);
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return config.seedProvider().seeds();

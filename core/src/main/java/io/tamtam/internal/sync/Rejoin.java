@@ -105,7 +105,10 @@ public final class Rejoin {
         tick();
     }
 
-    /** This node joined: from now on, the seeds are re-resolved while members are missing. */
+    /**
+     * This node joined, or was asked to join through the seed provider: from now on, the seeds are
+     * re-resolved while members are missing.
+     */
     public void joined() {
         armed = true;
     }
