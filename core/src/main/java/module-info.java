@@ -7,6 +7,7 @@ module io.tamtam.core {
 
     exports io.tamtam;
     exports io.tamtam.spi;
+    exports io.tamtam.transfer;
 
     uses io.tamtam.spi.Codec;
     uses io.tamtam.spi.Compressor;

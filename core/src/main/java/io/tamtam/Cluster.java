@@ -378,4 +378,12 @@ public interface Cluster extends AutoCloseable {
      *         interval, probe interval and timeout), computed now
      */
     EffectiveConfig effectiveConfig();
+
+    // ---------------------------------------------------------------- transfers
+
+    /**
+     * @return large, acknowledged, resumable transfers of files and streams to one node; see
+     *         {@link io.tamtam.transfer.Transfers}
+     */
+    io.tamtam.transfer.Transfers transfers();
 }

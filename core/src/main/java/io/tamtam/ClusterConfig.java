@@ -276,6 +276,7 @@ public final class ClusterConfig {
     private final NanoClock clock;
     private final Scheduler scheduler;
     private final Long randomSeed;
+    private final io.tamtam.transfer.TransferConfig transfers;
 
     private ClusterConfig(Builder b) {
         nodeId = b.nodeId;
@@ -326,6 +327,7 @@ public final class ClusterConfig {
         clock = b.clock;
         scheduler = b.scheduler;
         randomSeed = b.randomSeed;
+        transfers = b.transfers;
     }
 
     // ------------------------------------------------------------------ presets
@@ -519,6 +521,9 @@ public final class ClusterConfig {
     /** @return the seed of the protocol's randomness, or null for a random seed */
     public Long randomSeed() { return randomSeed; }
 
+    /** @return how this node sends and receives large transfers; {@link io.tamtam.transfer.TransferConfig#defaults()} unless set */
+    public io.tamtam.transfer.TransferConfig transfers() { return transfers; }
+
     // ------------------------------------------------------------------ builder
 
     /** Builds a {@link ClusterConfig}; not thread-safe. */
@@ -571,6 +576,7 @@ public final class ClusterConfig {
         private NanoClock clock = NanoClock.SYSTEM;
         private Scheduler scheduler;
         private Long randomSeed;
+        private io.tamtam.transfer.TransferConfig transfers = io.tamtam.transfer.TransferConfig.defaults();
 
         private Builder() {
         }
@@ -624,6 +630,7 @@ public final class ClusterConfig {
             clock = c.clock;
             scheduler = c.scheduler;
             randomSeed = c.randomSeed;
+            transfers = c.transfers;
         }
 
         /** @param v this node's id; by default a UUIDv7 is generated @return this */
@@ -795,6 +802,9 @@ public final class ClusterConfig {
         /** @param v seeds the protocol's randomness, for reproducible simulation @return this */
         public Builder randomSeed(long v) { randomSeed = v; return this; }
 
+        /** @param v transfer settings (directory, part size, window, timeouts) @return this */
+        public Builder transfers(io.tamtam.transfer.TransferConfig v) { transfers = Objects.requireNonNull(v, "transfers"); return this; }
+
         /**
          * @return the validated configuration
          * @throws IllegalArgumentException naming the first field out of its allowed range
@@ -838,6 +848,10 @@ public final class ClusterConfig {
             range("inboundBufferBudget (at least maxFrameSize)", inboundBufferBudget, maxFrameSize,
                     Integer.MAX_VALUE);
             duration("reliableTimeout", reliableTimeout, Duration.ofMillis(10), Duration.ofHours(1));
+            if (transfers.partSize() > maxFrameSize - 1024) {
+                throw new IllegalArgumentException("transfers.partSize " + transfers.partSize()
+                        + " must leave 1024 bytes of maxFrameSize " + maxFrameSize + " for the part's header");
+            }
             return new ClusterConfig(this);
         }
 

@@ -114,6 +114,7 @@ public final class ClusterNode implements Cluster {
     private final Dispatch dispatch = new Dispatch();
     private final Receiver receiver;
     private final LocalMetadata localMetadata;
+    private final io.tamtam.internal.transfer.TransferService transfers;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
     /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
@@ -201,6 +202,8 @@ public final class ClusterNode implements Cluster {
         broadcasts.register(dispatch);
         pushPull.register(dispatch);
         new Inbound(ctx, messaging, inOrder, peers, replies).register(dispatch);
+        transfers = new io.tamtam.internal.transfer.TransferService(ctx, config.transfers(), callbacks, completions, shortId);
+        transfers.register(dispatch);
         events.addInternal((type, node, previous, cause, source, confirmations) -> {
             switch (type) {
                 case JOINED, ALIVE -> peers.joined(node.id(), node.address());
@@ -234,6 +237,7 @@ public final class ClusterNode implements Cluster {
         pushPull.start();
         scheduleGossip();
         scheduleReap();
+        transfers.start();
     }
 
     private void scheduleGossip() {
@@ -377,6 +381,7 @@ public final class ClusterNode implements Cluster {
             dissemination.stop();
         });
         replies.close("the cluster node is closed");
+        transfers.close();
         nodeStreams.close();
         streams.close();
         datagrams.close();
@@ -596,6 +601,11 @@ public final class ClusterNode implements Cluster {
     }
 
 
+
+    @Override
+    public io.tamtam.transfer.Transfers transfers() {
+        return transfers;
+    }
 
     // ------------------------------------------------------------------ observability
 

@@ -60,6 +60,19 @@ public final class WireFormat {
     /** Stream accepted or refused. */
     public static final int STREAM_REPLY = 0x15;
 
+    /** Transfer offer (or re-offer to resume). */
+    public static final int TRANSFER_OFFER = 0x40;
+    /** Transfer offer answered: accepted with the parts held, refused, or already complete. */
+    public static final int TRANSFER_ACCEPT = 0x41;
+    /** One part of a transfer. */
+    public static final int TRANSFER_PART = 0x42;
+    /** A part written to the receiver's disk. */
+    public static final int TRANSFER_PART_ACK = 0x43;
+    /** Every part acknowledged: the size and SHA-256 of the whole. */
+    public static final int TRANSFER_END = 0x44;
+    /** A transfer's end state (completed, failed, cancelled) or "unknown transfer". */
+    public static final int TRANSFER_DONE = 0x45;
+
     /** PUSH_PULL flag: a join. */
     public static final int PUSH_PULL_JOIN = 0x01;
     /** PUSH_PULL flag: a reply. */
