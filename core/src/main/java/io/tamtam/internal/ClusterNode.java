@@ -216,6 +216,13 @@ public final class ClusterNode implements Cluster {
                 default -> { }
             }
         });
+        events.addInternal((type, node, previous, cause, source, confirmations) -> {
+            switch (type) {
+                case JOINED -> broadcasts.repair().joined(node.id());
+                case REMOVED -> broadcasts.repair().removed(node.id());
+                default -> { }
+            }
+        });
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
         stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
         ready = true;
@@ -244,6 +251,7 @@ public final class ClusterNode implements Cluster {
         scheduler.schedule(() -> {
             if (!closed) {
                 dissemination.gossipRound();
+                broadcasts.repair().round();
                 scheduleGossip();
             }
         }, config.gossipInterval().toNanos());

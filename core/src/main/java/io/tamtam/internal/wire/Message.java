@@ -255,4 +255,37 @@ public sealed interface Message {
     record TransferDone(UUID id, int status, String reason) implements Message {
         public int type() { return WireFormat.TRANSFER_DONE; }
     }
+
+    /**
+     * The sender's recent broadcasts: it can send again those with sequences from {@code lo} (inclusive)
+     * to {@code hi} (exclusive) that the receiver lacks.
+     *
+     * @param lo the oldest sequence it keeps that the receiver may ask for
+     * @param hi its next sequence
+     */
+    record BroadcastDigest(long lo, long hi) implements Message {
+        public int type() { return WireFormat.BROADCAST_DIGEST; }
+    }
+
+    /**
+     * Asks the receiver, the origin of those broadcasts, to send them again.
+     *
+     * @param seqs the sequences missing, at most {@link WireFormat#MAX_REPAIR_SEQS}
+     */
+    record BroadcastRepair(long[] seqs) implements Message {
+        public int type() { return WireFormat.BROADCAST_REPAIR; }
+    }
+
+    /**
+     * A broadcast its origin sends again to a member that asked for it: delivered if new, not relayed.
+     * Fields as in {@link Broadcast}.
+     *
+     * @param origin   the node that broadcast it (the sender)
+     * @param seq      its sequence
+     * @param userType the user message type
+     * @param payload  the encoded payload
+     */
+    record BroadcastResent(UUID origin, long seq, int userType, byte[] payload) implements Message {
+        public int type() { return WireFormat.BROADCAST_RESENT; }
+    }
 }

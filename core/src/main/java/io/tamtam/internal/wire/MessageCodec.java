@@ -83,6 +83,16 @@ public final class MessageCodec {
             blob(t.sha256(), w);
         } else if (m instanceof Message.TransferDone t) {
             w.uuid(t.id()).u8(t.status()).str16(t.reason());
+        } else if (m instanceof Message.BroadcastResent b) {
+            w.uuid(b.origin()).i64(b.seq()).u16(b.userType());
+            blob(b.payload(), w);
+        } else if (m instanceof Message.BroadcastDigest d) {
+            w.i64(d.lo()).i64(d.hi());
+        } else if (m instanceof Message.BroadcastRepair r) {
+            w.u16(r.seqs().length);
+            for (long seq : r.seqs()) {
+                w.i64(seq);
+            }
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -179,6 +189,19 @@ public final class MessageCodec {
             case TRANSFER_PART_ACK -> new Message.TransferPartAck(r.uuid(), r.i32());
             case TRANSFER_END -> new Message.TransferEnd(r.uuid(), r.i64(), blob(r));
             case TRANSFER_DONE -> new Message.TransferDone(r.uuid(), r.u8(), r.str16());
+            case BROADCAST_RESENT -> new Message.BroadcastResent(r.uuid(), r.i64(), r.u16(), blob(r));
+            case BROADCAST_DIGEST -> new Message.BroadcastDigest(r.i64(), r.i64());
+            case BROADCAST_REPAIR -> {
+                int n = r.u16();
+                if (n > MAX_REPAIR_SEQS || (long) n * 8 > r.remaining()) {
+                    throw new WireException(DropReason.MALFORMED, "broadcast repair of " + n + " sequences in " + r.remaining() + " bytes");
+                }
+                long[] seqs = new long[n];
+                for (int i = 0; i < n; i++) {
+                    seqs[i] = r.i64();
+                }
+                yield new Message.BroadcastRepair(seqs);
+            }
             default -> throw new WireException(DropReason.MALFORMED, "unknown message type 0x" + Integer.toHexString(type));
         };
         r.expectEnd();

@@ -73,6 +73,16 @@ public final class WireFormat {
     /** A transfer's end state (completed, failed, cancelled) or "unknown transfer". */
     public static final int TRANSFER_DONE = 0x45;
 
+    /** An origin's range of recent broadcasts a member may ask it to send again. */
+    public static final int BROADCAST_DIGEST = 0x46;
+    /** Asks an origin to send some of its recent broadcasts again. */
+    public static final int BROADCAST_REPAIR = 0x47;
+
+    /** A broadcast sent again by its origin on request: delivered, not relayed. */
+    public static final int BROADCAST_RESENT = 0x48;
+    /** Most sequences in one BROADCAST_REPAIR. */
+    public static final int MAX_REPAIR_SEQS = 1024;
+
     /** PUSH_PULL flag: a join. */
     public static final int PUSH_PULL_JOIN = 0x01;
     /** PUSH_PULL flag: a reply. */
