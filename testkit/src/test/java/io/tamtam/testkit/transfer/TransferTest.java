@@ -101,8 +101,13 @@ class TransferTest {
 
     Path randomFile(String name, long size, long seed) throws IOException {
         Path f = tmp.resolve(name);
+        writeRandom(f, size, seed);
+        return f;
+    }
+
+    static void writeRandom(Path f, long size, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
-        byte[] chunk = new byte[1 << 16];
+        byte[] chunk = new byte[1 << 20];
         try (var out = Files.newOutputStream(f)) {
             for (long done = 0; done < size; done += chunk.length) {
                 for (int i = 0; i < chunk.length; i += 8) {
@@ -114,7 +119,6 @@ class TransferTest {
                 out.write(chunk, 0, (int) Math.min(chunk.length, size - done));
             }
         }
-        return f;
     }
 
     static byte[] sha(Path f) throws Exception {
