@@ -11,6 +11,7 @@ module io.tamtam.core {
     exports io.tamtam.status;
     exports io.tamtam.query;
     exports io.tamtam.routing;
+    exports io.tamtam.transfer;
 
     uses io.tamtam.spi.Codec;
     uses io.tamtam.spi.Compressor;

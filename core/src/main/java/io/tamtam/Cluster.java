@@ -427,4 +427,11 @@ public interface Cluster extends AutoCloseable {
     default CompletableFuture<io.tamtam.query.QuerySummary> query(String name, byte[] payload, io.tamtam.query.QueryOptions options) {
         return query(name, payload, options, null);
     }
+    // ---------------------------------------------------------------- transfers
+
+    /**
+     * @return large, acknowledged, resumable transfers of files and streams to one node; see
+     *         {@link io.tamtam.transfer.Transfers}
+     */
+    io.tamtam.transfer.Transfers transfers();
 }

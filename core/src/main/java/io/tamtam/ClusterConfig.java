@@ -290,6 +290,7 @@ public final class ClusterConfig {
     private final String clusterLabel;
     private final java.nio.file.Path snapshotFile;
     private final Duration rejoinMaxBackoff;
+    private final io.tamtam.transfer.TransferConfig transfers;
 
     private ClusterConfig(Builder b) {
         nodeId = b.nodeId;
@@ -343,6 +344,7 @@ public final class ClusterConfig {
         clusterLabel = b.clusterLabel;
         snapshotFile = b.snapshotFile;
         rejoinMaxBackoff = b.rejoinMaxBackoff;
+        transfers = b.transfers;
     }
 
     // ------------------------------------------------------------------ presets
@@ -544,6 +546,8 @@ public final class ClusterConfig {
 
     /** @return see {@link #DEFAULT_REJOIN_MAX_BACKOFF} */
     public Duration rejoinMaxBackoff() { return rejoinMaxBackoff; }
+    /** @return how this node sends and receives large transfers; {@link io.tamtam.transfer.TransferConfig#defaults()} unless set */
+    public io.tamtam.transfer.TransferConfig transfers() { return transfers; }
 
     // ------------------------------------------------------------------ builder
 
@@ -600,6 +604,7 @@ public final class ClusterConfig {
         private String clusterLabel = "";
         private java.nio.file.Path snapshotFile;
         private Duration rejoinMaxBackoff = DEFAULT_REJOIN_MAX_BACKOFF;
+        private io.tamtam.transfer.TransferConfig transfers = io.tamtam.transfer.TransferConfig.defaults();
 
         private Builder() {
         }
@@ -656,6 +661,7 @@ public final class ClusterConfig {
             clusterLabel = c.clusterLabel;
             snapshotFile = c.snapshotFile;
             rejoinMaxBackoff = c.rejoinMaxBackoff;
+            transfers = c.transfers;
         }
 
         /** @param v this node's id; by default a UUIDv7 is generated @return this */
@@ -827,6 +833,9 @@ public final class ClusterConfig {
         /** @param v seeds the protocol's randomness, for reproducible simulation @return this */
         public Builder randomSeed(long v) { randomSeed = v; return this; }
 
+        /** @param v transfer settings (directory, part size, window, timeouts) @return this */
+        public Builder transfers(io.tamtam.transfer.TransferConfig v) { transfers = Objects.requireNonNull(v, "transfers"); return this; }
+
         /**
          * Isolates clusters that share a network (memberlist's Label): every packet carries the label
          * after its header, authenticated with the body when keys are set, and a packet with another
@@ -898,6 +907,10 @@ public final class ClusterConfig {
                 throw new IllegalArgumentException("clusterLabel must be at most 255 UTF-8 bytes");
             }
             duration("rejoinMaxBackoff", rejoinMaxBackoff, probeInterval, Duration.ofHours(1));
+            if (transfers.partSize() > maxFrameSize - 1024) {
+                throw new IllegalArgumentException("transfers.partSize " + transfers.partSize()
+                        + " must leave 1024 bytes of maxFrameSize " + maxFrameSize + " for the part's header");
+            }
             return new ClusterConfig(this);
         }
 

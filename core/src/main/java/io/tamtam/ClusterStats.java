@@ -226,4 +226,33 @@ public interface ClusterStats {
      *         {@link #broadcastsEvicted()}
      */
     long broadcastsExpired();
+
+    // ------------------------------------------------------------------ transfers
+
+    /** @return transfers started: sent by this node, or accepted by its handlers */
+    long transfersStarted();
+
+    /** @return transfers that ended completed, on either side */
+    long transfersCompleted();
+
+    /** @return transfers that ended failed, on either side */
+    long transfersFailed();
+
+    /** @return transfers that ended cancelled (by either side or a deadline), on either side */
+    long transfersCancelled();
+
+    /** @return bytes of parts this node sent that the receiver acknowledged */
+    long transferBytesSent();
+
+    /** @return bytes of parts this node received and wrote to disk */
+    long transferBytesReceived();
+
+    /** @return bytes receivers already held, each time they accepted one of this node's transfers (at its start, or again after they restarted): not sent again */
+    long transferBytesResumed();
+
+    /** @return parts sent, resends included */
+    long transferPartsSent();
+
+    /** @return parts received and dropped: CRC32C mismatch, index or length out of range */
+    long transferPartsRejected();
 }

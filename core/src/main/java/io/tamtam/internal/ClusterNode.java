@@ -118,6 +118,7 @@ public final class ClusterNode implements Cluster {
     private final io.tamtam.internal.services.ServiceLayer services;
     private final io.tamtam.internal.status.StatusTracker status;
     private final io.tamtam.internal.query.QueryEngine queries;
+    private final io.tamtam.internal.transfer.TransferService transfers;
     private volatile boolean closed;
     private CompletableFuture<Void> leaveFuture;
     /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
@@ -208,6 +209,8 @@ public final class ClusterNode implements Cluster {
         broadcasts.register(dispatch);
         pushPull.register(dispatch);
         new Inbound(ctx, messaging, inOrder, peers, replies).register(dispatch);
+        transfers = new io.tamtam.internal.transfer.TransferService(ctx, config.transfers(), callbacks, completions, shortId);
+        transfers.register(dispatch);
         events.addInternal((type, node, previous, cause, source, confirmations) -> {
             switch (type) {
                 case JOINED, ALIVE -> peers.joined(node.id(), node.address());
@@ -229,6 +232,13 @@ public final class ClusterNode implements Cluster {
         events.addInternal((type, node, previous, cause, source, confirmations) -> {
             services.onMembership(type, node);
             status.recompute();
+        });
+        events.addInternal((type, node, previous, cause, source, confirmations) -> {
+            switch (type) {
+                case JOINED -> broadcasts.repair().joined(node.id());
+                case REMOVED -> broadcasts.repair().removed(node.id());
+                default -> { }
+            }
         });
         stats.observe(errors, completions::moves, peers::evicted, events::missed);
         stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
@@ -252,12 +262,14 @@ public final class ClusterNode implements Cluster {
         rejoin.start();
         scheduleGossip();
         scheduleReap();
+        transfers.start();
     }
 
     private void scheduleGossip() {
         scheduler.schedule(() -> {
             if (!closed) {
                 dissemination.gossipRound();
+                broadcasts.repair().round();
                 scheduleGossip();
             }
         }, config.gossipInterval().toNanos());
@@ -403,6 +415,7 @@ public final class ClusterNode implements Cluster {
             dissemination.stop();
         });
         replies.close("the cluster node is closed");
+        transfers.close();
         nodeStreams.close();
         streams.close();
         datagrams.close();
@@ -662,6 +675,11 @@ public final class ClusterNode implements Cluster {
     }
 
 
+
+    @Override
+    public io.tamtam.transfer.Transfers transfers() {
+        return transfers;
+    }
 
     // ------------------------------------------------------------------ observability
 

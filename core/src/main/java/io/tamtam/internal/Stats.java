@@ -413,4 +413,100 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
         }
         return sb.toString();
     }
+
+    // ------------------------------------------------------------------ transfers
+
+    private final LongAdder transfersStarted = new LongAdder();
+    private final LongAdder transfersCompleted = new LongAdder();
+    private final LongAdder transfersFailed = new LongAdder();
+    private final LongAdder transfersCancelled = new LongAdder();
+    private final LongAdder transferBytesSent = new LongAdder();
+    private final LongAdder transferBytesReceived = new LongAdder();
+    private final LongAdder transferBytesResumed = new LongAdder();
+    private final LongAdder transferPartsSent = new LongAdder();
+    private final LongAdder transferPartsRejected = new LongAdder();
+
+    /** A transfer started. */
+    public void transferStarted() {
+        transfersStarted.increment();
+    }
+
+    /** @param status how a transfer ended */
+    public void transferEnded(io.tamtam.transfer.TransferResult.Status status) {
+        switch (status) {
+            case COMPLETED -> transfersCompleted.increment();
+            case CANCELLED -> transfersCancelled.increment();
+            default -> transfersFailed.increment();
+        }
+    }
+
+    /** @param bytes acknowledged part bytes */
+    public void transferBytesSent(long bytes) {
+        transferBytesSent.add(bytes);
+    }
+
+    /** @param bytes part bytes written */
+    public void transferBytesReceived(long bytes) {
+        transferBytesReceived.add(bytes);
+    }
+
+    /** @param bytes bytes the receiver held already */
+    public void transferResumed(long bytes) {
+        transferBytesResumed.add(bytes);
+    }
+
+    /** A part was sent. */
+    public void transferPartSent() {
+        transferPartsSent.increment();
+    }
+
+    /** A part was dropped. */
+    public void transferPartRejected() {
+        transferPartsRejected.increment();
+    }
+
+    @Override
+    public long transfersStarted() {
+        return transfersStarted.sum();
+    }
+
+    @Override
+    public long transfersCompleted() {
+        return transfersCompleted.sum();
+    }
+
+    @Override
+    public long transfersFailed() {
+        return transfersFailed.sum();
+    }
+
+    @Override
+    public long transfersCancelled() {
+        return transfersCancelled.sum();
+    }
+
+    @Override
+    public long transferBytesSent() {
+        return transferBytesSent.sum();
+    }
+
+    @Override
+    public long transferBytesReceived() {
+        return transferBytesReceived.sum();
+    }
+
+    @Override
+    public long transferBytesResumed() {
+        return transferBytesResumed.sum();
+    }
+
+    @Override
+    public long transferPartsSent() {
+        return transferPartsSent.sum();
+    }
+
+    @Override
+    public long transferPartsRejected() {
+        return transferPartsRejected.sum();
+    }
 }

@@ -3,50 +3,48 @@ package io.tamtam.examples;
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
 import io.tamtam.Node;
-import io.tamtam.NodeStream;
 import io.tamtam.Subscription;
+import io.tamtam.transfer.TransferConfig;
+import io.tamtam.transfer.TransferHandler;
+import io.tamtam.transfer.TransferOffer;
+import io.tamtam.transfer.TransferOptions;
+import io.tamtam.transfer.TransferResult;
+import io.tamtam.transfer.TransferTarget;
+import io.tamtam.transfer.TransferType;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Copies a file from one node to another over a stream. The serving node announces itself with the
- * metadata entry {@code role=fileserver}; the sender joins the cluster, finds it by that entry, opens a
- * stream, sends the file name, length and bytes, and compares the SHA-256 the server computed with its
- * own.
- *
- * <p>Serve into a directory (runs until Ctrl-C), then send from another terminal (paths are relative
- * to the directory the command runs in):
+ * Copies a file from one node to another as a resumable transfer ({@code cluster.transfers()}). The
+ * serving node announces itself with the metadata entry {@code role=fileserver} and keeps its node id in
+ * {@code DIR/.tamtam-node-id} and its transfer state in {@code DIR/.tamtam-transfers}, so that a server
+ * killed mid-way and started again with the same port and directory resumes the transfer: the sender
+ * waits for it (up to 2 minutes) and sends only the parts it lacks. The transfer id is derived from the
+ * file's name, size and modification time, so sending the same file again after the sender was
+ * stopped resumes too, and sending a file already copied is a no-op.
  *
  * <pre>
  * ./mvnw -q -B -pl examples -am compile -Prun -Dexample=FileCopy -Dexec.args="serve --port 7010 --dir /tmp/received"
- * ./mvnw -q -B -pl examples -am compile -Prun -Dexample=FileCopy -Dexec.args="send --join 127.0.0.1:7010 --file pom.xml"
+ * ./mvnw -q -B -pl examples -am compile -Prun -Dexample=FileCopy -Dexec.args="send --join 127.0.0.1:7010 --file big.iso"
  * </pre>
  *
  * <p>Both take {@code --bind ADDRESS} (default 127.0.0.1) to copy across hosts.
- *
- * <p>On the stream, the sender writes {@code writeUTF(name)}, {@code writeLong(length)} and the bytes,
- * then half-closes; the server answers {@code writeLong(bytesReceived)} and {@code writeUTF(sha256Hex)}.
  */
 public final class FileCopy {
 
-    /** The stream type of file copies. */
-    public static final int FILE_STREAM = 1003;
+    /** The transfer type of file copies. */
+    public static final TransferType FILES = TransferType.of(1003);
 
     /** The metadata entry by which senders find the serving node. */
     public static final String ROLE = "role";
@@ -54,20 +52,19 @@ public final class FileCopy {
     /** The {@link #ROLE} value of the serving node. */
     public static final String FILESERVER = "fileserver";
 
-    private static final int BUFFER_SIZE = 256 * 1024;
-
     private FileCopy() {
     }
 
     /**
      * What a send achieved.
      *
-     * @param bytes    the bytes sent
-     * @param sha256   the SHA-256 of the file, hexadecimal
-     * @param verified whether the server computed the same length and SHA-256
-     * @param elapsed  how long the transfer took, from opening the stream to the server's reply
+     * @param bytes        the file's size
+     * @param resumedBytes bytes the server already held (from an interrupted copy) and were not sent again
+     * @param verified     whether the server verified the whole file's SHA-256 and moved it into place
+     * @param elapsed      how long the transfer took
+     * @param reason       why it did not complete, empty when it did
      */
-    public record Result(long bytes, String sha256, boolean verified, Duration elapsed) {
+    public record Result(long bytes, long resumedBytes, boolean verified, Duration elapsed, String reason) {
     }
 
     /** A serving node; closing it leaves the cluster and closes the node. */
@@ -120,15 +117,15 @@ public final class FileCopy {
             Result result = send(new InetSocketAddress(bind, 0), Args.address(options.required("join")),
                     Path.of(options.required("file")), System.out);
             if (!result.verified()) {
-                throw new IOException("the server's checksum differs from ours; send the file again");
+                throw new IOException("the copy did not complete: " + result.reason() + "; send the file again to resume");
             }
         }
     }
 
     /**
-     * Starts a node that accepts file streams and writes the files into {@code dir}.
+     * Starts a node that accepts file transfers and moves each verified file into {@code dir}.
      *
-     * @param bind the address to bind; port 0 picks a free one
+     * @param bind the address to bind; port 0 picks a free one (give a fixed one to resume after a restart)
      * @param dir  where received files go; created when missing
      * @param out  where each received file is reported
      * @return the running server
@@ -136,56 +133,54 @@ public final class FileCopy {
      */
     public static Server serve(InetSocketAddress bind, Path dir, PrintStream out) throws IOException {
         Files.createDirectories(dir);
-        Cluster cluster = Cluster.create(ClusterConfig.lan().bindAddress(bind).build());
+        Cluster cluster = Cluster.create(ClusterConfig.lan().bindAddress(bind).nodeId(nodeId(dir))
+                .transfers(TransferConfig.defaults().withDirectory(dir.resolve(".tamtam-transfers"))).build());
         cluster.setMetadata(ROLE, FILESERVER);
-        cluster.handleStream(FILE_STREAM, stream -> receive(stream, dir, out));
+        cluster.transfers().handle(FILES, new TransferHandler() {
+            @Override
+            public TransferTarget accept(TransferOffer offer) throws IOException {
+                if (offer.resumedBytes() > 0) {
+                    out.println("resuming " + offer.name() + ": " + offer.resumedBytes() + " of " + offer.size() + " bytes held");
+                }
+                return TransferTarget.file(dir.resolve(safeName(offer.name())));
+            }
+
+            @Override
+            public void ended(TransferOffer offer, TransferResult result) {
+                out.println(result.completed()
+                        ? "received " + offer.name() + " (" + offer.size() + " bytes, SHA-256 verified) from " + offer.sender()
+                        : offer.name() + " " + result.status().name().toLowerCase(java.util.Locale.ROOT) + ": " + result.reason());
+            }
+        });
         return new Server(cluster);
     }
 
-    private static void receive(NodeStream stream, Path dir, PrintStream out) throws IOException {
-        try (stream) {
-            DataInputStream in = new DataInputStream(stream.inputStream());
-            Path target = dir.resolve(safeName(in.readUTF()));
-            long length = in.readLong();
-            MessageDigest sha256 = sha256();
-            long received = 0;
-            byte[] buffer = new byte[BUFFER_SIZE];
-            try (OutputStream file = Files.newOutputStream(target)) {
-                while (received < length) {
-                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - received));
-                    if (n < 0) {
-                        throw new IOException("stream ended after " + received + " of " + length + " bytes");
-                    }
-                    file.write(buffer, 0, n);
-                    sha256.update(buffer, 0, n);
-                    received += n;
-                }
-            }
-            String hex = HexFormat.of().formatHex(sha256.digest());
-            DataOutputStream reply = new DataOutputStream(stream.outputStream());
-            reply.writeLong(received);
-            reply.writeUTF(hex);
-            reply.flush();
-            stream.outputStream().close();
-            out.println("received " + target + " (" + received + " bytes, sha256 " + hex + ") from "
-                    + Args.format(stream.remote().address()));
+    /** The server's node id, kept in its directory so that a restarted server is the same node. */
+    private static UUID nodeId(Path dir) throws IOException {
+        Path f = dir.resolve(".tamtam-node-id");
+        if (Files.exists(f)) {
+            return UUID.fromString(Files.readString(f).trim());
         }
+        UUID id = UUID.randomUUID();
+        Files.writeString(f, id.toString());
+        return id;
     }
 
     /**
-     * Joins the cluster through {@code seed}, finds the node with {@code role=fileserver}, sends the
-     * file to it and checks the server's checksum; then leaves and closes.
+     * Joins the cluster through {@code seed}, finds the node with {@code role=fileserver} and transfers
+     * the file to it; then leaves and closes.
      *
      * @param bind the address this sending node binds; port 0 picks a free one
      * @param seed any node of the cluster
      * @param file the file to send
      * @param out  where the transfer is reported
      * @return what the transfer achieved
-     * @throws Exception when the join fails, no file server shows up within 10 s, or the copy fails
+     * @throws Exception when the join fails or no file server shows up within 10 s
      */
     public static Result send(InetSocketAddress bind, InetSocketAddress seed, Path file, PrintStream out)
             throws Exception {
-        try (Cluster cluster = Cluster.create(ClusterConfig.lan().bindAddress(bind).build())) {
+        TransferConfig transfers = TransferConfig.defaults().withUnreachableTimeout(Duration.ofMinutes(2));
+        try (Cluster cluster = Cluster.create(ClusterConfig.lan().bindAddress(bind).transfers(transfers).build())) {
             CompletableFuture<Node> found = new CompletableFuture<>();
             Subscription watch = cluster.addMembershipListener(e -> {
                 if (isFileServer(e.node())) {
@@ -196,42 +191,28 @@ public final class FileCopy {
                 cluster.join(seed).get(10, TimeUnit.SECONDS);
                 findFileServer(cluster).ifPresent(found::complete);
                 Node server = found.get(10, TimeUnit.SECONDS);
-                Result result = copy(cluster, server, file);
-                double seconds = Math.max(result.elapsed().toNanos(), 1) / 1e9;
-                out.printf("sent %s: %d bytes in %.3f s (%.1f KiB/s), sha256 %s %s%n", file.getFileName(),
-                        result.bytes(), seconds, result.bytes() / seconds / 1024, result.sha256(),
-                        result.verified() ? "verified by the server" : "DIFFERS at the server");
+                String id = file.getFileName() + ":" + Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+                long start = System.nanoTime();
+                AtomicLong lastReport = new AtomicLong();
+                TransferResult r = cluster.transfers().send(server, FILES, file, TransferOptions.defaults().withId(id)
+                        .withName(file.getFileName().toString()).withListener(p -> {
+                            if (System.nanoTime() - lastReport.get() > 1_000_000_000L) {
+                                lastReport.set(System.nanoTime());
+                                out.printf("%d of %d bytes, %.1f MB/s%n", p.bytesDone(), p.totalBytes(), p.bytesPerSecond() / 1e6);
+                            }
+                        })).result().get();
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+                double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
+                Result result = new Result(r.bytes(), r.resumedBytes(), r.completed(), elapsed, r.reason());
+                out.printf("sent %s: %d bytes in %.3f s (%.1f MB/s), %d resumed, %s%n", file.getFileName(), r.bytes(),
+                        seconds, (r.bytes() - r.resumedBytes()) / seconds / 1e6, r.resumedBytes(),
+                        r.alreadyComplete() ? "already copied before"
+                                : r.completed() ? "verified by the server" : r.status() + ": " + r.reason());
                 return result;
             } finally {
                 watch.close();
                 cluster.leave(Duration.ofSeconds(2)).join();
             }
-        }
-    }
-
-    private static Result copy(Cluster cluster, Node server, Path file) throws Exception {
-        long length = Files.size(file);
-        MessageDigest sha256 = sha256();
-        long start = System.nanoTime();
-        try (NodeStream stream = cluster.openStream(server, FILE_STREAM).get(10, TimeUnit.SECONDS);
-             InputStream in = Files.newInputStream(file)) {
-            DataOutputStream data = new DataOutputStream(stream.outputStream());
-            data.writeUTF(file.getFileName().toString());
-            data.writeLong(length);
-            byte[] buffer = new byte[BUFFER_SIZE];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                data.write(buffer, 0, n);
-                sha256.update(buffer, 0, n);
-            }
-            data.flush();
-            stream.outputStream().close();
-
-            DataInputStream reply = new DataInputStream(stream.inputStream());
-            long received = reply.readLong();
-            String theirs = reply.readUTF();
-            String ours = HexFormat.of().formatHex(sha256.digest());
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            return new Result(length, ours, received == length && ours.equals(theirs), elapsed);
         }
     }
 
@@ -245,17 +226,10 @@ public final class FileCopy {
 
     private static Path safeName(String name) throws IOException {
         Path fileName = Path.of(name).getFileName();
-        if (fileName == null || fileName.toString().equals("..") || fileName.toString().equals(".")) {
+        if (fileName == null || fileName.toString().equals("..") || fileName.toString().equals(".")
+                || fileName.toString().startsWith(".tamtam-")) {
             throw new IOException("refusing file name '" + name + "'; send a plain file name");
         }
         return fileName;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FileCopyTest {
 
     @Test
-    void copiesAFiveMebibyteFileThroughAStream(@TempDir Path source, @TempDir Path target) throws Exception {
+    void copiesAFiveMebibyteFileAsATransferAndASecondSendIsANoOp(@TempDir Path source, @TempDir Path target) throws Exception {
         byte[] content = new byte[5 * 1024 * 1024];
         new Random(42).nextBytes(content);
         Path file = Files.write(source.resolve("random.bin"), content);
@@ -35,6 +35,9 @@ class FileCopyTest {
             assertEquals(content.length, result.bytes());
             assertArrayEquals(content, Files.readAllBytes(target.resolve("random.bin")));
             assertTrue(senderBytes.toString(StandardCharsets.UTF_8).contains("verified by the server"));
+            FileCopy.Result again = FileCopy.send(loopback, server.address(), file, senderOut);
+            assertTrue(again.verified());
+            assertTrue(senderBytes.toString(StandardCharsets.UTF_8).contains("already copied before"));
         }
     }
 }

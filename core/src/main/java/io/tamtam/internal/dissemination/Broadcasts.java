@@ -29,6 +29,7 @@ public final class Broadcasts {
     private final Completions completions;
     private final BooleanSupplier closed;
     private final SeenCache<Id> seen = new SeenCache<>(SEEN);
+    private final BroadcastRepair repair;
     private long nextSeq;
 
     /**
@@ -45,7 +46,8 @@ public final class Broadcasts {
         this.messaging = messaging;
         this.completions = completions;
         this.closed = closed;
-        this.nextSeq = ctx.random().nextLong() & Long.MAX_VALUE;
+        this.nextSeq = ctx.random().nextLong() & (Long.MAX_VALUE >>> 1);
+        this.repair = new BroadcastRepair(ctx);
     }
 
     /**
@@ -62,14 +64,17 @@ public final class Broadcasts {
                 completions.fail(f, new DeliveryException("the cluster node is closed"));
                 return;
             }
-            long seq = nextSeq++;
+            long seq = nextSeq;
             Id id = new Id(ctx.selfId(), seq);
-            if (!dissemination.offerBroadcast(id, new Message.Broadcast(ctx.selfId(), seq, type, bytes))) {
+            Message.Broadcast b = new Message.Broadcast(ctx.selfId(), seq, type, bytes);
+            if (!dissemination.offerBroadcast(id, b)) {
                 completions.fail(f, new DeliveryException("the broadcast queue is full of "
                         + ctx.config().broadcastQueueCapacity() + " messages not yet sent; broadcast more slowly or raise "
                         + "ClusterConfig.broadcastQueueCapacity"));
                 return;
             }
+            nextSeq++;   // sequences stay consecutive: members ask for the ones they lack
+            repair.originated(b);
             seen.firstTime(id);
             ctx.stats().broadcastOriginated();
             completions.complete(f, null);
@@ -84,6 +89,9 @@ public final class Broadcasts {
      */
     public void register(Dispatch dispatch) {
         dispatch.onProtocolThread(Message.Broadcast.class, (b, sender, from, viaFrame) -> onBroadcast(b));
+        dispatch.onProtocolThread(Message.BroadcastResent.class, (b, sender, from, viaFrame) -> onResent(sender, b));
+        dispatch.onProtocolThread(Message.BroadcastDigest.class, (d, sender, from, viaFrame) -> repair.onDigest(sender, d));
+        dispatch.onProtocolThread(Message.BroadcastRepair.class, (r, sender, from, viaFrame) -> repair.onRepair(sender, r));
     }
 
     /**
@@ -102,6 +110,22 @@ public final class Broadcasts {
             // Full of items not yet sent: this node delivers but does not relay; others still do.
             ctx.stats().drop(DropReason.QUEUE_FULL);
         }
+        repair.received(b.origin(), b.seq());
         messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
+    }
+
+    /** A broadcast its origin sent again because this node lacked it: delivered, not relayed. */
+    private void onResent(UUID sender, Message.BroadcastResent b) {
+        Id id = new Id(b.origin(), b.seq());
+        if (!b.origin().equals(sender) || !seen.firstTime(id)) {
+            return;
+        }
+        repair.received(b.origin(), b.seq());
+        messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
+    }
+
+    /** @return sends digests of this node's recent broadcasts and answers members that lack some */
+    public BroadcastRepair repair() {
+        return repair;
     }
 }

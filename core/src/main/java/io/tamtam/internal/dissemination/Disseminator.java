@@ -116,6 +116,17 @@ public final class Disseminator {
     }
 
     private void sendAll(Member target, List<byte[]> items) {
+        sendAll(ctx, target, items);
+    }
+
+    /**
+     * Sends items to one member in as few datagrams as they fit (a larger item alone, by frame).
+     *
+     * @param ctx    shared parts
+     * @param target the member
+     * @param items  encoded messages
+     */
+    static void sendAll(Context ctx, Member target, List<byte[]> items) {
         Outbox out = ctx.outbox();
         int budget = out.datagramBudget();
         int per = Outbox.perItemOverhead();

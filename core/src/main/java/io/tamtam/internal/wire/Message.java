@@ -190,4 +190,102 @@ public sealed interface Message {
     record StreamReply(int status, String error, long nonce) implements Message {
         public int type() { return WireFormat.STREAM_REPLY; }
     }
+
+    /**
+     * Offers a transfer, or offers it again to resume it.
+     *
+     * @param id       the transfer's wire id: the name-based (type 3) UUID of {@code key}'s UTF-8 bytes
+     * @param key      the transfer id the sender's application chose
+     * @param userType the transfer type
+     * @param size     bytes in all
+     * @param partSize bytes per part (the last one may be shorter)
+     * @param name     the sender's name for the content
+     */
+    record TransferOffer(UUID id, String key, int userType, long size, int partSize, String name) implements Message {
+        public int type() { return WireFormat.TRANSFER_OFFER; }
+    }
+
+    /**
+     * Answers an offer.
+     *
+     * @param id     the transfer id
+     * @param status 0 accepted, 1 refused, 2 already complete
+     * @param reason why refused, else empty
+     * @param held   a bit per part (part i is bit i % 8 of byte i / 8) the receiver already holds
+     */
+    record TransferAccept(UUID id, int status, String reason, byte[] held) implements Message {
+        public int type() { return WireFormat.TRANSFER_ACCEPT; }
+    }
+
+    /**
+     * One part.
+     *
+     * @param id    the transfer id
+     * @param index the part's index from 0
+     * @param crc   CRC32C of {@code data}
+     * @param data  the part's bytes
+     */
+    record TransferPart(UUID id, int index, int crc, byte[] data) implements Message {
+        public int type() { return WireFormat.TRANSFER_PART; }
+    }
+
+    /** A part is on the receiver's disk. @param id the transfer id @param index the part */
+    record TransferPartAck(UUID id, int index) implements Message {
+        public int type() { return WireFormat.TRANSFER_PART_ACK; }
+    }
+
+    /**
+     * Every part was acknowledged.
+     *
+     * @param id     the transfer id
+     * @param size   bytes in all
+     * @param sha256 SHA-256 of the whole content (32 bytes)
+     */
+    record TransferEnd(UUID id, long size, byte[] sha256) implements Message {
+        public int type() { return WireFormat.TRANSFER_END; }
+    }
+
+    /**
+     * A transfer's end state, from either side, or "unknown" from a receiver that holds no open state.
+     *
+     * @param id     the transfer id
+     * @param status 0 completed, 1 failed, 2 cancelled, 3 unknown transfer (offer it again)
+     * @param reason why, empty when completed
+     */
+    record TransferDone(UUID id, int status, String reason) implements Message {
+        public int type() { return WireFormat.TRANSFER_DONE; }
+    }
+
+    /**
+     * The sender's recent broadcasts: it can send again those with sequences from {@code lo} (inclusive)
+     * to {@code hi} (exclusive) that the receiver lacks.
+     *
+     * @param lo the oldest sequence it keeps that the receiver may ask for
+     * @param hi its next sequence
+     */
+    record BroadcastDigest(long lo, long hi) implements Message {
+        public int type() { return WireFormat.BROADCAST_DIGEST; }
+    }
+
+    /**
+     * Asks the receiver, the origin of those broadcasts, to send them again.
+     *
+     * @param seqs the sequences missing, at most {@link WireFormat#MAX_REPAIR_SEQS}
+     */
+    record BroadcastRepair(long[] seqs) implements Message {
+        public int type() { return WireFormat.BROADCAST_REPAIR; }
+    }
+
+    /**
+     * A broadcast its origin sends again to a member that asked for it: delivered if new, not relayed.
+     * Fields as in {@link Broadcast}.
+     *
+     * @param origin   the node that broadcast it (the sender)
+     * @param seq      its sequence
+     * @param userType the user message type
+     * @param payload  the encoded payload
+     */
+    record BroadcastResent(UUID origin, long seq, int userType, byte[] payload) implements Message {
+        public int type() { return WireFormat.BROADCAST_RESENT; }
+    }
 }

@@ -68,6 +68,31 @@ public final class MessageCodec {
             w.u16(s.streamType()).i64(s.nonce());
         } else if (m instanceof Message.StreamReply s) {
             w.u8(s.status()).str16(s.error()).i64(s.nonce());
+        } else if (m instanceof Message.TransferOffer t) {
+            w.uuid(t.id()).str16(t.key()).u16(t.userType()).i64(t.size()).i32(t.partSize()).str16(t.name());
+        } else if (m instanceof Message.TransferAccept t) {
+            w.uuid(t.id()).u8(t.status()).str16(t.reason());
+            blob(t.held(), w);
+        } else if (m instanceof Message.TransferPart t) {
+            w.uuid(t.id()).i32(t.index()).i32(t.crc());
+            blob(t.data(), w);
+        } else if (m instanceof Message.TransferPartAck t) {
+            w.uuid(t.id()).i32(t.index());
+        } else if (m instanceof Message.TransferEnd t) {
+            w.uuid(t.id()).i64(t.size());
+            blob(t.sha256(), w);
+        } else if (m instanceof Message.TransferDone t) {
+            w.uuid(t.id()).u8(t.status()).str16(t.reason());
+        } else if (m instanceof Message.BroadcastResent b) {
+            w.uuid(b.origin()).i64(b.seq()).u16(b.userType());
+            blob(b.payload(), w);
+        } else if (m instanceof Message.BroadcastDigest d) {
+            w.i64(d.lo()).i64(d.hi());
+        } else if (m instanceof Message.BroadcastRepair r) {
+            w.u16(r.seqs().length);
+            for (long seq : r.seqs()) {
+                w.i64(seq);
+            }
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -158,6 +183,25 @@ public final class MessageCodec {
             case REPLY -> new Message.Reply(r.i64(), r.u8(), blob(r));
             case STREAM_OPEN -> new Message.StreamOpen(r.u16(), r.i64());
             case STREAM_REPLY -> new Message.StreamReply(r.u8(), r.str16(), r.i64());
+            case TRANSFER_OFFER -> new Message.TransferOffer(r.uuid(), r.str16(), r.u16(), r.i64(), r.i32(), r.str16());
+            case TRANSFER_ACCEPT -> new Message.TransferAccept(r.uuid(), r.u8(), r.str16(), blob(r));
+            case TRANSFER_PART -> new Message.TransferPart(r.uuid(), r.i32(), r.i32(), blob(r));
+            case TRANSFER_PART_ACK -> new Message.TransferPartAck(r.uuid(), r.i32());
+            case TRANSFER_END -> new Message.TransferEnd(r.uuid(), r.i64(), blob(r));
+            case TRANSFER_DONE -> new Message.TransferDone(r.uuid(), r.u8(), r.str16());
+            case BROADCAST_RESENT -> new Message.BroadcastResent(r.uuid(), r.i64(), r.u16(), blob(r));
+            case BROADCAST_DIGEST -> new Message.BroadcastDigest(r.i64(), r.i64());
+            case BROADCAST_REPAIR -> {
+                int n = r.u16();
+                if (n > MAX_REPAIR_SEQS || (long) n * 8 > r.remaining()) {
+                    throw new WireException(DropReason.MALFORMED, "broadcast repair of " + n + " sequences in " + r.remaining() + " bytes");
+                }
+                long[] seqs = new long[n];
+                for (int i = 0; i < n; i++) {
+                    seqs[i] = r.i64();
+                }
+                yield new Message.BroadcastRepair(seqs);
+            }
             default -> throw new WireException(DropReason.MALFORMED, "unknown message type 0x" + Integer.toHexString(type));
         };
         r.expectEnd();

@@ -64,6 +64,29 @@ public final class WireFormat {
     /** Stream accepted or refused. */
     public static final int STREAM_REPLY = 0x15;
 
+    /** Transfer offer (or re-offer to resume). */
+    public static final int TRANSFER_OFFER = 0x40;
+    /** Transfer offer answered: accepted with the parts held, refused, or already complete. */
+    public static final int TRANSFER_ACCEPT = 0x41;
+    /** One part of a transfer. */
+    public static final int TRANSFER_PART = 0x42;
+    /** A part written to the receiver's disk. */
+    public static final int TRANSFER_PART_ACK = 0x43;
+    /** Every part acknowledged: the size and SHA-256 of the whole. */
+    public static final int TRANSFER_END = 0x44;
+    /** A transfer's end state (completed, failed, cancelled) or "unknown transfer". */
+    public static final int TRANSFER_DONE = 0x45;
+
+    /** An origin's range of recent broadcasts a member may ask it to send again. */
+    public static final int BROADCAST_DIGEST = 0x46;
+    /** Asks an origin to send some of its recent broadcasts again. */
+    public static final int BROADCAST_REPAIR = 0x47;
+
+    /** A broadcast sent again by its origin on request: delivered, not relayed. */
+    public static final int BROADCAST_RESENT = 0x48;
+    /** Most sequences in one BROADCAST_REPAIR. */
+    public static final int MAX_REPAIR_SEQS = 1024;
+
     /** PUSH_PULL flag: a join. */
     public static final int PUSH_PULL_JOIN = 0x01;
     /** PUSH_PULL flag: a reply. */

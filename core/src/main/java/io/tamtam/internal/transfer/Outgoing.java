@@ -1,0 +1,386 @@
+package io.tamtam.internal.transfer;
+
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.runtime.SerialExecutor;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.transfer.Transfer;
+import io.tamtam.transfer.TransferListener;
+import io.tamtam.transfer.TransferProgress;
+import io.tamtam.transfer.TransferResult;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.CRC32C;
+
+/**
+ * The sending side of one transfer. Every step runs on the transfer's own lane (a {@link SerialExecutor}
+ * over the service's I/O threads): reading the source, sending parts, taking acks, the periodic tick.
+ * A part read from the source stays in {@link #inflight} until the receiver acknowledged it.
+ */
+final class Outgoing implements Transfer {
+    private enum Phase { OFFERING, SENDING, ENDING, DONE }
+
+    /** A part sent and not yet acknowledged. */
+    private static final class Pending {
+        final byte[] data;
+        final int crc;
+        long sentAt;
+        boolean resend;
+
+        Pending(byte[] data, int crc) {
+            this.data = data;
+            this.crc = crc;
+        }
+    }
+
+    private final TransferService service;
+    final UUID wireId;
+    private final String key;
+    private final UUID node;
+    private final int userType;
+    private final long size;
+    private final int partSize;
+    private final int parts;
+    private final String name;
+    private final PartSource source;
+    private final long deadlineAt;
+    private final TransferListener listener;
+    final SerialExecutor lane;
+    private final SerialExecutor listenerLane;
+    private final MessageDigest sha = Sha256.digest();
+    private final TreeMap<Integer, Pending> inflight = new TreeMap<>();
+    private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
+    private final long startedAt;
+    private Phase phase = Phase.OFFERING;
+    private BitSet held = new BitSet();
+    private int nextRead;
+    private long lastOfferAt;
+    private long endSentAt;
+    private byte[] digest;
+    private long unreachableSince = -1;
+    private boolean accepted;
+    private long lastProgressAt;
+    private volatile long bytesDone;
+    private volatile long resumedBytes;
+
+    Outgoing(TransferService service, String key, UUID node, int userType, long size, int partSize, String name,
+             PartSource source, Duration deadline, TransferListener listener) {
+        this.service = service;
+        this.key = key;
+        this.wireId = TransferService.wireId(key);
+        this.node = node;
+        this.userType = userType;
+        this.size = size;
+        this.partSize = partSize;
+        this.parts = TransferService.partCount(size, partSize);
+        this.name = name;
+        this.source = source;
+        this.listener = listener;
+        this.lane = new SerialExecutor(service.io());
+        this.listenerLane = new SerialExecutor(service.callbacks());
+        this.startedAt = service.now();
+        this.deadlineAt = deadline == null ? Long.MAX_VALUE : startedAt + deadline.toNanos();
+    }
+
+    @Override
+    public String id() {
+        return key;
+    }
+
+    @Override
+    public UUID peer() {
+        return node;
+    }
+
+    @Override
+    public boolean outgoing() {
+        return true;
+    }
+
+    @Override
+    public TransferProgress progress() {
+        return TransferService.progress(service.now() - startedAt, bytesDone, resumedBytes, size);
+    }
+
+    @Override
+    public void cancel(String reason) {
+        String why = reason == null ? "cancelled" : reason;
+        lane.execute(() -> {
+            if (phase != Phase.DONE) {
+                sendToNode(new Message.TransferDone(wireId, TransferService.DONE_CANCELLED, why));
+                finish(TransferResult.Status.CANCELLED, why, false);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<TransferResult> result() {
+        return result;
+    }
+
+    // ---------------------------------------------------------------- lane steps
+
+    void start() {
+        lane.execute(this::offer);
+    }
+
+    private void offer() {
+        phase = Phase.OFFERING;
+        lastOfferAt = service.now();
+        sendToNode(new Message.TransferOffer(wireId, key, userType, size, partSize, name));
+    }
+
+    void onAccept(Message.TransferAccept a) {
+        if (phase != Phase.OFFERING) {
+            return;
+        }
+        switch (a.status()) {
+            case TransferService.ACCEPT_ALREADY_COMPLETE -> {
+                bytesDone = size;
+                finish(TransferResult.Status.COMPLETED, "", true);
+            }
+            case TransferService.ACCEPT_OK -> accepted(a.held());
+            default -> finish(TransferResult.Status.FAILED, "refused by " + node + ": " + a.reason(), false);
+        }
+    }
+
+    private void accepted(byte[] bits) {
+        if (bits.length != (parts + 7) / 8) {
+            finish(TransferResult.Status.FAILED, "the receiver answered with a part map of the wrong size", false);
+            return;
+        }
+        BitSet now = BitSet.valueOf(bits);
+        // every part acknowledged before (read and no longer in flight) must still be held
+        for (int i = 0; i < nextRead; i++) {
+            if (!inflight.containsKey(i) && !now.get(i)) {
+                finish(TransferResult.Status.FAILED, "the receiver lost part " + i
+                        + " it had acknowledged (its transfer state was deleted); send again with the same id", false);
+                return;
+            }
+        }
+        long resumed = 0;
+        for (int i = now.nextSetBit(0); i >= 0; i = now.nextSetBit(i + 1)) {
+            resumed += partLength(i);
+        }
+        // what the receiver holds at this (re)start of its side: not sent again
+        resumedBytes = resumed;
+        service.stats().transferResumed(resumed);
+        if (!accepted) {
+            accepted = true;
+            bytesDone = resumed;
+        }
+        held = now;
+        for (Iterator<Map.Entry<Integer, Pending>> it = inflight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Pending> e = it.next();
+            if (held.get(e.getKey())) {
+                it.remove();
+                acked(e.getValue().data.length);
+            } else {
+                e.getValue().resend = true;
+            }
+        }
+        phase = Phase.SENDING;
+        pump();
+    }
+
+    void onAck(int index) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        Pending p = inflight.remove(index);
+        if (p != null) {
+            acked(p.data.length);
+            if (phase == Phase.SENDING) {
+                pump();
+            }
+        }
+    }
+
+    void onDone(Message.TransferDone d) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        switch (d.status()) {
+            case TransferService.DONE_COMPLETED -> {
+                if (phase == Phase.ENDING || phase == Phase.OFFERING && nextRead == parts && inflight.isEmpty()) {
+                    bytesDone = size;
+                    finish(TransferResult.Status.COMPLETED, "", false);
+                }
+            }
+            case TransferService.DONE_FAILED -> finish(TransferResult.Status.FAILED, "the receiver failed: " + d.reason(), false);
+            case TransferService.DONE_CANCELLED -> finish(TransferResult.Status.CANCELLED, "cancelled by the receiver: " + d.reason(), false);
+            default -> {
+                if (phase != Phase.OFFERING) {
+                    offer();
+                }
+            }
+        }
+    }
+
+    /** Periodic: deadline, reachability, resends. */
+    void tick() {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        long now = service.now();
+        if (now - deadlineAt >= 0) {
+            String why = "its deadline passed";
+            sendToNode(new Message.TransferDone(wireId, TransferService.DONE_CANCELLED, why));
+            finish(TransferResult.Status.CANCELLED, why, false);
+            return;
+        }
+        if (service.address(node) == null) {
+            if (unreachableSince < 0) {
+                unreachableSince = now;
+            } else if (now - unreachableSince > service.config().unreachableTimeout().toNanos()) {
+                finish(TransferResult.Status.FAILED, "node " + node + " was not a live member for "
+                        + service.config().unreachableTimeout().toSeconds() + " s; send again with the same id to resume", false);
+            }
+            return;
+        }
+        long timeout = service.config().partTimeout().toNanos();
+        if (unreachableSince >= 0) {
+            unreachableSince = -1;
+            offer();   // it may have restarted: ask what it holds
+            return;
+        }
+        switch (phase) {
+            case OFFERING -> {
+                if (now - lastOfferAt > timeout) {
+                    offer();
+                }
+            }
+            case SENDING -> {
+                for (Map.Entry<Integer, Pending> e : inflight.entrySet()) {
+                    if (e.getValue().resend || now - e.getValue().sentAt > timeout) {
+                        sendPart(e.getKey(), e.getValue());
+                    }
+                }
+                pump();
+            }
+            case ENDING -> {
+                if (now - endSentAt > timeout) {
+                    sendEnd();
+                }
+            }
+            default -> { }
+        }
+    }
+
+    CompletableFuture<Void> close(String reason) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        lane.execute(() -> {
+            if (phase != Phase.DONE) {
+                finish(TransferResult.Status.FAILED, reason, false);
+            }
+            closed.complete(null);
+        });
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void pump() {
+        while (phase == Phase.SENDING && inflight.size() < service.config().window() && nextRead < parts) {
+            int i = nextRead;
+            byte[] data = new byte[partLength(i)];
+            try {
+                source.readFully(data);
+            } catch (IOException e) {
+                sendToNode(new Message.TransferDone(wireId, TransferService.DONE_FAILED, "the sender could not read its source"));
+                finish(TransferResult.Status.FAILED, "cannot read the source: " + e.getMessage(), false);
+                return;
+            }
+            nextRead++;
+            sha.update(data);
+            if (held.get(i)) {
+                continue;
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(data);
+            Pending p = new Pending(data, (int) crc.getValue());
+            inflight.put(i, p);
+            sendPart(i, p);
+        }
+        for (Map.Entry<Integer, Pending> e : inflight.entrySet()) {
+            if (e.getValue().resend) {
+                sendPart(e.getKey(), e.getValue());
+            }
+        }
+        if (phase == Phase.SENDING && nextRead == parts && inflight.isEmpty()) {
+            phase = Phase.ENDING;
+            if (digest == null) {
+                digest = sha.digest();
+            }
+            sendEnd();
+        }
+    }
+
+    private void sendEnd() {
+        endSentAt = service.now();
+        sendToNode(new Message.TransferEnd(wireId, size, digest));
+    }
+
+    private void sendPart(int index, Pending p) {
+        p.sentAt = service.now();
+        p.resend = false;
+        InetSocketAddress to = service.address(node);
+        if (to == null) {
+            p.resend = true;
+            return;
+        }
+        service.stats().transferPartSent();
+        service.outbox().sendFrame(to, new Message.TransferPart(wireId, index, p.crc, p.data)).whenComplete((v, err) -> {
+            if (err != null) {
+                lane.execute(() -> p.resend = true);
+            }
+        });
+    }
+
+    private void sendToNode(Message m) {
+        InetSocketAddress to = service.address(node);
+        if (to != null) {
+            service.outbox().sendFrame(to, m);
+        }
+    }
+
+    private int partLength(int i) {
+        return (int) Math.min(partSize, size - (long) i * partSize);
+    }
+
+    private void acked(int bytes) {
+        bytesDone += bytes;
+        service.stats().transferBytesSent(bytes);
+        long now = service.now();
+        if (listener != null && now - lastProgressAt > 200_000_000L) {
+            lastProgressAt = now;
+            TransferProgress p = progress();
+            listenerLane.execute(() -> listener.progress(p));
+        }
+    }
+
+    private void finish(TransferResult.Status status, String reason, boolean alreadyComplete) {
+        phase = Phase.DONE;
+        inflight.clear();
+        try {
+            source.close();
+        } catch (IOException ignored) {
+            // nothing more to read from it
+        }
+        service.ended(this, status);
+        if (listener != null) {
+            TransferProgress p = progress();
+            listenerLane.execute(() -> listener.progress(p));
+        }
+        TransferResult r = new TransferResult(key, status, reason, size, resumedBytes, alreadyComplete);
+        listenerLane.execute(() -> service.completions().complete(result, r));
+    }
+}
