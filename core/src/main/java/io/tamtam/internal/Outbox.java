@@ -122,6 +122,17 @@ public final class Outbox {
     }
 
     /**
+     * Sends items in one packet as a frame on the stream path.
+     *
+     * @param to    destination
+     * @param items encoded messages, 1 to 255
+     * @return completes when written
+     */
+    public CompletableFuture<Void> sendFrameItems(InetSocketAddress to, List<byte[]> items) {
+        return sendFramePacket(to, codec.encodeItems(items));
+    }
+
+    /**
      * @param to     destination
      * @param packet an encoded packet
      * @return completes when written

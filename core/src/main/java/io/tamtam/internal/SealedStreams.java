@@ -90,10 +90,15 @@ final class SealedStreams {
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot encrypt the stream: " + e.getMessage(), e);
             }
-            byte[] length = {(byte) (sealed.length >>> 24), (byte) (sealed.length >>> 16), (byte) (sealed.length >>> 8),
-                (byte) sealed.length};
-            raw.write(length);
-            raw.write(sealed);
+            // Length and chunk in one write: the transport flushes every write, and a 4-byte write of
+            // its own would cost a packet and a wake-up of the reader per chunk.
+            byte[] framed = new byte[4 + sealed.length];
+            framed[0] = (byte) (sealed.length >>> 24);
+            framed[1] = (byte) (sealed.length >>> 16);
+            framed[2] = (byte) (sealed.length >>> 8);
+            framed[3] = (byte) sealed.length;
+            System.arraycopy(sealed, 0, framed, 4, sealed.length);
+            raw.write(framed);
             filled = 1;
         }
 

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * W5: one 8 MiB payload from A to B as a reliable message, through a stream, through a stream between
- * two nodes with encryption keys, and through a plain socket, each {@link #REPEATS} times after
+ * two nodes with encryption keys, and through a plain socket; then 256 MiB (the payload written 32 times)
+ * through a stream and through a plain socket; each {@link #REPEATS} times after
  * {@link #WARMUPS} discarded warm-up rounds; every figure is the median of the per-round rates with min and max. The
  * payload is random bytes (incompressible) unless the environment variable PAYLOAD is {@code pattern}
  * (bytes repeating every 256). The whole set runs twice: with compression on (Snappy, found on the
@@ -32,6 +33,9 @@ final class LargeTransfer {
     private static final int WARMUPS = 3;
     private static final MessageType<byte[]> MSG_TYPE = MessageType.of(202, byte[].class);
     private static final int STREAM_TYPE = 203;
+    private static final int LONG_STREAM_TYPE = 205;
+    /** The long stream writes the payload this many times: 256 MiB. */
+    private static final int LONG_STREAM_TIMES = 32;
     private static final double MB = 1024 * 1024;
     private static final byte[] KEY = new byte[32];
 
@@ -76,6 +80,9 @@ final class LargeTransfer {
             double[] rawRate = new double[REPEATS];
             double[] vsRaw = new double[REPEATS];
             double[] sealedVsPlain = new double[REPEATS];
+            double[] longStream = new double[REPEATS];
+            double[] longRaw = new double[REPEATS];
+            double[] longVsRaw = new double[REPEATS];
             double mb = SIZE / MB;
             for (int r = -WARMUPS; r < REPEATS; r++) {
                 long t0 = System.nanoTime();
@@ -86,9 +93,14 @@ final class LargeTransfer {
                 streamCopy(sealed.get(0), bSealed, payload);
                 long t3 = System.nanoTime();
                 long rt = raw.copy(payload);
+                long t4 = System.nanoTime();
+                streamCopy(plain.get(0), b, payload, LONG_STREAM_TYPE, LONG_STREAM_TIMES);
+                long lt = System.nanoTime() - t4;
+                long lrt = raw.copy(payload, LONG_STREAM_TIMES);
                 Results.log("W5 compression " + (compression ? "on" : "off") + " round " + r + ": message "
                         + (t1 - t0) / 1_000_000 + " ms, stream " + (t2 - t1) / 1_000_000 + " ms, encrypted stream "
-                        + (t3 - t2) / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms");
+                        + (t3 - t2) / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms; 256 MiB: stream " + lt / 1_000_000
+                        + " ms, raw " + lrt / 1_000_000 + " ms");
                 if (r >= 0) {
                     large[r] = mb / ((t1 - t0) / 1e9);
                     stream[r] = mb / ((t2 - t1) / 1e9);
@@ -96,6 +108,9 @@ final class LargeTransfer {
                     rawRate[r] = mb / (rt / 1e9);
                     vsRaw[r] = stream[r] / rawRate[r];
                     sealedVsPlain[r] = streamSealed[r] / stream[r];
+                    longStream[r] = mb * LONG_STREAM_TIMES / (lt / 1e9);
+                    longRaw[r] = mb * LONG_STREAM_TIMES / (lrt / 1e9);
+                    longVsRaw[r] = longStream[r] / longRaw[r];
                 }
             }
             Map<String, Object> cfg = new LinkedHashMap<>();
@@ -113,6 +128,11 @@ final class LargeTransfer {
             sealedCfg.put("cipher", "AES-256-GCM");
             emit("stream_encrypted_mb_per_s", streamSealed, sealedCfg);
             emit("stream_encrypted_vs_plain", sealedVsPlain, sealedCfg);
+            Map<String, Object> longCfg = new LinkedHashMap<>(cfg);
+            longCfg.put("payload_mib", (SIZE >> 20) * LONG_STREAM_TIMES);
+            emit("stream_256m_mb_per_s", longStream, longCfg);
+            emit("raw_tcp_256m_mb_per_s", longRaw, longCfg);
+            emit("stream_256m_vs_raw", longVsRaw, longCfg);
         } finally {
             Nodes.closeAll(plain);
             if (sealed != null) {
@@ -133,16 +153,24 @@ final class LargeTransfer {
                 throw new IllegalStateException("got " + p.payload().length + " bytes");
             }
         });
-        bNode.handleStream(STREAM_TYPE, LargeTransfer::drainAndAck);
+        bNode.handleStream(STREAM_TYPE, s -> drainAndAck(s, SIZE));
+        bNode.handleStream(LONG_STREAM_TYPE, s -> drainAndAck(s, (long) SIZE * LONG_STREAM_TIMES));
         return pair.get(0).member(bNode.localNode().id()).orElseThrow();
     }
 
     private static void streamCopy(Cluster a, Node b, byte[] payload)
             throws InterruptedException, ExecutionException, TimeoutException, IOException {
-        try (NodeStream s = a.openStream(b, STREAM_TYPE).get(30, TimeUnit.SECONDS)) {
+        streamCopy(a, b, payload, STREAM_TYPE, 1);
+    }
+
+    private static void streamCopy(Cluster a, Node b, byte[] payload, int type, int times)
+            throws InterruptedException, ExecutionException, TimeoutException, IOException {
+        try (NodeStream s = a.openStream(b, type).get(30, TimeUnit.SECONDS)) {
             OutputStream out = s.outputStream();
-            for (int off = 0; off < payload.length; off += Workloads.CHUNK) {
-                out.write(payload, off, Math.min(Workloads.CHUNK, payload.length - off));
+            for (int t = 0; t < times; t++) {
+                for (int off = 0; off < payload.length; off += Workloads.CHUNK) {
+                    out.write(payload, off, Math.min(Workloads.CHUNK, payload.length - off));
+                }
             }
             out.close();
             if (s.inputStream().read() != 1) {
@@ -151,7 +179,7 @@ final class LargeTransfer {
         }
     }
 
-    private static void drainAndAck(NodeStream s) throws IOException {
+    private static void drainAndAck(NodeStream s, long expected) throws IOException {
         try (s) {
             InputStream in = s.inputStream();
             byte[] buf = new byte[Workloads.CHUNK];
@@ -160,8 +188,8 @@ final class LargeTransfer {
             while ((n = in.read(buf)) >= 0) {
                 total += n;
             }
-            if (total != SIZE) {
-                throw new IOException("stream carried " + total + " bytes, expected " + SIZE);
+            if (total != expected) {
+                throw new IOException("stream carried " + total + " bytes, expected " + expected);
             }
             OutputStream out = s.outputStream();
             out.write(1);

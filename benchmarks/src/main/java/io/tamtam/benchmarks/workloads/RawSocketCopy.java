@@ -46,11 +46,23 @@ final class RawSocketCopy implements AutoCloseable {
      * @throws IOException when the copy fails
      */
     long copy(byte[] payload) throws IOException {
+        return copy(payload, 1);
+    }
+
+    /**
+     * @param payload the bytes to copy
+     * @param times   how many times the payload is written, one after the other, on one connection
+     * @return elapsed nanoseconds, connection set-up included
+     * @throws IOException when the copy fails
+     */
+    long copy(byte[] payload, int times) throws IOException {
         long t0 = System.nanoTime();
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
             OutputStream out = s.getOutputStream();
-            for (int off = 0; off < payload.length; off += Workloads.CHUNK) {
-                out.write(payload, off, Math.min(Workloads.CHUNK, payload.length - off));
+            for (int t = 0; t < times; t++) {
+                for (int off = 0; off < payload.length; off += Workloads.CHUNK) {
+                    out.write(payload, off, Math.min(Workloads.CHUNK, payload.length - off));
+                }
             }
             s.shutdownOutput();
             if (s.getInputStream().read() != 1) {

@@ -3,13 +3,16 @@ package io.tamtam.internal.messaging;
 import io.tamtam.internal.Context;
 import io.tamtam.internal.Dispatch;
 import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.peer.Peer;
 import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -62,15 +65,38 @@ public final class Inbound {
     }
 
     private void onReliable(Message.Reliable r, UUID sender) {
+        Peer peer = peers.sender(sender);
         Messaging.Outcome ack = (status, reply) -> answer(sender, new Message.ReliableAck(r.seq(), status,
                 status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8)));
-        InOrder.Outcome o = inOrder.accept(peers.sender(sender).inbound(), r.lane(), r.order(), r.payload().length,
-                () -> messaging.deliver(sender, r.userType(), r.payload(), false, ack));
+        // A handled message's acknowledgement runs on the sender's delivery lane: it waits for those of
+        // the messages queued behind it, to go in one packet (AckBatch).
+        Messaging.Outcome handled = (status, reply) -> {
+            if (status == WireFormat.STATUS_OK) {
+                peer.acks().add(PacketCodec.item(new Message.ReliableAck(r.seq(), status, "")),
+                        peer.delivery().hasQueued(), items -> answerAll(sender, items), ctx.scheduler());
+            } else {
+                ack.done(status, reply);
+            }
+        };
+        InOrder.Outcome o = inOrder.accept(peer.inbound(), r.lane(), r.order(), r.payload().length,
+                () -> messaging.deliver(sender, r.userType(), r.payload(), false, handled));
         if (o == InOrder.Outcome.DUPLICATE) {
             ack.done(WireFormat.STATUS_OK, new byte[0]);
         } else if (o == InOrder.Outcome.REFUSED) {
             messaging.refuseOverloaded(ack);
         }
+    }
+
+    private void answerAll(UUID to, List<byte[]> items) {
+        Member member = ctx.table().get(to);
+        if (member == null) {
+            return;
+        }
+        ctx.outbox().sendFrameItems(member.snapshot().address(), items).whenComplete((v, err) -> {
+            if (err != null) {
+                LOG.debug("could not acknowledge {} messages of {}: {}", items.size(), to, err.toString());
+            }
+        });
     }
 
     private void answer(UUID to, Message m) {

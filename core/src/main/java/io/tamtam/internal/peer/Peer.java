@@ -1,5 +1,6 @@
 package io.tamtam.internal.peer;
 
+import io.tamtam.internal.messaging.AckBatch;
 import io.tamtam.internal.messaging.InOrder;
 import io.tamtam.internal.runtime.SerialExecutor;
 
@@ -12,6 +13,7 @@ public final class Peer {
     private final UUID id;
     private final SerialExecutor delivery;
     private final InOrder.Lane inbound = new InOrder.Lane();
+    private final AckBatch acks = new AckBatch();
     private final long outboundLane = ThreadLocalRandom.current().nextLong();
     private long outboundNext = 1;
     private long burstStart;
@@ -36,6 +38,11 @@ public final class Peer {
     /** @return the ordering state of the reliable messages this remote sends */
     public InOrder.Lane inbound() {
         return inbound;
+    }
+
+    /** @return the acknowledgements of this remote's reliable messages waiting to be sent together */
+    public AckBatch acks() {
+        return acks;
     }
 
     /** @return the id of this node's lane of reliable messages to the remote */

@@ -44,6 +44,13 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /** @return whether tasks wait behind the one running (or next to run) */
+    public boolean hasQueued() {
+        synchronized (tasks) {
+            return !tasks.isEmpty();
+        }
+    }
+
     private void drain() {
         while (true) {
             Runnable next;

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  *       allocated for it: the listener hears {@link DropReason#OVERSIZED} and the connection is closed.</li>
  *   <li>A frame of at most {@value #LARGE_FRAME} bytes collects in a per-connection buffer.</li>
  *   <li>A larger frame reserves its length from the transport's {@link InboundBudget} when its prefix
- *       arrives and only then gets a buffer, which grows as the frame's bytes arrive (so a length prefix
- *       alone makes the node allocate a few KiB, whatever it claims). When the budget has no room the connection stops
+ *       arrives and only then gets a buffer, which doubles as the frame's bytes arrive up to
+ *       {@value #FULL_BUFFER_AFTER} bytes and then takes the frame's whole length at once (so a length
+ *       prefix alone makes the node allocate a few KiB, whatever it claims, and a large frame is copied
+ *       into a new buffer at most a few times, not once per doubling up to its length). When the budget has no room the connection stops
  *       reading until it has; after waiting {@code receiveGrace} the connection is closed
  *       ({@link DropReason#OVER_BUDGET}). The reservation is given back when the frame was handed on or
  *       the connection died.</li>
@@ -65,6 +67,8 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
 
     /** A large frame's buffer starts this big (or as big as what has arrived) and doubles as bytes come. */
     private static final int FIRST_LARGE_BUFFER = 4096;
+    /** Past this many bytes of a large frame, its buffer grows to the frame's length at once. */
+    static final int FULL_BUFFER_AFTER = 1 << 20;
 
     FrameDecoder(TcpTransport transport) {
         this.transport = transport;
@@ -102,7 +106,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             frameStartNanos = System.nanoTime();
         }
         if (large != null) {
-            large.writeBytes(in, Math.min(in.readableBytes(), large.maxWritableBytes()));
+            appendLarge(in, Math.min(in.readableBytes(), large.maxWritableBytes()));
             if (large.maxWritableBytes() == 0) {
                 deliverLarge();
             }
@@ -168,7 +172,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             reserved = size;
             buf.skipBytes(PREFIX);
             large = ctx.alloc().heapBuffer(Math.min(size, Math.max(body, FIRST_LARGE_BUFFER)), size);
-            large.writeBytes(buf, Math.min(body, size));
+            appendLarge(buf, Math.min(body, size));
             if (large.maxWritableBytes() == 0) {
                 deliverLarge();
             }
@@ -182,6 +186,21 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
                 buf.discardReadBytes();
             }
         }
+    }
+
+    /**
+     * Copies {@code n} bytes of {@code from} into the large frame's buffer, growing it by doubling while
+     * it is below {@link #FULL_BUFFER_AFTER} and to the frame's whole length (reserved from the budget)
+     * beyond: each growth copies what has arrived, and a buffer of megabytes is a humongous allocation.
+     */
+    private void appendLarge(ByteBuf from, int n) {
+        ByteBuf to = large;
+        int needed = to.writerIndex() + n;
+        if (needed > to.capacity()) {
+            int max = to.maxCapacity();
+            to.capacity(needed > FULL_BUFFER_AFTER ? max : Math.min(max, Math.max(needed, 2 * to.capacity())));
+        }
+        to.writeBytes(from, n);
     }
 
     /**

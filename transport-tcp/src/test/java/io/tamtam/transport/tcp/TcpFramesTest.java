@@ -107,6 +107,29 @@ class TcpFramesTest {
     }
 
     @Test
+    void largeFramesAroundTheBufferGrowthStepsArriveIntact() throws Exception {
+        var options = Transports.with(Duration.ofSeconds(60), Duration.ofSeconds(30), 3 << 20);
+        Node a = transports.node("127.0.0.1", options);
+        Node b = transports.node("127.0.0.1", options);
+        int full = FrameDecoder.FULL_BUFFER_AFTER;
+        int[] sizes = {FrameDecoder.LARGE_FRAME + 1, full - 1, full, full + 1, 2 * full + 12_345, 3 << 20};
+        List<byte[]> frames = new ArrayList<>();
+        for (int s = 0; s < sizes.length; s++) {
+            byte[] frame = new byte[sizes[s]];
+            for (int i = 0; i < frame.length; i++) {
+                frame[i] = (byte) (i * 31 + s + (i >>> 13));
+            }
+            frames.add(frame);
+            a.transport().sendFrame(b.address(), ByteBuffer.wrap(frame));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> b.listener().frames.size() == sizes.length);
+        for (int s = 0; s < sizes.length; s++) {
+            assertArrayEquals(frames.get(s), b.listener().frames.get(s), "frame of " + sizes[s] + " bytes");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.transport().inboundBudget().used() == 0);
+    }
+
+    @Test
     void tenThousandFramesArriveInCallOrder() throws Exception {
         Node a = transports.node("127.0.0.1");
         Node b = transports.node("127.0.0.1");

@@ -80,6 +80,39 @@ class MessagingClusterTest {
     }
 
     @Test
+    void messagesHandledBeforeABlockedHandlerAreAcknowledgedWhileItBlocks() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local().suspicionMultiplier(8));
+        Cluster a = pair.get(0);
+        Cluster b = pair.get(1);
+        int count = 200;
+        int blocking = 150;
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        b.handle(SEQUENCED, p -> {
+            if (p.payload().seq() == blocking) {
+                entered.countDown();
+                unblock.await();
+            }
+        });
+        // Sent at once, so that the receiver's lane has messages queued behind each one it handles and
+        // their acknowledgements wait to go together.
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) {
+            sent[i] = a.sendReliable(b.localNode(), SEQUENCED, new Numbered(i, "message " + i));
+        }
+        try {
+            assertTrue(entered.await(30, TimeUnit.SECONDS), "the blocking message was handled");
+            CompletableFuture<Void> before = CompletableFuture.allOf(java.util.Arrays.copyOf(sent, blocking));
+            await().atMost(Duration.ofSeconds(30)).until(before::isDone);
+            before.get(); // none failed
+            assertTrue(!sent[blocking].isDone(), "its handler has not returned");
+        } finally {
+            unblock.countDown();
+        }
+        CompletableFuture.allOf(sent).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
     void everyNodeReceivesEveryOtherNodesBroadcastsOnce() {
         int count = 5;
         int each = 1_000;
