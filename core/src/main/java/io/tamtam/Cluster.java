@@ -27,10 +27,11 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * <p>Every method is thread-safe. Futures complete off the protocol and network threads: on threads of
- * the node's own with the default callback pool, on the callback executor when one is configured. If user
- * code holds up completions for 200 ms (a continuation or listener that blocks on another future of this
- * node), they move to a thread of the node's own so that nothing freezes; the error handler is told and
+ * <p>Every method is thread-safe. Futures complete off the protocol and network threads: on threads
+ * shared by the JVM's nodes (made on demand) by default, on the callback executor when one is configured,
+ * on the {@link ClusterRuntime}'s callback threads with a runtime. If user code holds up completions for
+ * 200 ms (a continuation or listener that blocks on another future of this node), they move to another
+ * shared thread so that nothing freezes; the error handler is told and
  * {@link ClusterStats#completionStalls()} counts it. Leave, then close: {@link #leave} tells the others, {@link #close} releases sockets
  * and threads; both are idempotent.
  */

@@ -223,7 +223,10 @@ public final class ClusterConfig {
     /** How long {@link Cluster#sendReliable} waits for the receiver's acknowledgement. 10 s. */
     public static final Duration DEFAULT_RELIABLE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Threads of the default callback executor, shared by the node's listeners and handlers. 2. */
+    /**
+     * Most listeners and handlers of one node running at once without a callback executor of the user's,
+     * on threads shared by the JVM's nodes (made on demand, ended when idle) or a runtime's. 2.
+     */
     public static final int DEFAULT_CALLBACK_THREADS = 2;
 
     /**
@@ -291,6 +294,7 @@ public final class ClusterConfig {
     private final java.nio.file.Path snapshotFile;
     private final Duration rejoinMaxBackoff;
     private final io.tamtam.transfer.TransferConfig transfers;
+    private final ClusterRuntime runtime;
 
     private ClusterConfig(Builder b) {
         nodeId = b.nodeId;
@@ -345,6 +349,7 @@ public final class ClusterConfig {
         snapshotFile = b.snapshotFile;
         rejoinMaxBackoff = b.rejoinMaxBackoff;
         transfers = b.transfers;
+        runtime = b.runtime;
     }
 
     // ------------------------------------------------------------------ presets
@@ -548,6 +553,8 @@ public final class ClusterConfig {
     public Duration rejoinMaxBackoff() { return rejoinMaxBackoff; }
     /** @return how this node sends and receives large transfers; {@link io.tamtam.transfer.TransferConfig#defaults()} unless set */
     public io.tamtam.transfer.TransferConfig transfers() { return transfers; }
+    /** @return the threads this node shares with other nodes, or null for a protocol thread of its own */
+    public ClusterRuntime runtime() { return runtime; }
 
     // ------------------------------------------------------------------ builder
 
@@ -605,6 +612,7 @@ public final class ClusterConfig {
         private java.nio.file.Path snapshotFile;
         private Duration rejoinMaxBackoff = DEFAULT_REJOIN_MAX_BACKOFF;
         private io.tamtam.transfer.TransferConfig transfers = io.tamtam.transfer.TransferConfig.defaults();
+        private ClusterRuntime runtime;
 
         private Builder() {
         }
@@ -662,6 +670,7 @@ public final class ClusterConfig {
             snapshotFile = c.snapshotFile;
             rejoinMaxBackoff = c.rejoinMaxBackoff;
             transfers = c.transfers;
+            runtime = c.runtime;
         }
 
         /** @param v this node's id; by default a UUIDv7 is generated @return this */
@@ -809,9 +818,10 @@ public final class ClusterConfig {
 
         /**
          * @param v runs listeners, handlers, the error handler and future completions; the caller keeps
-         *          ownership. With the default (a pool of {@link #DEFAULT_CALLBACK_THREADS} threads for
-         *          listeners and handlers), futures complete on threads of the node's own. Completions held
-         *          up for 200 ms by user code on this executor move to a thread of the node's own (see
+         *          ownership. With the default (at most {@link #DEFAULT_CALLBACK_THREADS} listeners and
+         *          handlers at once on threads shared by the JVM's nodes), futures complete on other shared
+         *          threads. Completions held up for 200 ms by user code on this executor move to a shared
+         *          thread (see
          *          {@link Cluster}), so even a one-thread executor cannot freeze them
          * @return this
          */
@@ -860,6 +870,15 @@ public final class ClusterConfig {
         public Builder rejoinMaxBackoff(Duration v) { rejoinMaxBackoff = v; return this; }
 
         /**
+         * @param v threads shared with other nodes of this JVM (see {@link ClusterRuntime}): the node runs its
+         *          protocol on the runtime's protocol threads and, without a {@link #callbackExecutor}, its
+         *          callbacks on the runtime's callback threads; the caller keeps ownership. Not together with
+         *          {@link #scheduler}. Null (the default): a protocol thread of the node's own
+         * @return this
+         */
+        public Builder runtime(ClusterRuntime v) { runtime = v; return this; }
+
+        /**
          * @return the validated configuration
          * @throws IllegalArgumentException naming the first field out of its allowed range
          */
@@ -868,6 +887,10 @@ public final class ClusterConfig {
             Objects.requireNonNull(applicationVersion, "applicationVersion must not be null; use \"\" for none");
             Objects.requireNonNull(applicationVersionCheck, "applicationVersionCheck must not be null");
             Objects.requireNonNull(clock, "clock must not be null");
+            if (runtime != null && scheduler != null) {
+                throw new IllegalArgumentException("set either a scheduler or a runtime, not both: a runtime runs the"
+                        + " protocol on its own threads");
+            }
             if (applicationVersion.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
                 throw new IllegalArgumentException("applicationVersion must be at most 255 UTF-8 bytes");
             }

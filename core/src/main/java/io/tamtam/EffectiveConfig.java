@@ -31,8 +31,8 @@ import java.util.concurrent.Executor;
  * @param cipherFactory        the cipher factory; empty when no encryption keys are set (plaintext)
  * @param datagramTransport    the datagram transport factory in use
  * @param streamTransport      the stream transport factory in use
- * @param callbackExecutor     where handlers and listeners run: the configured executor or the node's own pool
- * @param scheduler            the protocol scheduler: the configured one or the node's own thread
+ * @param callbackExecutor     where handlers and listeners run: the configured executor, or the node's share of the shared or runtime threads
+ * @param scheduler            the protocol scheduler: the configured one, the node's own thread or its lane on a runtime
  * @param seedProvider         where {@link Cluster#join()} finds seeds; empty when none is set
  * @param liveMembers          N: members ALIVE or SUSPECT now, this node included; the values below use it
  * @param localHealthScore     the Lifeguard local health score now (see {@link ClusterStats#localHealthScore()})

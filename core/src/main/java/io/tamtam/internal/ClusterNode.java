@@ -3,6 +3,7 @@ package io.tamtam.internal;
 import io.tamtam.AppState;
 import io.tamtam.Cluster;
 import io.tamtam.ClusterConfig;
+import io.tamtam.ClusterRuntime;
 import io.tamtam.ClusterStats;
 import io.tamtam.DeliveryException;
 import io.tamtam.EffectiveConfig;
@@ -37,7 +38,9 @@ import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.messaging.Payloads;
 import io.tamtam.internal.messaging.Replies;
 import io.tamtam.internal.runtime.Completions;
-import io.tamtam.internal.runtime.DaemonThreads;
+import io.tamtam.internal.runtime.BoundedExecutor;
+import io.tamtam.internal.runtime.LaneScheduler;
+import io.tamtam.internal.runtime.SharedThreads;
 import io.tamtam.internal.runtime.ExecutorScheduler;
 import io.tamtam.internal.runtime.Uuid7;
 import io.tamtam.internal.sync.AppStates;
@@ -65,10 +68,6 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One running node: wires the protocol parts together and implements the API. */
@@ -85,10 +84,10 @@ public final class ClusterNode implements Cluster {
     private final ClusterConfig config;
     private final UUID id;
     private final Scheduler scheduler;
-    private final ExecutorScheduler ownScheduler;
+    /** The scheduler the node made (its own thread or a lane on a runtime), closed with the node; else null. */
+    private final AutoCloseable ownScheduler;
     private final Executor callbacks;
     private final Completions completions;
-    private final ExecutorService ownCallbacks;
     private final Errors errors;
     private final Stats stats = new Stats();
     private final Plugins plugins;
@@ -129,29 +128,32 @@ public final class ClusterNode implements Cluster {
         this.plugins = plugins;
         this.id = config.nodeId() != null ? config.nodeId() : Uuid7.next();
         String shortId = id.toString().substring(0, 8);
+        ClusterRuntime runtime = config.runtime();
         if (config.callbackExecutor() != null) {
             callbacks = config.callbackExecutor();
-            ownCallbacks = null;
         } else {
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(ClusterConfig.DEFAULT_CALLBACK_THREADS,
-                    ClusterConfig.DEFAULT_CALLBACK_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                    DaemonThreads.numbered("tamtam-callback-" + shortId));
-            pool.allowCoreThreadTimeOut(true);
-            callbacks = pool;
-            ownCallbacks = pool;
+            // The node's share of threads it does not own: the runtime's, else the JVM's on-demand pool.
+            callbacks = new BoundedExecutor(runtime != null ? runtime.callbackExecutor() : SharedThreads.pool(),
+                    ClusterConfig.DEFAULT_CALLBACK_THREADS);
         }
         errors = new Errors(config.errorHandler(), callbacks, config.clock(), shortId);
         if (config.scheduler() != null) {
             scheduler = config.scheduler();
             ownScheduler = null;
+        } else if (runtime != null) {
+            LaneScheduler lane = (LaneScheduler) runtime.newScheduler(this::reportError);
+            scheduler = lane;
+            ownScheduler = lane;
         } else {
-            ownScheduler = new ExecutorScheduler("tamtam-protocol-" + shortId, this::reportError);
-            scheduler = ownScheduler;
+            ExecutorScheduler own = new ExecutorScheduler("tamtam-protocol-" + shortId, this::reportError);
+            scheduler = own;
+            ownScheduler = own;
         }
-        // With the default pool, futures complete on threads of their own: a handler that blocks on a
-        // TamTam future (a request inside a handler) must not be able to starve the completions it waits for.
-        completions = new Completions(ownCallbacks != null ? null : callbacks, "tamtam-complete-" + shortId,
-                config.clock(), scheduler, this::reportError);
+        // Without a callback executor of the user's or a runtime, futures complete on shared threads, not
+        // the node's handler slots: a handler that blocks on a TamTam future (a request inside a handler)
+        // must not be able to starve the completions it waits for.
+        completions = new Completions(config.callbackExecutor() != null ? callbacks
+                : runtime != null ? runtime.callbackExecutor() : null, config.clock(), scheduler, this::reportError);
         SplittableRandom random = config.randomSeed() != null ? new SplittableRandom(config.randomSeed()) : new SplittableRandom();
         payloads = new Payloads(plugins.codec());
         codec = new PacketCodec(id, plugins.compressor(),
@@ -424,10 +426,11 @@ public final class ClusterNode implements Cluster {
 
     private void shutdownThreads() {
         if (ownScheduler != null) {
-            ownScheduler.close();
-        }
-        if (ownCallbacks != null) {
-            ownCallbacks.shutdown();
+            try {
+                ownScheduler.close();
+            } catch (Exception e) {
+                reportError("closing the protocol scheduler", e);
+            }
         }
         completions.close();
     }

@@ -8,6 +8,7 @@ import io.tamtam.StreamHandler;
 import io.tamtam.Subscription;
 import io.tamtam.internal.messaging.Messaging;
 import io.tamtam.internal.runtime.DaemonThreads;
+import io.tamtam.internal.runtime.SharedThreads;
 import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.Packet;
 import io.tamtam.internal.wire.PacketCodec;
@@ -58,7 +59,7 @@ final class Streams {
         this.transport = transport;
         this.codec = codec;
         this.threads = Executors.newCachedThreadPool(DaemonThreads.numbered("tamtam-stream"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tamtam-stream-timer"));
+        this.timers = SharedThreads.timer();
     }
 
     Subscription handle(int type, StreamHandler handler) {
@@ -235,7 +236,6 @@ final class Streams {
             closeAll(id, "the cluster node is closed");
         }
         threads.shutdown();
-        timers.shutdownNow();
     }
 
     /**

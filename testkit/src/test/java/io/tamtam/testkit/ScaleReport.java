@@ -92,6 +92,7 @@ public final class ScaleReport {
                 rows.add(r);
                 previous = r;
                 System.out.println(line(r));
+                System.out.println(json(r));
             } catch (OutOfMemoryError e) {
                 String why = "N=" + n + ": out of memory with a " + maxHeapMb + " MB heap (" + e.getMessage() + ")";
                 System.out.println(why);
@@ -119,6 +120,15 @@ public final class ScaleReport {
                 + "in %d ms, %.1f msgs and %.0f bytes per node per s, %.1f s wall, %d MB heap", r.nodes(),
                 r.convergeMs(), r.broadcastMs(), r.rounds(), r.crashMs(), r.messagesPerNodeSecond(),
                 r.bytesPerNodeSecond(), r.wallSeconds(), r.heapMb());
+    }
+
+    /** One JSON object per row, in the form benchmarks/run-workloads prints its results. */
+    private static String json(Row r) {
+        return String.format(java.util.Locale.ROOT, "{\"workload\":\"scale\",\"n\":%d,\"metric\":\"sim_row\","
+                + "\"value\":%d,\"preset\":\"lan\",\"converge_ms\":%d,\"bcast_all_ms\":%d,\"crash_all_dead_ms\":%d,"
+                + "\"msgs_per_node_per_s\":%.1f,\"bytes_per_node_per_s\":%.0f,\"heap_mb\":%d,\"wall_s\":%.1f}",
+                r.nodes(), r.nodes(), r.convergeMs(), r.broadcastMs(), r.crashMs(), r.messagesPerNodeSecond(),
+                r.bytesPerNodeSecond(), r.heapMb(), r.wallSeconds());
     }
 
     private static Row run(int n) {

@@ -1,6 +1,10 @@
 package io.tamtam.benchmarks.workloads;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /** Process-level measurements: heap in use and open file descriptors. */
 final class Probes {
@@ -20,5 +24,23 @@ final class Probes {
     static int openFds() {
         String[] fds = new File("/proc/self/fd").list();
         return fds == null ? -1 : fds.length;
+    }
+
+    /** @return the kernel's count of UDP datagrams dropped for a full receive buffer (all processes), or -1 */
+    static long udpReceiveBufferErrors() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                    List<String> names = List.of(lines.get(i).split("\\s+"));
+                    String[] values = lines.get(i + 1).split("\\s+");
+                    int at = names.indexOf("RcvbufErrors");
+                    return at < 0 ? -1 : Long.parseLong(values[at]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 }

@@ -79,6 +79,7 @@ public final class Member {
 
     static NodeSnapshot snapshotOf(MemberInfo mi, NodeState state) {
         Map<String, String> meta = mi.metadata().isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(mi.metadata());
-        return new NodeSnapshot(mi.id(), mi.address(), state, mi.incarnation(), meta, mi.protocolVersion(), mi.applicationVersion());
+        return new NodeSnapshot(Interned.of(mi.id()), Interned.of(mi.address()), state, mi.incarnation(), meta,
+                mi.protocolVersion(), Interned.of(mi.applicationVersion()));
     }
 }

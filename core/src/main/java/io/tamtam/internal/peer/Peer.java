@@ -8,12 +8,17 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Everything this node keeps about one remote node. Thread-safe. */
+/**
+ * Everything this node keeps about one remote node. Thread-safe. The delivery lane and the ordering state
+ * are made when the remote first sends a message: a member that only takes part in membership costs a
+ * few fields here (a node keeps one peer per member).
+ */
 public final class Peer {
     private final UUID id;
-    private final SerialExecutor delivery;
-    private final InOrder.Lane inbound = new InOrder.Lane();
-    private final AckBatch acks = new AckBatch();
+    private final Executor callbacks;
+    private volatile SerialExecutor delivery;
+    private volatile InOrder.Lane inbound;
+    private volatile AckBatch acks;
     private final long outboundLane = ThreadLocalRandom.current().nextLong();
     private long outboundNext = 1;
     private long burstStart;
@@ -22,7 +27,7 @@ public final class Peer {
 
     Peer(UUID id, Executor callbacks) {
         this.id = id;
-        this.delivery = new SerialExecutor(callbacks);
+        this.callbacks = callbacks;
     }
 
     /** @return the remote node's id */
@@ -32,17 +37,52 @@ public final class Peer {
 
     /** @return runs this sender's messages on the callback executor one at a time, in arrival order */
     public SerialExecutor delivery() {
-        return delivery;
+        SerialExecutor d = delivery;
+        if (d == null) {
+            synchronized (this) {
+                d = delivery;
+                if (d == null) {
+                    d = new SerialExecutor(callbacks);
+                    delivery = d;
+                }
+            }
+        }
+        return d;
     }
 
     /** @return the ordering state of the reliable messages this remote sends */
     public InOrder.Lane inbound() {
+        InOrder.Lane l = inbound;
+        if (l == null) {
+            synchronized (this) {
+                l = inbound;
+                if (l == null) {
+                    l = new InOrder.Lane();
+                    inbound = l;
+                }
+            }
+        }
+        return l;
+    }
+
+    /** @return the ordering state, or null when the remote never sent a reliable message */
+    InOrder.Lane inboundIfStarted() {
         return inbound;
     }
 
     /** @return the acknowledgements of this remote's reliable messages waiting to be sent together */
     public AckBatch acks() {
-        return acks;
+        AckBatch a = acks;
+        if (a == null) {
+            synchronized (this) {
+                a = acks;
+                if (a == null) {
+                    a = new AckBatch();
+                    acks = a;
+                }
+            }
+        }
+        return a;
     }
 
     /** @return the id of this node's lane of reliable messages to the remote */
@@ -93,6 +133,8 @@ public final class Peer {
 
     /** @return whether deliveries are queued or running */
     boolean busy() {
-        return delivery.busy() || inbound.holding();
+        SerialExecutor d = delivery;
+        InOrder.Lane l = inbound;
+        return (d != null && d.busy()) || (l != null && l.holding());
     }
 }

@@ -87,7 +87,14 @@ public final class Peers {
         if (p != null) {
             byAddress.remove(address, p);
             byAddress.values().removeIf(v -> v == p); // and any earlier address of the member
-            inOrder.release(p.inbound());
+            release(p);
+        }
+    }
+
+    private void release(Peer p) {
+        InOrder.Lane lane = p.inboundIfStarted();
+        if (lane != null) {
+            inOrder.release(lane);
         }
     }
 
@@ -115,7 +122,7 @@ public final class Peers {
         }
         if (evict != null) {
             evicted.increment();
-            inOrder.release(evict.inbound());
+            release(evict);
         }
         return p;
     }

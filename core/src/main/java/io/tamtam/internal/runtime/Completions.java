@@ -8,9 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
@@ -23,8 +21,9 @@ import java.util.function.BiConsumer;
  * future would wait for a completion queued behind itself. No user code may freeze a node, so a watch on
  * the protocol scheduler checks the lane: when queued completions have made no progress for
  * {@link #STALL_NANOS} (a continuation blocks, or the executor the lane runs on is busy with user code),
- * the lane moves to a fresh thread of its own and goes on; the thread left behind finishes the task it
- * is in and then stops. At most {@link #MAX_THREADS} such threads exist at once; past that the stall is
+ * the lane moves to a fresh thread and goes on; the thread left behind finishes the task it is in and
+ * then stops. Those threads come from {@link SharedThreads} (made on demand, shared by the JVM's nodes,
+ * ended when idle); one lane holds at most {@link #MAX_THREADS} of them at once; past that the stall is
  * reported and the lane waits. Every move is counted and reported to the error handler (rate limited).
  */
 public final class Completions implements AutoCloseable {
@@ -36,7 +35,8 @@ public final class Completions implements AutoCloseable {
     static final long REPORT_EVERY_NANOS = 10_000_000_000L;
 
     private final Executor primary;
-    private final ThreadPoolExecutor own;
+    /** Shared threads this lane holds now. */
+    private final AtomicInteger ownThreads = new AtomicInteger();
     private final NanoClock clock;
     private final Scheduler scheduler;
     private final BiConsumer<String, Throwable> errors;
@@ -53,18 +53,15 @@ public final class Completions implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param callbacks where completions run first: the user's callback executor, or null for threads of
-     *                  the lane's own (created on demand, gone when idle)
-     * @param threadName prefix of the lane's own threads
+     * @param callbacks where completions run first: the user's callback executor, or null for shared
+     *                  threads ({@link SharedThreads}, created on demand, gone when idle)
      * @param clock      measures stalls
      * @param scheduler  runs the watch (the protocol scheduler: it never runs user code)
      * @param errors     told when the lane moves
      */
-    public Completions(Executor callbacks, String threadName, NanoClock clock, Scheduler scheduler,
+    public Completions(Executor callbacks, NanoClock clock, Scheduler scheduler,
                        BiConsumer<String, Throwable> errors) {
-        this.own = new ThreadPoolExecutor(0, MAX_THREADS, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                DaemonThreads.numbered(threadName));
-        this.primary = callbacks != null ? callbacks : own;
+        this.primary = callbacks != null ? callbacks : this::runOwn;
         this.clock = clock;
         this.scheduler = scheduler;
         this.errors = errors;
@@ -181,7 +178,7 @@ public final class Completions implements AutoCloseable {
         moves.increment();
         String why;
         try {
-            own.execute(() -> drain(gen));
+            runOwn(() -> drain(gen));
             why = "future completions made no progress for " + STALL_NANOS / 1_000_000 + " ms and moved to another"
                     + " thread: a continuation or the callback executor is blocked by user code; run blocking work"
                     + " with the *Async forms (thenApplyAsync(fn, executor)) or on an executor of your own";
@@ -205,11 +202,37 @@ public final class Completions implements AutoCloseable {
         }
     }
 
-    /** Stops the watch and the lane's own threads once idle; later completions run where they are made. */
+    /**
+     * Runs a drainer on a shared thread the lane then holds, at most {@link #MAX_THREADS} at once.
+     *
+     * @throws RejectedExecutionException when the lane holds that many or is closed
+     */
+    private void runOwn(Runnable drainer) {
+        if (closed) {
+            throw new RejectedExecutionException("closed");
+        }
+        if (ownThreads.incrementAndGet() > MAX_THREADS) {
+            ownThreads.decrementAndGet();
+            throw new RejectedExecutionException("all " + MAX_THREADS + " threads taken");
+        }
+        try {
+            SharedThreads.pool().execute(() -> {
+                try {
+                    drainer.run();
+                } finally {
+                    ownThreads.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            ownThreads.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Stops the watch; later completions without a callback executor run where they are made. */
     @Override
     public void close() {
         closed = true;
-        own.shutdown();
     }
 
     /**

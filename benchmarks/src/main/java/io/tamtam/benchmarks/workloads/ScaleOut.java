@@ -1,0 +1,178 @@
+package io.tamtam.benchmarks.workloads;
+
+import io.tamtam.Cluster;
+import io.tamtam.ClusterConfig;
+import io.tamtam.ClusterRuntime;
+import io.tamtam.MessageType;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+
+/**
+ * W6: many real nodes (UDP and TCP sockets on 127.0.0.1) in one JVM, sharing one {@link ClusterRuntime}.
+ * All but node 0 join node 0 at once; the time until every node sees all alive, then a broadcast from
+ * node 1 until every other node's handler got it, heap per node after collection, and threads per node.
+ * {@code threads} measures the threads one node owns with the default configuration (no runtime).
+ */
+final class ScaleOut {
+    private static final MessageType<byte[]> TYPE = MessageType.of(201, byte[].class);
+    private static final int BROADCASTS = 5;
+
+    private ScaleOut() {
+    }
+
+    /**
+     * @param n how many nodes
+     * @throws Exception when the nodes do not converge or a broadcast does not arrive
+     */
+    static void run(int n) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long heapBase = Probes.usedHeapAfterGc();
+        int threadBase = threads.getThreadCount();
+        int fdBase = Probes.openFds();
+        try (ClusterRuntime runtime = ClusterRuntime.create()) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            boolean shared = !"own".equals(System.getenv("W6_RUNTIME"));
+            config.put("runtime", shared ? "shared" : "own");
+            config.put("runtime_threads", shared ? runtime.threads() : 0);
+            UnaryOperator<ClusterConfig.Builder> tune = b -> shared ? b.runtime(runtime) : b;
+            List<Cluster> nodes = Nodes.start(n, tune);
+            try {
+                long t0 = System.nanoTime();
+                List<CompletableFuture<?>> joins = Nodes.joinAll(nodes);
+                long t1 = Nodes.awaitConverged(nodes, Duration.ofSeconds(120));
+                Results.emit("W6", n, "converge_ms", (t1 - t0) / 1e6, config);
+                Results.log("W6 n=" + n + " converged in " + (t1 - t0) / 1_000_000 + " ms; " + drops(nodes));
+                CompletableFuture.allOf(joins.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+                double[] ms = new double[BROADCASTS];
+                for (int k = 0; k < BROADCASTS; k++) {
+                    ms[k] = broadcast(nodes, k);
+                    Results.log("W6 broadcast " + k + ": " + ms[k] + " ms; " + drops(nodes));
+                }
+                Map<String, Object> bc = new LinkedHashMap<>(config);
+                bc.put("broadcasts", BROADCASTS);
+                bc.put("max", Stats.max(ms));
+                Results.emit("W6", n, "bcast_all_ms", Stats.median(ms), bc);
+
+                long heap = Probes.usedHeapAfterGc() - heapBase;
+                Results.emit("W6", n, "heap_mb_per_node", heap / (double) n / (1024 * 1024), config);
+                Results.emit("W6", n, "threads_per_node", (threads.getThreadCount() - threadBase) / (double) n, config);
+                Results.emit("W6", n, "fds_per_node", (Probes.openFds() - fdBase) / (double) n, config);
+                traffic(nodes, n, config);
+            } finally {
+                Nodes.closeAll(nodes);
+            }
+        }
+    }
+
+    /** Bytes and packets sent per node per second over 10 s of steady state. */
+    private static void traffic(List<Cluster> nodes, int n, Map<String, Object> config) throws InterruptedException {
+        long[] before = sent(nodes);
+        long t0 = System.nanoTime();
+        Thread.sleep(10_000);
+        long[] after = sent(nodes);
+        double s = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> extra = new LinkedHashMap<>(config);
+        extra.put("window_s", 10);
+        Results.emit("W6", n, "bytes_per_node_per_s", (after[0] - before[0]) / s / n, extra);
+        Results.emit("W6", n, "packets_per_node_per_s", (after[1] - before[1]) / s / n, extra);
+    }
+
+    /** @return the nodes' drops by reason and the kernel's UDP receive buffer errors, for a log line */
+    static String drops(List<Cluster> nodes) {
+        Map<io.tamtam.DropReason, Long> sum = new java.util.EnumMap<>(io.tamtam.DropReason.class);
+        for (Cluster c : nodes) {
+            for (io.tamtam.DropReason r : io.tamtam.DropReason.values()) {
+                long v = c.stats().dropped(r);
+                if (v > 0) {
+                    sum.merge(r, v, Long::sum);
+                }
+            }
+        }
+        return "drops " + sum + ", kernel UDP receive buffer errors so far " + Probes.udpReceiveBufferErrors();
+    }
+
+    private static int received(List<Cluster> nodes) {
+        int count = 0;
+        for (Cluster c : nodes) {
+            if (c.stats().messagesReceived(TYPE.id()) > 0) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static long[] sent(List<Cluster> nodes) {
+        long bytes = 0;
+        long packets = 0;
+        for (Cluster c : nodes) {
+            for (io.tamtam.ClusterStats.Path p : io.tamtam.ClusterStats.Path.values()) {
+                bytes += c.stats().bytesSent(p);
+                packets += c.stats().packetsSent(p);
+            }
+        }
+        return new long[] {bytes, packets};
+    }
+
+    private static double broadcast(List<Cluster> nodes, int k) throws InterruptedException, TimeoutException {
+        int n = nodes.size();
+        CountDownLatch all = new CountDownLatch(n - 1);
+        List<io.tamtam.Subscription> subs = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (i != 1) {
+                subs.add(nodes.get(i).handle(TYPE, p -> {
+                    if (p.payload()[0] == (byte) k) {
+                        all.countDown();
+                    }
+                }));
+            }
+        }
+        try {
+            byte[] payload = new byte[100];
+            payload[0] = (byte) k;
+            long t0 = System.nanoTime();
+            nodes.get(1).broadcast(TYPE, payload);
+            if (!all.await(30, TimeUnit.SECONDS)) {
+                throw new TimeoutException("W6 broadcast " + k + " reached " + (n - 1 - all.getCount()) + " of "
+                        + (n - 1) + " in 30 s; " + received(nodes) + " nodes counted a message of type " + TYPE.id()
+                        + " received; " + drops(nodes));
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        } finally {
+            subs.forEach(io.tamtam.Subscription::close);
+        }
+    }
+
+    /**
+     * Threads per node with the default configuration: n nodes join, converge, exchange a request each,
+     * then the JVM's thread count against the count before.
+     *
+     * @param n how many nodes
+     * @throws Exception when the nodes do not converge
+     */
+    static void threads(int n) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int base = threads.getThreadCount();
+        List<Cluster> nodes = Nodes.converged(n);
+        try {
+            for (Cluster c : nodes) {
+                c.broadcast(TYPE, new byte[8]);
+            }
+            int peak = threads.getThreadCount();
+            Results.emit("threads", n, "threads_per_node", (peak - base) / (double) n,
+                    Map.of("runtime", "default"));
+        } finally {
+            Nodes.closeAll(nodes);
+        }
+    }
+}

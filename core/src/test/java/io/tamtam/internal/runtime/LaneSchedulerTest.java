@@ -1,0 +1,87 @@
+package io.tamtam.internal.runtime;
+
+import io.tamtam.spi.Scheduler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LaneSchedulerTest {
+    private final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(4);
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void lanesOnSharedThreadsRunTheirTasksOneAtATimeInOrder() {
+        int lanes = 8;
+        int perLane = 2_000;
+        List<LaneScheduler> all = new ArrayList<>();
+        List<List<Integer>> seen = new ArrayList<>();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        for (int l = 0; l < lanes; l++) {
+            LaneScheduler lane = new LaneScheduler(pool, (what, t) -> { });
+            all.add(lane);
+            List<Integer> order = new ArrayList<>();
+            seen.add(order);
+            AtomicInteger inside = new AtomicInteger();
+            for (int i = 0; i < perLane; i++) {
+                int n = i;
+                lane.execute(() -> {
+                    if (inside.incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    order.add(n); // unsynchronized on purpose: the lane must not run two tasks at once
+                    inside.decrementAndGet();
+                    done.incrementAndGet();
+                });
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> done.get() == lanes * perLane);
+        assertEquals(0, overlaps.get());
+        for (List<Integer> order : seen) {
+            for (int i = 0; i < perLane; i++) {
+                assertEquals(i, order.get(i));
+            }
+        }
+        all.forEach(LaneScheduler::close);
+    }
+
+    @Test
+    void aCancelledTimerDoesNotRunAndATaskThatThrowsIsReportedWithoutStoppingTheLane() throws Exception {
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        LaneScheduler lane = new LaneScheduler(pool, (what, t) -> errors.add(what + ": " + t.getMessage()));
+        AtomicInteger ran = new AtomicInteger();
+        Scheduler.Cancellable cancelled = lane.schedule(ran::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(50));
+        cancelled.cancel();
+        lane.execute(() -> {
+            throw new IllegalStateException("boom");
+        });
+        CountDownLatch later = new CountDownLatch(1);
+        lane.schedule(later::countDown, TimeUnit.MILLISECONDS.toNanos(100));
+        assertTrue(later.await(30, TimeUnit.SECONDS));
+        assertEquals(0, ran.get());
+        assertEquals(List.of("protocol task: boom"), List.copyOf(errors));
+
+        lane.close();
+        lane.execute(ran::incrementAndGet);
+        CountDownLatch other = new CountDownLatch(1);
+        new LaneScheduler(pool, (what, t) -> { }).execute(other::countDown);
+        assertTrue(other.await(30, TimeUnit.SECONDS));
+        assertEquals(0, ran.get(), "a closed lane runs nothing");
+    }
+}
