@@ -339,7 +339,10 @@ final class AgentService extends AgentGrpc.AgentImplBase {
         }
         StringBuilder m = new StringBuilder(Errors.message(e));
         for (Throwable sup : e.getSuppressed()) {
-            m.append("; ").append(Errors.message(sup));
+            String reason = Errors.message(sup);
+            if (m.indexOf(reason) < 0) {
+                m.append("; ").append(reason);
+            }
         }
         return s.withDescription(m.toString()).asRuntimeException();
     }
