@@ -226,6 +226,17 @@ public final class ClusterConfig {
     /** Threads of the default callback executor, shared by the node's listeners and handlers. 2. */
     public static final int DEFAULT_CALLBACK_THREADS = 2;
 
+    /**
+     * The longest wait between two attempts to reach one lost member (a DEAD one, one reaped after a
+     * long partition or one read from the snapshot file) or to re-resolve the seeds while this node is
+     * alone: attempts start at the probe interval and double up to this. Shorter heals a partition sooner
+     * after the network heals, at the cost of a connection attempt per lost member per interval. 4 s.
+     */
+    public static final Duration DEFAULT_REJOIN_MAX_BACKOFF = Duration.ofSeconds(4);
+
+    /** Most members written to the snapshot file, and read back from it. 4096. */
+    public static final int MAX_SNAPSHOT_MEMBERS = 4096;
+
     // ------------------------------------------------------------------ fields
 
     private final UUID nodeId;
@@ -276,6 +287,9 @@ public final class ClusterConfig {
     private final NanoClock clock;
     private final Scheduler scheduler;
     private final Long randomSeed;
+    private final String clusterLabel;
+    private final java.nio.file.Path snapshotFile;
+    private final Duration rejoinMaxBackoff;
 
     private ClusterConfig(Builder b) {
         nodeId = b.nodeId;
@@ -326,6 +340,9 @@ public final class ClusterConfig {
         clock = b.clock;
         scheduler = b.scheduler;
         randomSeed = b.randomSeed;
+        clusterLabel = b.clusterLabel;
+        snapshotFile = b.snapshotFile;
+        rejoinMaxBackoff = b.rejoinMaxBackoff;
     }
 
     // ------------------------------------------------------------------ presets
@@ -519,6 +536,15 @@ public final class ClusterConfig {
     /** @return the seed of the protocol's randomness, or null for a random seed */
     public Long randomSeed() { return randomSeed; }
 
+    /** @return the cluster label every packet carries and must match; empty for none */
+    public String clusterLabel() { return clusterLabel; }
+
+    /** @return the file of known members this node writes and rejoins through at start, or null for none */
+    public java.nio.file.Path snapshotFile() { return snapshotFile; }
+
+    /** @return see {@link #DEFAULT_REJOIN_MAX_BACKOFF} */
+    public Duration rejoinMaxBackoff() { return rejoinMaxBackoff; }
+
     // ------------------------------------------------------------------ builder
 
     /** Builds a {@link ClusterConfig}; not thread-safe. */
@@ -571,6 +597,9 @@ public final class ClusterConfig {
         private NanoClock clock = NanoClock.SYSTEM;
         private Scheduler scheduler;
         private Long randomSeed;
+        private String clusterLabel = "";
+        private java.nio.file.Path snapshotFile;
+        private Duration rejoinMaxBackoff = DEFAULT_REJOIN_MAX_BACKOFF;
 
         private Builder() {
         }
@@ -624,6 +653,9 @@ public final class ClusterConfig {
             clock = c.clock;
             scheduler = c.scheduler;
             randomSeed = c.randomSeed;
+            clusterLabel = c.clusterLabel;
+            snapshotFile = c.snapshotFile;
+            rejoinMaxBackoff = c.rejoinMaxBackoff;
         }
 
         /** @param v this node's id; by default a UUIDv7 is generated @return this */
@@ -796,6 +828,29 @@ public final class ClusterConfig {
         public Builder randomSeed(long v) { randomSeed = v; return this; }
 
         /**
+         * Isolates clusters that share a network (memberlist's Label): every packet carries the label
+         * after its header, authenticated with the body when keys are set, and a packet with another
+         * label, or none, is dropped and counted as {@link DropReason#LABEL_MISMATCH}.
+         *
+         * @param v the label, 1 to 255 UTF-8 bytes; "" for none (the default)
+         * @return this
+         */
+        public Builder clusterLabel(String v) { clusterLabel = v; return this; }
+
+        /**
+         * Keeps a snapshot of the live members in this file (rewritten atomically when the membership
+         * changes, at most {@link #MAX_SNAPSHOT_MEMBERS} members), and rejoins through the members it
+         * lists when the node starts, without seeds.
+         *
+         * @param v the file; null for none (the default)
+         * @return this
+         */
+        public Builder snapshotFile(java.nio.file.Path v) { snapshotFile = v; return this; }
+
+        /** @param v see {@link #DEFAULT_REJOIN_MAX_BACKOFF} @return this */
+        public Builder rejoinMaxBackoff(Duration v) { rejoinMaxBackoff = v; return this; }
+
+        /**
          * @return the validated configuration
          * @throws IllegalArgumentException naming the first field out of its allowed range
          */
@@ -838,6 +893,11 @@ public final class ClusterConfig {
             range("inboundBufferBudget (at least maxFrameSize)", inboundBufferBudget, maxFrameSize,
                     Integer.MAX_VALUE);
             duration("reliableTimeout", reliableTimeout, Duration.ofMillis(10), Duration.ofHours(1));
+            Objects.requireNonNull(clusterLabel, "clusterLabel must not be null; use \"\" for none");
+            if (clusterLabel.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                throw new IllegalArgumentException("clusterLabel must be at most 255 UTF-8 bytes");
+            }
+            duration("rejoinMaxBackoff", rejoinMaxBackoff, probeInterval, Duration.ofHours(1));
             return new ClusterConfig(this);
         }
 

@@ -40,5 +40,15 @@ public enum DropReason {
      * A large inbound frame that waited longer than the receive grace period for room in the node's
      * inbound buffer budget; the connection was closed.
      */
-    OVER_BUDGET
+    OVER_BUDGET,
+    /**
+     * Carries another cluster's label, or none where this node has one, or one where this node has none
+     * ({@link ClusterConfig.Builder#clusterLabel(String)}).
+     */
+    LABEL_MISMATCH,
+    /**
+     * A stream-path connection whose TLS handshake failed: the peer's certificate was untrusted, expired
+     * or did not name the address connected to, or the peer did not speak TLS; the connection was closed.
+     */
+    TLS_REFUSED
 }

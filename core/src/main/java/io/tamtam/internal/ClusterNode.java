@@ -103,6 +103,7 @@ public final class ClusterNode implements Cluster {
     private final Membership membership;
     private final FailureDetector detector;
     private final PushPull pushPull;
+    private final io.tamtam.internal.sync.Rejoin rejoin;
     private final AppStates appStates;
     private final Messaging messaging;
     private final Streams nodeStreams;
@@ -154,7 +155,7 @@ public final class ClusterNode implements Cluster {
         payloads = new Payloads(plugins.codec());
         codec = new PacketCodec(id, plugins.compressor(),
                 config.compressionDisabled() ? Integer.MAX_VALUE : config.compressionMinBytes(),
-                plugins.ciphers(), config.maxFrameSize());
+                plugins.ciphers(), config.maxFrameSize(), config.clusterLabel());
         codec.countWith(stats);
         TransportOptions options = new TransportOptions(config.maxDatagramSize(), config.maxFrameSize(),
                 config.connectTimeout(), config.idleTimeout(), config.writeTimeout(), config.prefaceTimeout(),
@@ -192,6 +193,9 @@ public final class ClusterNode implements Cluster {
         appStates = new AppStates(config.maxAppStateBytes(), payloads, callbacks, stats, this::reportError,
                 this::nodeOrPlaceholder);
         pushPull = new PushPull(ctx, membership, appStates);
+        rejoin = new io.tamtam.internal.sync.Rejoin(ctx, membership, pushPull, callbacks, config.seedProvider(),
+                config.snapshotFile() == null ? null : new io.tamtam.internal.sync.SnapshotFile(config.snapshotFile()),
+                this::reportError);
         messaging = new Messaging(peers, inboundBudget, payloads, stats, this::reportError, this::nodeOrPlaceholder);
         nodeStreams = new Streams(this, streams, codec);
         replies = new Replies(config.clock(), scheduler, completions);
@@ -215,6 +219,7 @@ public final class ClusterNode implements Cluster {
                 case REMOVED -> peers.removed(node.id(), node.address());
                 default -> { }
             }
+            rejoin.changed();
         });
         services = new io.tamtam.internal.services.ServiceLayer(ctx, messaging, direct, broadcasts, completions, callbacks,
                 this::reportError, () -> membership.self().snapshot(), localMetadata::change);
@@ -244,6 +249,7 @@ public final class ClusterNode implements Cluster {
     private void startLoops() {
         detector.start();
         pushPull.start();
+        rejoin.start();
         scheduleGossip();
         scheduleReap();
     }
@@ -297,7 +303,10 @@ public final class ClusterNode implements Cluster {
         if (list.isEmpty()) {
             return CompletableFuture.failedFuture(new JoinException("join needs at least one seed address", List.of()));
         }
-        result.thenRun(() -> scheduler.execute(pushPull::afterJoin));
+        result.thenRun(() -> scheduler.execute(() -> {
+            pushPull.afterJoin();
+            rejoin.joined();
+        }));
         scheduler.execute(() -> {
             List<Throwable> reasons = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger left = new AtomicInteger(list.size());
@@ -359,6 +368,7 @@ public final class ClusterNode implements Cluster {
         scheduler.execute(() -> {
             detector.stop();
             pushPull.stop();
+            rejoin.stop(true);
             if (ctx.table().liveCount() <= 1) {
                 finishLeave(f);
                 return;
@@ -386,6 +396,7 @@ public final class ClusterNode implements Cluster {
         scheduler.execute(() -> {
             detector.stop();
             pushPull.stop();
+            rejoin.stop(false);
             dissemination.stop();
         });
         replies.close("the cluster node is closed");

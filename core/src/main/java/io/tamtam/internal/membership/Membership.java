@@ -412,6 +412,28 @@ public final class Membership {
         reconnect.remove(address);
     }
 
+    /**
+     * Remembers an address to reconnect to as if a dead member there had just been removed (a member
+     * read from the snapshot file): it is tried until a member answers from it or the reconnection
+     * window of removed members passes.
+     *
+     * @param address the address
+     */
+    public void remember(InetSocketAddress address) {
+        if (reconnect.containsKey(address) || address.equals(self.snapshot().address())) {
+            return;
+        }
+        reconnect.put(address, ctx.now());
+        if (reconnect.size() > RECONNECT_CAPACITY) {
+            reconnect.remove(reconnect.keySet().iterator().next());
+        }
+    }
+
+    /** @return the addresses of removed dead (or remembered) members still tried for reconnection, oldest first */
+    public List<InetSocketAddress> reconnectAddresses() {
+        return List.copyOf(reconnect.keySet());
+    }
+
     private static MemberInfo withState(MemberInfo i, NodeState s) {
         return i.state() == s ? i : new MemberInfo(i.id(), i.incarnation(), s, i.address(), i.protocolVersion(),
                 i.applicationVersion(), i.metadata());

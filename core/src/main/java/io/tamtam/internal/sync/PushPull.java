@@ -170,7 +170,9 @@ public final class PushPull {
             if (p != null) {
                 p.future().completeExceptionally(new TimeoutException("no answer from " + to + " within " + ctx.config().joinTimeout()
                         + (ctx.config().encryptionKeys().isEmpty() ? "" : "; this node encrypts with its keys, and a node"
-                        + " that holds none of them drops its packets unanswered: check that the keys match")));
+                        + " that holds none of them drops its packets unanswered: check that the keys match")
+                        + (ctx.config().clusterLabel().isEmpty() ? "" : "; this node's packets carry the cluster label \""
+                        + ctx.config().clusterLabel() + "\", and a node of another label drops them unanswered")));
             }
         }, ctx.config().joinTimeout().toNanos());
         return f;

@@ -25,6 +25,10 @@ public final class PacketCodec {
     private final int compressionMinBytes;
     private final List<Cipher> ciphers;
     private final int maxDecodedSize;
+    /** The cluster label's UTF-8 bytes, empty for none. */
+    private final byte[] label;
+    /** HEADER_SIZE, plus the label's length byte and bytes when there is a label. */
+    private final int headerSize;
     private volatile Counter counter = NO_COUNTER;
 
     /** Told of every message put into a packet; must not block. */
@@ -55,6 +59,27 @@ public final class PacketCodec {
      *                            (the frame path: maxFrameSize)
      */
     public PacketCodec(UUID sender, Compressor compressor, int compressionMinBytes, List<Cipher> ciphers, int maxDecodedSize) {
+        this(sender, compressor, compressionMinBytes, ciphers, maxDecodedSize, "");
+    }
+
+    /**
+     * @param sender              this node's id, written into every header
+     * @param compressor          compresses outgoing bodies and decompresses incoming ones; null for none
+     * @param compressionMinBytes bodies smaller than this are not compressed
+     * @param ciphers             the first encrypts, all are tried to decrypt; empty for plaintext
+     * @param maxDecodedSize      the largest body accepted after decompression on the frame path
+     * @param label               the cluster label (at most {@link WireFormat#MAX_LABEL_BYTES} UTF-8 bytes),
+     *                            written after the header of every packet and required of every packet
+     *                            received; empty for none
+     */
+    public PacketCodec(UUID sender, Compressor compressor, int compressionMinBytes, List<Cipher> ciphers, int maxDecodedSize,
+                       String label) {
+        this.label = label.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (this.label.length > MAX_LABEL_BYTES) {
+            throw new IllegalArgumentException("a cluster label is at most " + MAX_LABEL_BYTES + " UTF-8 bytes, got "
+                    + this.label.length);
+        }
+        this.headerSize = HEADER_SIZE + (this.label.length == 0 ? 0 : 1 + this.label.length);
         this.sender = sender;
         this.compressor = compressor;
         this.compressionMinBytes = compressionMinBytes;
@@ -69,7 +94,7 @@ public final class PacketCodec {
 
     /** @return bytes a packet adds around its body, header and encryption included */
     public int overhead() {
-        return HEADER_SIZE + (ciphers.isEmpty() ? 0 : ciphers.get(0).overhead());
+        return headerSize + (ciphers.isEmpty() ? 0 : ciphers.get(0).overhead());
     }
 
     /**
@@ -90,13 +115,13 @@ public final class PacketCodec {
     public byte[] encode(Message m) {
         // The body is written after room for the header, so that a packet that needs neither compression
         // nor encryption is finished in place: one copy of a large payload, not three.
-        WireWriter w = new WireWriter(HEADER_SIZE + sizeHint(m));
-        for (int i = 0; i < HEADER_SIZE; i++) {
+        WireWriter w = new WireWriter(headerSize + sizeHint(m));
+        for (int i = 0; i < headerSize; i++) {
             w.u8(0);
         }
         MessageCodec.writeFields(m, w);
         counter.message(m);
-        return seal(m.type(), w.array(), HEADER_SIZE, w.size() - HEADER_SIZE);
+        return seal(m.type(), w.array(), headerSize, w.size() - headerSize);
     }
 
     /** @return the exact field size of messages that carry a payload, a guess for the others */
@@ -163,7 +188,7 @@ public final class PacketCodec {
 
     /**
      * Adds the header, compressing and encrypting the body as configured. When the body already sits
-     * after {@code HEADER_SIZE} free bytes and needs neither, the header is written in front of it.
+     * after {@code headerSize} free bytes and needs neither, the header is written in front of it.
      */
     private byte[] seal(int type, byte[] buf, int off, int bodyLen) {
         int flags = 0;
@@ -198,24 +223,28 @@ public final class PacketCodec {
                 throw new IllegalStateException("encryption failed: " + e.getMessage(), e);
             }
         }
-        if (payload == null && off == HEADER_SIZE) {
-            System.arraycopy(header, 0, buf, 0, HEADER_SIZE);
-            return buf.length == HEADER_SIZE + bodyLen ? buf : java.util.Arrays.copyOf(buf, HEADER_SIZE + bodyLen);
+        if (payload == null && off == headerSize) {
+            System.arraycopy(header, 0, buf, 0, headerSize);
+            return buf.length == headerSize + bodyLen ? buf : java.util.Arrays.copyOf(buf, headerSize + bodyLen);
         }
-        byte[] out = new byte[HEADER_SIZE + payloadLen];
-        System.arraycopy(header, 0, out, 0, HEADER_SIZE);
+        byte[] out = new byte[headerSize + payloadLen];
+        System.arraycopy(header, 0, out, 0, headerSize);
         if (payload != null) {
-            System.arraycopy(payload, 0, out, HEADER_SIZE, payloadLen);
+            System.arraycopy(payload, 0, out, headerSize, payloadLen);
         } else {
-            System.arraycopy(buf, off, out, HEADER_SIZE, bodyLen);
+            System.arraycopy(buf, off, out, headerSize, bodyLen);
         }
         return out;
     }
 
+    /** The header, and the label after it when there is one: both are the AAD of an encrypted body. */
     private byte[] header(int flags, int type) {
-        WireWriter h = new WireWriter(HEADER_SIZE);
-        h.u16(MAGIC).u8(VERSION).u8(flags).u8(type).uuid(sender);
-        return h.array().length == HEADER_SIZE ? h.array() : h.toByteArray();
+        WireWriter h = new WireWriter(headerSize);
+        h.u16(MAGIC).u8(VERSION).u8(label.length == 0 ? flags : flags | FLAG_LABELED).u8(type).uuid(sender);
+        if (label.length > 0) {
+            h.u8(label.length).bytes(label, 0, label.length);
+        }
+        return h.array().length == headerSize ? h.array() : h.toByteArray();
     }
 
     /**
@@ -279,10 +308,11 @@ public final class PacketCodec {
         }
         int type = h.u8();
         UUID from = h.uuid();
+        int fullHeader = checkLabel(buf, offset, length, flags);
 
         byte[] body = buf;
-        int bodyOff = offset + HEADER_SIZE;
-        int bodyLen = length - HEADER_SIZE;
+        int bodyOff = offset + fullHeader;
+        int bodyLen = length - fullHeader;
         boolean encrypted = (flags & FLAG_ENCRYPTED) != 0;
         if (ciphers.isEmpty() && encrypted) {
             throw new WireException(DropReason.UNAUTHENTICATED, "encrypted packet, but this node has no key");
@@ -291,8 +321,8 @@ public final class PacketCodec {
             if (!encrypted) {
                 throw new WireException(DropReason.UNAUTHENTICATED, "plaintext packet, but this node requires encryption");
             }
-            byte[] aad = new byte[HEADER_SIZE];
-            System.arraycopy(buf, offset, aad, 0, HEADER_SIZE);
+            byte[] aad = new byte[fullHeader];
+            System.arraycopy(buf, offset, aad, 0, fullHeader);
             body = decrypt(buf, bodyOff, bodyLen, aad);
             bodyOff = 0;
             bodyLen = body.length;
@@ -336,6 +366,36 @@ public final class PacketCodec {
         }
         r.expectEnd();
         return new Packet(from, out);
+    }
+
+    /**
+     * @return the header's size with the label that follows it
+     * @throws WireException LABEL_MISMATCH when the packet's label (or its absence) differs from this node's
+     */
+    private int checkLabel(byte[] buf, int offset, int length, int flags) throws WireException {
+        if ((flags & FLAG_LABELED) == 0) {
+            if (label.length != 0) {
+                throw new WireException(DropReason.LABEL_MISMATCH, "packet without a cluster label, this node's is \""
+                        + new String(label, java.nio.charset.StandardCharsets.UTF_8) + "\"");
+            }
+            return HEADER_SIZE;
+        }
+        if (length < HEADER_SIZE + 1) {
+            throw new WireException(DropReason.TRUNCATED, "labeled packet without the label's length");
+        }
+        int n = buf[offset + HEADER_SIZE] & 0xFF;
+        if (n == 0) {
+            throw new WireException(DropReason.MALFORMED, "labeled packet with an empty label");
+        }
+        if (length < HEADER_SIZE + 1 + n) {
+            throw new WireException(DropReason.TRUNCATED, "label of " + n + " bytes, " + (length - HEADER_SIZE - 1) + " left");
+        }
+        if (!java.util.Arrays.equals(buf, offset + HEADER_SIZE + 1, offset + HEADER_SIZE + 1 + n, label, 0, label.length)) {
+            throw new WireException(DropReason.LABEL_MISMATCH, label.length == 0
+                    ? "packet with a cluster label, this node has none"
+                    : "packet of another cluster label, this node's is \"" + new String(label, java.nio.charset.StandardCharsets.UTF_8) + "\"");
+        }
+        return HEADER_SIZE + 1 + n;
     }
 
     private byte[] decrypt(byte[] buf, int off, int len, byte[] aad) throws WireException {

@@ -20,8 +20,12 @@ public final class WireFormat {
     public static final int FLAG_COMPRESSED = 0x01;
     /** Flag: the body is encrypted. */
     public static final int FLAG_ENCRYPTED = 0x02;
+    /** Flag: the header is followed by the cluster label, u8 length (1-255) then UTF-8 bytes. */
+    public static final int FLAG_LABELED = 0x04;
+    /** Longest cluster label, in UTF-8 bytes. */
+    public static final int MAX_LABEL_BYTES = 255;
     /** Flags that are defined; any other bit set makes a packet malformed. */
-    public static final int KNOWN_FLAGS = FLAG_COMPRESSED | FLAG_ENCRYPTED;
+    public static final int KNOWN_FLAGS = FLAG_COMPRESSED | FLAG_ENCRYPTED | FLAG_LABELED;
 
     /** Several messages in one packet. */
     public static final int COMPOUND = 0x00;

@@ -113,6 +113,7 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
             @Override
             protected void initChannel(Channel ch) {
                 transport.track(ch);
+                transport.addClientTls(ch, key);
                 ch.pipeline().addLast(self.decoder(transport.newFrameDecoder()), self);
             }
         }).connect(key);

@@ -14,14 +14,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.util.concurrent.EventExecutor;
 import io.tamtam.DropReason;
 import io.tamtam.spi.StreamChannel;
 import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
 import io.tamtam.transport.udp.EventLoopLease;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -97,6 +95,14 @@ import org.slf4j.LoggerFactory;
  * socket. A write that makes no progress for {@code writeTimeout} closes the connection; a connection that
  * breaks fails its pending futures with the cause, and the next frame opens a new one.
  *
+ * <h2>TLS</h2>
+ * Built with a {@link TlsConfig}, the transport speaks mutual TLS on every connection before the preface:
+ * the accepting side requires a client certificate chaining to the cluster CA, the connecting side checks
+ * the server's certificate against the CA and, unless turned off, that it names the address connected to.
+ * With TLS a node sends its frames only on connections it opened (two connections per pair of nodes that
+ * talk both ways), so each destination has proven that name. A failed handshake closes the connection and
+ * reaches {@link StreamTransport.Listener#onDropped} as {@code TLS_REFUSED}; pending frames fail.
+ *
  * <h2>Streams</h2>
  * {@link #openStream} opens a dedicated connection; each direction buffers at most
  * {@value #STREAM_BUFFER_BYTES} bytes in the transport (plus the kernel's socket buffers), blocking the
@@ -118,10 +124,10 @@ public final class TcpTransport implements StreamTransport {
     /** Stream sockets read up to 256 KiB at once: fewer, larger hand-offs to the reading thread. */
     private static final AdaptiveRecvByteBufAllocator STREAM_READS =
             new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10);
-    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int FRAME_PREFIX = 4;
 
     private final TransportOptions options;
+    private final TlsConfig tls;
     private final EventLoopGroup userGroup;
     private final long idleTimeoutNanos;
     private final long writeTimeoutNanos;
@@ -129,8 +135,7 @@ public final class TcpTransport implements StreamTransport {
     private final long prefaceTimeoutNanos;
     private final long receiveGraceNanos;
     private final InboundBudget inboundBudget;
-    private final AtomicInteger inboundConnections = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, Integer> inboundPerIp = new ConcurrentHashMap<>();
+    private final InboundLimits inboundLimits;
     private final ConcurrentHashMap<InetSocketAddress, FrameConnection> pool = new ConcurrentHashMap<>();
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<TcpStreamChannel> streams = ConcurrentHashMap.newKeySet();
@@ -163,6 +168,18 @@ public final class TcpTransport implements StreamTransport {
      *                down after closing this transport, or {@code null} for the shared group
      */
     public TcpTransport(TransportOptions options, EventLoopGroup group) {
+        this(options, group, null);
+    }
+
+    /**
+     * A transport that speaks mutual TLS on every connection.
+     *
+     * @param options the cluster's transport settings
+     * @param group   an event loop group the caller owns, or {@code null} for the shared group
+     * @param tls     the node's certificate and the CA it trusts, or {@code null} for plaintext
+     */
+    public TcpTransport(TransportOptions options, EventLoopGroup group, TlsConfig tls) {
+        this.tls = tls;
         this.options = Objects.requireNonNull(options, "options");
         if (options.maxFrameSize() < 1) {
             throw new IllegalArgumentException("maxFrameSize must be at least 1 byte, not " + options.maxFrameSize());
@@ -183,6 +200,7 @@ public final class TcpTransport implements StreamTransport {
                     + " bytes), or a largest frame could never be received");
         }
         this.inboundBudget = new InboundBudget(options.inboundBufferBudget());
+        this.inboundLimits = new InboundLimits(options.maxInboundConnections(), options.maxInboundConnectionsPerIp());
     }
 
     private static void atLeast(int value, int min, String name) {
@@ -248,6 +266,9 @@ public final class TcpTransport implements StreamTransport {
                     protected void initChannel(Channel ch) {
                         track(ch);
                         if (admit(ch)) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newServerHandler(ch.alloc()), tlsWatcher());
+                            }
                             ch.pipeline().addLast(new PrefaceDecoder(TcpTransport.this, prefaceTimeoutNanos));
                         }
                     }
@@ -308,6 +329,7 @@ public final class TcpTransport implements StreamTransport {
             @Override
             protected void initChannel(Channel ch) {
                 track(ch);
+                addClientTls(ch, to);
                 ch.pipeline().addLast(new StreamHandler(TcpTransport.this, new TcpStreamChannel(ch, to,
                         STREAM_BUFFER_BYTES)));
             }
@@ -405,22 +427,7 @@ public final class TcpTransport implements StreamTransport {
         if (held == null) {
             return;
         }
-        if (!onEventLoop(held.group())) {
-            long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-            for (ChannelFuture future : closing) {
-                future.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        }
-        held.release();
-    }
-
-    private static boolean onEventLoop(EventLoopGroup group) {
-        for (EventExecutor executor : group) {
-            if (executor.inEventLoop()) {
-                return true;
-            }
-        }
-        return false;
+        Closing.awaitAndRelease(closing, held);
     }
 
     /** @return the exception pending work fails with after {@link #close()} */
@@ -478,7 +485,10 @@ public final class TcpTransport implements StreamTransport {
             }
             return;
         }
-        InetSocketAddress key = listenPort == 0 ? null : new InetSocketAddress(remote.getAddress(), listenPort);
+        // With TLS this node sends on connections it opened itself, so that every peer it sends to has shown
+        // a certificate naming the address connected to.
+        InetSocketAddress key = listenPort == 0 || tls != null ? null
+                : new InetSocketAddress(remote.getAddress(), listenPort);
         FrameConnection connection = new FrameConnection(this, key, ch.eventLoop());
         ch.pipeline().addLast(connection.decoder(newFrameDecoder()), connection);
         connections.add(connection);
@@ -511,29 +521,11 @@ public final class TcpTransport implements StreamTransport {
      * @return whether it is within the limits; if not it was reported and is closing
      */
     private boolean admit(Channel ch) {
-        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
-        InetAddress ip = remote.getAddress();
-        boolean[] admitted = {false};
-        if (inboundConnections.incrementAndGet() <= options.maxInboundConnections()) {
-            inboundPerIp.compute(ip, (key, open) -> {
-                int count = open == null ? 0 : open;
-                if (count >= options.maxInboundConnectionsPerIp()) {
-                    return open;
-                }
-                admitted[0] = true;
-                return count + 1;
-            });
+        if (inboundLimits.admit(ch)) {
+            return true;
         }
-        if (!admitted[0]) {
-            inboundConnections.decrementAndGet();
-            refuse(ch, DropReason.CONNECTION_LIMIT);
-            return false;
-        }
-        ch.closeFuture().addListener(future -> {
-            inboundConnections.decrementAndGet();
-            inboundPerIp.computeIfPresent(ip, (key, open) -> open <= 1 ? null : open - 1);
-        });
-        return true;
+        refuse(ch, DropReason.CONNECTION_LIMIT);
+        return false;
     }
 
     /**
@@ -572,6 +564,27 @@ public final class TcpTransport implements StreamTransport {
         }
     }
 
+    /**
+     * Puts the TLS client handler first on an outbound channel, when TLS is on.
+     *
+     * @param ch the channel, before it connects
+     * @param to the address it connects to, which the peer's certificate must name
+     */
+    void addClientTls(Channel ch, InetSocketAddress to) {
+        if (tls != null) {
+            ch.pipeline().addLast(tls.newClientHandler(ch.alloc(), to), tlsWatcher());
+        }
+    }
+
+    private TlsHandshakeWatcher tlsWatcher() {
+        return new TlsHandshakeWatcher((remote, cause) -> {
+            LOG.debug("TLS handshake with {} failed", remote, cause);
+            if (!closed) {
+                drop(remote, DropReason.TLS_REFUSED);
+            }
+        });
+    }
+
     /** @return a decoder for a new frame connection */
     FrameDecoder newFrameDecoder() {
         return new FrameDecoder(this);
@@ -587,7 +600,7 @@ public final class TcpTransport implements StreamTransport {
 
     /** @return the number of accepted connections open now, frames and streams, counted against the limits */
     public int openInboundConnections() {
-        return inboundConnections.get();
+        return inboundLimits.open();
     }
 
     /** @param ch a new channel, closed by {@link #close()} if still open */

@@ -11,6 +11,7 @@ import io.tamtam.spi.TransportOptions;
 public final class TcpTransportFactory implements StreamTransport.Factory {
 
     private final EventLoopGroup group;
+    private final TlsConfig tls;
 
     /** A factory whose transports run on the JVM-wide shared event loop group. */
     public TcpTransportFactory() {
@@ -24,11 +25,22 @@ public final class TcpTransportFactory implements StreamTransport.Factory {
      *              {@code null} for the shared group
      */
     public TcpTransportFactory(EventLoopGroup group) {
+        this(group, null);
+    }
+
+    /**
+     * A factory whose transports speak mutual TLS.
+     *
+     * @param group an event loop group the caller shuts down, or {@code null} for the shared group
+     * @param tls   the node's certificate and the CA it trusts, or {@code null} for plaintext
+     */
+    public TcpTransportFactory(EventLoopGroup group, TlsConfig tls) {
         this.group = group;
+        this.tls = tls;
     }
 
     @Override
     public StreamTransport create(TransportOptions options) {
-        return new TcpTransport(options, group);
+        return new TcpTransport(options, group, tls);
     }
 }

@@ -1,0 +1,194 @@
+package io.tamtam.agent;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.tamtam.agent.grpc.AgentGrpc;
+import io.tamtam.agent.grpc.BroadcastRequest;
+import io.tamtam.agent.grpc.ConfigureRequest;
+import io.tamtam.agent.grpc.EventsRequest;
+import io.tamtam.agent.grpc.InfoReply;
+import io.tamtam.agent.grpc.InfoRequest;
+import io.tamtam.agent.grpc.JoinRequest;
+import io.tamtam.agent.grpc.Member;
+import io.tamtam.agent.grpc.MembersRequest;
+import io.tamtam.agent.grpc.MembershipEvent;
+import io.tamtam.agent.grpc.Message;
+import io.tamtam.agent.grpc.MessagesRequest;
+import io.tamtam.agent.grpc.PingReply;
+import io.tamtam.agent.grpc.PingRequest;
+import io.tamtam.agent.grpc.RequestRequest;
+import io.tamtam.agent.grpc.SendRequest;
+import io.tamtam.agent.grpc.State;
+import io.tamtam.agent.grpc.StatsRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drives agents through a client generated from agent/src/main/proto, as any other program would. */
+class AgentGrpcClientTest {
+    static final Duration LONG = Duration.ofSeconds(60);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    AgentServer agent(String name, String... more) throws Exception {
+        Map<String, String> flags = new HashMap<>(Map.of("rpc", "127.0.0.1:0", "bind", "127.0.0.1:0", "http", "off",
+                "name", name, "profile", "local"));
+        for (int i = 0; i < more.length; i += 2) {
+            flags.put(more[i], more[i + 1]);
+        }
+        Settings settings = Settings.resolve(flags, Map.of(), null, Path.of("/nonexistent-home"));
+        AgentServer agent = new AgentServer(settings, new AgentLog(new PrintStream(OutputStream.nullOutputStream()), AgentLog.Level.WARN));
+        closeables.add(agent);
+        return agent;
+    }
+
+    ManagedChannel channel(AgentServer agent) {
+        ManagedChannel ch = NettyChannelBuilder.forAddress(agent.rpcAddress()).usePlaintext().build();
+        closeables.add(() -> {
+            ch.shutdownNow();
+            ch.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        return ch;
+    }
+
+    @Test
+    void everyCallThroughGeneratedStubs() throws Exception {
+        AgentServer one = agent("one", "http", "127.0.0.1:0", "expect", "2");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI ready = java.net.URI.create("http://" + Addresses.format(one.httpAddress().orElseThrow()) + "/health/ready");
+        java.net.http.HttpResponse<String> alone = http.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, alone.statusCode());
+        assertEquals("{\"status\":\"not ready\",\"live_members\":1,\"expect\":2}", alone.body());
+        AgentServer two = agent("two", "metadata", "role=worker");
+        AgentGrpc.AgentBlockingStub s1 = AgentGrpc.newBlockingStub(channel(one)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        AgentGrpc.AgentBlockingStub s2 = AgentGrpc.newBlockingStub(channel(two)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        AgentGrpc.AgentStub async2 = AgentGrpc.newStub(channel(two));
+
+        InfoReply info2 = s2.info(InfoRequest.getDefaultInstance());
+        assertEquals("two", info2.getName());
+        assertEquals(List.of(1000), info2.getMessageTypesList());
+
+        List<MembershipEvent> events = new CopyOnWriteArrayList<>();
+        async2.events(EventsRequest.getDefaultInstance(), collect(events));
+        List<Message> messages = new CopyOnWriteArrayList<>();
+        async2.messages(MessagesRequest.getDefaultInstance(), collect(messages));
+
+        assertEquals(info2.getAddress(), s1.join(JoinRequest.newBuilder().addAddresses(info2.getAddress()).build()).getJoinedThrough());
+        await().atMost(LONG).until(() -> s1.members(MembersRequest.newBuilder().addStates(State.ALIVE).build()).getMembersCount() == 2);
+        await().atMost(LONG).until(() -> http.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        Member two1 = s1.members(MembersRequest.getDefaultInstance()).getMembersList().stream()
+                .filter(m -> m.getName().equals("two")).findFirst().orElseThrow();
+        assertEquals("worker", two1.getMetadataMap().get("role"));
+        await().atMost(LONG).until(() -> events.stream().anyMatch(e -> e.getType().equals("JOINED") && e.getMember().getName().equals("one")));
+        assertEquals("SNAPSHOT", events.get(0).getType());
+
+        await().atMost(LONG).pollInterval(Duration.ofMillis(500)).until(() -> {
+            s1.broadcast(BroadcastRequest.newBuilder().setPayload(ByteString.copyFromUtf8("to all")).build());
+            return messages.stream().anyMatch(m -> m.getPayload().toStringUtf8().equals("to all"));
+        });
+        s1.send(SendRequest.newBuilder().setNode("two").setPayload(ByteString.copyFromUtf8("just you")).setReliable(true).build());
+        await().atMost(LONG).until(() -> messages.stream().anyMatch(m -> m.getPayload().toStringUtf8().equals("just you")
+                && m.getFromName().equals("one") && m.getType() == 1000));
+
+        assertEquals("echo", s1.request(RequestRequest.newBuilder().setNode(two1.getId()).setPayload(ByteString.copyFromUtf8("echo")).build())
+                .getPayload().toStringUtf8());
+        PingReply ping = s1.ping(PingRequest.newBuilder().setNode(two1.getId().substring(0, 30)).build());
+        assertEquals(two1.getId(), ping.getNodeId());
+        assertTrue(ping.getRoundTripMicros() > 0);
+
+        s2.configure(ConfigureRequest.newBuilder().putSetMetadata("zone", "b").build());
+        await().atMost(LONG).until(() -> s1.members(MembersRequest.getDefaultInstance()).getMembersList().stream()
+                .anyMatch(m -> "b".equals(m.getMetadataMap().get("zone"))));
+        assertEquals(2L, s1.stats(StatsRequest.getDefaultInstance()).getCountersMap().get("members_alive"));
+
+        // malformed requests: a status with a message, and the server stays up
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class,
+                () -> s1.ping(PingRequest.newBuilder().setNode("nobody").build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+        assertTrue(unknown.getStatus().getDescription().startsWith("unknown node 'nobody'"));
+        StatusRuntimeException empty = assertThrows(StatusRuntimeException.class, () -> s1.join(JoinRequest.getDefaultInstance()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+        StatusRuntimeException badAddress = assertThrows(StatusRuntimeException.class,
+                () -> s1.join(JoinRequest.newBuilder().addAddresses("127.0.0.1:notaport").build()));
+        assertEquals("join address '127.0.0.1:notaport': port is not a number", badAddress.getStatus().getDescription());
+        StatusRuntimeException badType = assertThrows(StatusRuntimeException.class,
+                () -> s1.broadcast(BroadcastRequest.newBuilder().setType(5).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, badType.getStatus().getCode());
+        StatusRuntimeException badLevel = assertThrows(StatusRuntimeException.class,
+                () -> s1.configure(ConfigureRequest.newBuilder().setLogLevel("loud").build()));
+        assertTrue(badLevel.getStatus().getDescription().startsWith("unknown log level 'loud'"));
+        StatusRuntimeException badState = assertThrows(StatusRuntimeException.class,
+                () -> s1.members(MembersRequest.newBuilder().addStatesValue(42).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, badState.getStatus().getCode());
+        // bytes that are not HTTP/2 at all on the gRPC port: the connection is closed, the server stays up
+        try (java.net.Socket raw = new java.net.Socket(one.rpcAddress().getAddress(), one.rpcAddress().getPort())) {
+            raw.setSoTimeout(30_000);
+            raw.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n\u0000\u0001garbage".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            raw.getOutputStream().flush();
+            while (raw.getInputStream().read() >= 0) {
+                // drain until the server closes
+            }
+        }
+        assertEquals("one", s1.info(InfoRequest.getDefaultInstance()).getName());
+    }
+
+    @Test
+    void tokenGuardsTheApi() throws Exception {
+        AgentServer guarded = agent("guarded", "rpc-token", "s3cret");
+        AgentGrpc.AgentBlockingStub anonymous = AgentGrpc.newBlockingStub(channel(guarded)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> anonymous.info(InfoRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+        assertEquals("guarded", anonymous.withCallCredentials(new ClientCommands.Token("s3cret")).info(InfoRequest.getDefaultInstance()).getName());
+        StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class,
+                () -> anonymous.withCallCredentials(new ClientCommands.Token("guess")).info(InfoRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, wrong.getStatus().getCode());
+
+        IllegalArgumentException open = assertThrows(IllegalArgumentException.class, () -> agent("open", "rpc", "0.0.0.0:0"));
+        assertTrue(open.getMessage().contains("beyond loopback: set --rpc-token"), open.getMessage());
+    }
+
+    static <T> StreamObserver<T> collect(List<T> into) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                into.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // the channel closes at the end of the test
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+}

@@ -1,0 +1,116 @@
+package io.tamtam.transport.websocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.tamtam.DropReason;
+import io.tamtam.spi.StreamTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The last handler of an accepted connection: after the upgrade, hands binary messages of a
+ * {@link WebSocketTransport#FRAMES} connection to the listener, or turns a {@link WebSocketTransport#STREAM}
+ * connection into a stream; refuses other paths and counts refused input.
+ */
+final class InboundHandler extends ChannelInboundHandlerAdapter {
+
+    private final WebSocketTransport transport;
+    private boolean upgraded;
+
+    InboundHandler(WebSocketTransport transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete done) {
+            upgraded = true;
+            if (WebSocketTransport.STREAM.equals(done.selectedSubprotocol())) {
+                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+                WsStreamChannel.Handler stream = new WsStreamChannel.Handler(transport, remote, null);
+                ctx.pipeline().replace(this, "stream", stream);
+                stream.accepted(ctx.channel());
+            }
+            return;
+        }
+        if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            transport.drop(remote(ctx), DropReason.SLOW_SENDER);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof BinaryWebSocketFrame frame && upgraded) {
+                StreamTransport.Listener listener = transport.listener();
+                ByteBuf content = frame.content();
+                if (listener != null && !transport.isClosed()) {
+                    try {
+                        listener.onFrame(remote(ctx), content.nioBuffer());
+                    } catch (RuntimeException e) {
+                        transport.failure("the frame listener failed on a frame from " + remote(ctx), e);
+                    }
+                }
+            } else if (msg instanceof FullHttpRequest request) {
+                // Not the WebSocket path (the protocol handler passes those on).
+                transport.drop(remote(ctx), DropReason.MALFORMED);
+                DefaultFullHttpResponse notFound = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.NOT_FOUND);
+                notFound.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+                notFound.headers().set(HttpHeaderNames.CONNECTION, "close");
+                ctx.writeAndFlush(notFound).addListener(ChannelFutureListener.CLOSE);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        DropReason reason = refusal(cause);
+        if (reason != null) {
+            transport.drop(remote(ctx), reason);
+        } else if (!(cause instanceof IOException)) {
+            transport.failure("WebSocket connection from " + remote(ctx) + " failed", cause);
+        }
+        ctx.close();
+    }
+
+    /**
+     * @param cause an exception from the WebSocket codec
+     * @return the drop it stands for, or {@code null} when it is not refused input
+     */
+    static DropReason refusal(Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            return DropReason.OVERSIZED;
+        }
+        if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+            return corrupt.closeStatus() != null
+                    && corrupt.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+                    ? DropReason.OVERSIZED : DropReason.MALFORMED;
+        }
+        if (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketHandshakeException) {
+            return DropReason.MALFORMED;
+        }
+        return null;
+    }
+
+    private static InetSocketAddress remote(ChannelHandlerContext ctx) {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+}

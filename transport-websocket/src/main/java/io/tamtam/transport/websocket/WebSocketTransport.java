@@ -1,0 +1,454 @@
+package io.tamtam.transport.websocket;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import io.tamtam.DropReason;
+import io.tamtam.spi.StreamChannel;
+import io.tamtam.spi.StreamTransport;
+import io.tamtam.spi.TransportOptions;
+import io.tamtam.transport.tcp.Closing;
+import io.tamtam.transport.tcp.InboundLimits;
+import io.tamtam.transport.tcp.TlsHandshakeWatcher;
+import io.tamtam.transport.udp.EventLoopLease;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WebSocket stream transport (RFC 6455 over Netty's HTTP codec; IPv4 and IPv6): stream-path frames
+ * as WebSocket binary messages, for networks where only HTTP(S) passes, directly or through an HTTP
+ * reverse proxy that forwards WebSocket upgrades.
+ *
+ * <h2>Connections</h2>
+ * Every node serves {@code ws://host:port/path} ({@code wss://} with {@link WebSocketConfig#tls()}) and
+ * connects to {@code ws://<destination address>/path} with the same path, so a proxy in front of a node
+ * forwards that path to it and the node advertises the proxy's address. The client asks for one of two
+ * subprotocols in {@code Sec-WebSocket-Protocol}: {@value #FRAMES} (a pooled connection carrying frames)
+ * or {@value #STREAM} (a dedicated byte stream). A request for another path gets 404 and is counted as
+ * {@code MALFORMED}.
+ *
+ * <p>Frames: each {@link #sendFrame} is one binary message. A node opens one connection per destination
+ * address for its own frames, and receives the remote's frames on the remote's connection (two
+ * connections per pair that talk both ways, since behind a proxy the accepting side cannot tell the
+ * connecting node's address). Frames to one address are written in call order; at most 64 MiB of frames
+ * may wait per connection (while it opens or the remote reads slowly), beyond which {@link #sendFrame}
+ * fails with "send queue full". A connection with no traffic either way for {@code idleTimeout} and
+ * nothing queued closes; a write that does not complete within {@code writeTimeout} closes its connection
+ * and fails its pending futures.
+ *
+ * <h2>Inbound limits</h2>
+ * <ul>
+ *   <li>A message (one frame, or the fragments of one message) longer than {@code maxFrameSize} is refused
+ *       when its header says so, before its payload is buffered: the listener hears {@code OVERSIZED}
+ *       and the connection is closed with status 1009. So one connection holds at most
+ *       {@code maxFrameSize} bytes of a frame in progress.</li>
+ *   <li>Accepted connections beyond {@code maxInboundConnections} in all or
+ *       {@code maxInboundConnectionsPerIp} per remote IP are closed at once ({@code CONNECTION_LIMIT}).</li>
+ *   <li>A connection that has not completed its WebSocket upgrade within {@code prefaceTimeout} is closed
+ *       ({@code SLOW_SENDER}); the upgrade request itself is limited to 8 KiB of headers.</li>
+ *   <li>With TLS, a failed handshake (untrusted, expired or wrong-name certificate) is counted as
+ *       {@code TLS_REFUSED} on either side.</li>
+ * </ul>
+ * Not implemented here, unlike the TCP transport: the shared inbound buffer budget and the minimum receive
+ * rate of a frame in progress; the per-connection bound above and the connection limits bound memory.
+ *
+ * <h2>Streams</h2>
+ * {@link #openStream} opens a dedicated connection; bytes travel as binary messages of at most 64 KiB,
+ * each direction buffering at most {@value #STREAM_BUFFER_BYTES} bytes before the writer blocks or the
+ * reader's connection pauses; closing the output stream sends a text message {@code "eof"} (end of stream
+ * for the reader).
+ *
+ * <h2>Threads</h2>
+ * The {@link StreamTransport.Listener} runs on Netty event loop threads; {@code onFrame} gets a buffer
+ * valid only during the call.
+ */
+public final class WebSocketTransport implements StreamTransport {
+
+    /** Subprotocol of a pooled frame connection. */
+    public static final String FRAMES = "tamtam.frames";
+    /** Subprotocol of a dedicated byte stream. */
+    public static final String STREAM = "tamtam.stream";
+    /** Bytes a stream buffers per direction. */
+    public static final int STREAM_BUFFER_BYTES = 1 << 20;
+    static final long MAX_QUEUED_BYTES = 64L << 20;
+    private static final int MAX_HTTP_HEADERS = 8192;
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
+
+    private final TransportOptions options;
+    private final WebSocketConfig config;
+    private final InboundLimits inboundLimits;
+    private final ConcurrentHashMap<InetSocketAddress, WsConnection> pool = new ConcurrentHashMap<>();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private volatile Listener listener;
+    private EventLoopLease lease;
+    private Bootstrap bootstrap;
+    private Channel server;
+    private InetSocketAddress local;
+
+    /**
+     * @param options the cluster's transport settings
+     * @param config  path, TLS and event loop group
+     */
+    public WebSocketTransport(TransportOptions options, WebSocketConfig config) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.config = Objects.requireNonNull(config, "config");
+        if (options.maxFrameSize() < 1) {
+            throw new IllegalArgumentException("maxFrameSize must be at least 1 byte, not " + options.maxFrameSize());
+        }
+        for (java.time.Duration d : List.of(options.idleTimeout(), options.writeTimeout(), options.connectTimeout(),
+                options.prefaceTimeout())) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive, not " + d);
+            }
+        }
+        this.inboundLimits = new InboundLimits(options.maxInboundConnections(), options.maxInboundConnectionsPerIp());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when the transport is already bound or closed
+     */
+    @Override
+    public synchronized InetSocketAddress bind(InetSocketAddress address, Listener listener) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(listener, "listener");
+        if (closed) {
+            throw new IllegalStateException("this WebSocket transport is closed; create a new one");
+        }
+        if (server != null) {
+            throw new IllegalStateException("this WebSocket transport is already bound to " + local);
+        }
+        EventLoopLease acquired = config.group() == null ? EventLoopLease.shared() : EventLoopLease.borrowed(config.group());
+        bootstrap = new Bootstrap()
+                .group(acquired.group())
+                .channel(acquired.socketChannelType())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, options.connectTimeout().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        lease = acquired;
+        this.listener = listener;
+        ServerBootstrap sb = new ServerBootstrap()
+                .group(acquired.group())
+                .channel(acquired.serverSocketChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        track(ch);
+                        if (!inboundLimits.admit(ch)) {
+                            drop((InetSocketAddress) ch.remoteAddress(), DropReason.CONNECTION_LIMIT);
+                            ch.close();
+                            return;
+                        }
+                        initServerChannel(ch);
+                    }
+                });
+        ChannelFuture f = sb.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            this.listener = null;
+            lease = null;
+            acquired.release();
+            throw new IOException("cannot bind WebSocket to " + address + " (" + f.cause().getMessage()
+                    + "); pick another port, or port 0 for a free one", f.cause());
+        }
+        server = f.channel();
+        local = (InetSocketAddress) server.localAddress();
+        return local;
+    }
+
+    private WebSocketDecoderConfig decoderConfig() {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(options.maxFrameSize())
+                .allowExtensions(false)
+                .closeOnProtocolViolation(true)
+                .build();
+    }
+
+    private void initServerChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (config.tls() != null) {
+            p.addLast(config.tls().newServerHandler(ch.alloc()), tlsWatcher());
+        }
+        WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(config.path())
+                .subprotocols(FRAMES + "," + STREAM)
+                .checkStartsWith(false)
+                .handshakeTimeoutMillis(Math.max(1, options.prefaceTimeout().toMillis()))
+                .decoderConfig(decoderConfig())
+                .build();
+        p.addLast(new HttpServerCodec(4096, MAX_HTTP_HEADERS, 8192),
+                new HttpObjectAggregator(MAX_HTTP_HEADERS),
+                new WebSocketServerProtocolHandler(ws),
+                new WebSocketFrameAggregator(options.maxFrameSize()),
+                new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                new InboundHandler(this));
+    }
+
+    /**
+     * Adds the client handlers to an outbound channel.
+     *
+     * @param ch          the channel
+     * @param to          the destination
+     * @param subprotocol {@link #FRAMES} or {@link #STREAM}
+     * @param last        the handler behind the WebSocket codec
+     */
+    void initClientChannel(Channel ch, InetSocketAddress to, String subprotocol, io.netty.channel.ChannelHandler last) {
+        track(ch);
+        ChannelPipeline p = ch.pipeline();
+        if (config.tls() != null) {
+            p.addLast(config.tls().newClientHandler(ch.alloc(), to), tlsWatcher());
+        }
+        WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri(to))
+                .subprotocol(subprotocol)
+                .version(WebSocketVersion.V13)
+                .maxFramePayloadLength(options.maxFrameSize())
+                .handshakeTimeoutMillis(Math.max(1, options.connectTimeout().toMillis()))
+                .dropPongFrames(true)
+                .build();
+        p.addLast(new HttpClientCodec(4096, MAX_HTTP_HEADERS, 8192),
+                new HttpObjectAggregator(MAX_HTTP_HEADERS),
+                new WebSocketClientProtocolHandler(ws),
+                new WebSocketFrameAggregator(options.maxFrameSize()),
+                new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        if (subprotocol.equals(FRAMES)) {
+            p.addLast(new IdleStateHandler(0, 0, options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        }
+        p.addLast(last);
+    }
+
+    /**
+     * @param to a node's address
+     * @return the URI this transport connects to for it
+     */
+    public URI uri(InetSocketAddress to) {
+        try {
+            return new URI(config.scheme(), null, to.getHostString(), to.getPort(), config.path(), null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("cannot make a WebSocket URI for " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private TlsHandshakeWatcher tlsWatcher() {
+        return new TlsHandshakeWatcher((remote, cause) -> {
+            if (!closed) {
+                drop(remote, DropReason.TLS_REFUSED);
+            }
+        });
+    }
+
+    @Override
+    public int maxFrameSize() {
+        return options.maxFrameSize();
+    }
+
+    @Override
+    public CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer frame) {
+        Objects.requireNonNull(to, "to");
+        int length = frame.remaining();
+        if (length > options.maxFrameSize()) {
+            return CompletableFuture.failedFuture(new IOException("frame of " + length
+                    + " bytes exceeds maxFrameSize of " + options.maxFrameSize()
+                    + " bytes; send it over a stream or raise maxFrameSize"));
+        }
+        IOException unusable = unusable();
+        if (unusable != null) {
+            return CompletableFuture.failedFuture(unusable);
+        }
+        byte[] copy = new byte[length];
+        frame.duplicate().get(copy);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        while (!connectionTo(to).send(Unpooled.wrappedBuffer(copy), result)) {
+            if (closed) {
+                result.completeExceptionally(closedException());
+                break;
+            }
+        }
+        return result;
+    }
+
+    private WsConnection connectionTo(InetSocketAddress to) {
+        WsConnection existing = pool.get(to);
+        if (existing != null && !existing.isClosed()) {
+            return existing;
+        }
+        WsConnection fresh = new WsConnection(this, to);
+        WsConnection chosen = pool.compute(to, (k, old) -> old != null && !old.isClosed() ? old : fresh);
+        if (chosen == fresh) {
+            if (closed) {
+                fresh.fail(closedException());
+            } else {
+                fresh.connect(bootstrap);
+            }
+        }
+        return chosen;
+    }
+
+    @Override
+    public CompletableFuture<StreamChannel> openStream(InetSocketAddress to) {
+        Objects.requireNonNull(to, "to");
+        IOException unusable = unusable();
+        if (unusable != null) {
+            return CompletableFuture.failedFuture(unusable);
+        }
+        CompletableFuture<StreamChannel> result = new CompletableFuture<>();
+        WsStreamChannel.Handler handler = new WsStreamChannel.Handler(this, to, result);
+        ChannelFuture connecting = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                initClientChannel(ch, to, STREAM, handler);
+            }
+        }).connect(to);
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(connectFailure(to, f.cause()));
+            }
+        });
+        return result;
+    }
+
+    private IOException unusable() {
+        if (closed) {
+            return closedException();
+        }
+        if (listener == null) {
+            return new IOException("the WebSocket transport is not bound; call bind first");
+        }
+        return null;
+    }
+
+    IOException connectFailure(InetSocketAddress to, Throwable cause) {
+        if (closed) {
+            return closedException();
+        }
+        return new IOException("cannot connect to " + uri(to) + " (" + cause.getMessage()
+                + "); check that the node (or its proxy) is up and serves WebSocket on " + config.path(), cause);
+    }
+
+    static IOException closedException() {
+        return new IOException("transport closed");
+    }
+
+    /** @return open pooled frame connections this node opened */
+    public int openConnections() {
+        int n = 0;
+        for (WsConnection c : pool.values()) {
+            if (!c.isClosed()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** @return accepted connections open now, counted against the inbound limits */
+    public int openInboundConnections() {
+        return inboundLimits.open();
+    }
+
+    @Override
+    public void close() {
+        EventLoopLease held;
+        Channel serverChannel;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            held = lease;
+            serverChannel = server;
+        }
+        List<ChannelFuture> closing = new ArrayList<>();
+        if (serverChannel != null) {
+            closing.add(serverChannel.close());
+        }
+        for (WsConnection c : pool.values()) {
+            c.fail(closedException());
+        }
+        for (Channel ch : channels) {
+            closing.add(ch.close());
+        }
+        if (held == null) {
+            return;
+        }
+        Closing.awaitAndRelease(closing, held);
+    }
+
+    // ---- for the handlers ----------------------------------------------------------------------
+
+    void track(Channel ch) {
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> channels.remove(ch));
+        if (closed) {
+            ch.close();
+        }
+    }
+
+    void forget(InetSocketAddress to, WsConnection c) {
+        pool.remove(to, c);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Listener listener() {
+        return listener;
+    }
+
+    void drop(InetSocketAddress remote, DropReason reason) {
+        Listener l = listener;
+        if (l != null && !closed) {
+            try {
+                l.onDropped(remote, reason);
+            } catch (RuntimeException ignored) {
+                // the listener's failure is its own
+            }
+        }
+    }
+
+    void failure(String context, Throwable error) {
+        Listener l = listener;
+        if (l != null && !closed) {
+            try {
+                l.onFailure(context, error);
+            } catch (RuntimeException ignored) {
+                // the listener's failure is its own
+            }
+        }
+    }
+}
