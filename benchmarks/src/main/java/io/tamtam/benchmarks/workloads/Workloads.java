@@ -42,6 +42,7 @@ public final class Workloads {
                 case "W3" -> FailureDetection.run();
                 case "W4" -> Messaging.run();
                 case "W5" -> LargeTransfer.run();
+                case "W6" -> FileTransfer.run();
                 default -> throw new IllegalArgumentException(
                         "unknown workload " + name + "; use W1, W2, W3, W4 or W5");
             }
