@@ -218,7 +218,11 @@ public final class ClusterNode implements Cluster {
         });
         events.addInternal((type, node, previous, cause, source, confirmations) -> {
             switch (type) {
-                case JOINED -> broadcasts.repair().joined(node.id());
+                case JOINED -> {
+                    if (previous == null) {   // new, not back from DEAD or LEFT: offered only later broadcasts
+                        broadcasts.repair().joined(node.id());
+                    }
+                }
                 case REMOVED -> broadcasts.repair().removed(node.id());
                 default -> { }
             }
