@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the named workloads (W1 to W5; all when none are named) and prints one JSON object per result
+ * Runs the named workloads (W1 to W6; W1 to W5 when none are named) and prints one JSON object per result
  * line on standard output. {@code W1 --runs K} (or the environment variable RUNS) repeats W1.
  */
 public final class Workloads {
@@ -44,7 +44,7 @@ public final class Workloads {
                 case "W5" -> LargeTransfer.run();
                 case "W6" -> FileTransfer.run();
                 default -> throw new IllegalArgumentException(
-                        "unknown workload " + name + "; use W1, W2, W3, W4 or W5");
+                        "unknown workload " + name + "; use W1, W2, W3, W4, W5 or W6");
             }
             Results.log(name + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
