@@ -288,4 +288,18 @@ public sealed interface Message {
     record BroadcastResent(UUID origin, long seq, int userType, byte[] payload) implements Message {
         public int type() { return WireFormat.BROADCAST_RESENT; }
     }
+
+    /**
+     * A user broadcast with a lifetime.
+     *
+     * @param origin     the node that broadcast it
+     * @param seq        unique per origin among its TTL broadcasts
+     * @param userType   the user message type
+     * @param passesLeft relays still allowed
+     * @param expiresAt  wall-clock deadline, milliseconds since the epoch
+     * @param payload    the encoded payload
+     */
+    record BroadcastTtl(UUID origin, long seq, int userType, int passesLeft, long expiresAt, byte[] payload) implements Message {
+        public int type() { return WireFormat.BROADCAST_TTL; }
+    }
 }
