@@ -378,4 +378,12 @@ public interface Cluster extends AutoCloseable {
      *         interval, probe interval and timeout), computed now
      */
     EffectiveConfig effectiveConfig();
+
+    // ---------------------------------------------------------------- keys
+
+    /**
+     * @return live key rotation across the cluster
+     * @throws IllegalStateException when this node was started without encryption keys
+     */
+    Keyring keyring();
 }
