@@ -38,20 +38,14 @@ class KeyRotationClusterTest {
         nodes.close();
     }
 
-    private static byte[] key(int fill) {
-        byte[] k = new byte[32];
-        java.util.Arrays.fill(k, (byte) fill);
-        return k;
-    }
-
     private static KeyringReport done(CompletableFuture<KeyringReport> f) throws Exception {
         return f.get(30, TimeUnit.SECONDS);
     }
 
     @Test
     void installUseRemoveUnderTrafficFailsNothingAndAnOldKeyNodeIsToldWhy() throws Exception {
-        byte[] k1 = key(1);
-        byte[] k2 = key(2);
+        byte[] k1 = Nodes.key(1);
+        byte[] k2 = Nodes.key(2);
         List<Cluster> cluster = nodes.cluster(NODES, ClusterConfig.local().encryptionKeys(k1));
         AtomicInteger falseFailures = new AtomicInteger();
         for (Cluster c : cluster) {
@@ -130,12 +124,12 @@ class KeyRotationClusterTest {
         Cluster plain = nodes.start();
         IllegalStateException e = assertThrows(IllegalStateException.class, plain::keyring);
         assertTrue(e.getMessage().contains("encryptionKeys"), e.getMessage());
-        Cluster keyed = nodes.start(ClusterConfig.local().encryptionKeys(key(1)));
+        Cluster keyed = nodes.start(ClusterConfig.local().encryptionKeys(Nodes.key(1)));
         ExecutionException bad = assertThrows(ExecutionException.class,
                 () -> keyed.keyring().install(new byte[7]).get(10, TimeUnit.SECONDS));
         assertInstanceOf(IllegalArgumentException.class, bad.getCause());
         ExecutionException missing = assertThrows(ExecutionException.class,
-                () -> keyed.keyring().use(key(9)).get(10, TimeUnit.SECONDS));
+                () -> keyed.keyring().use(Nodes.key(9)).get(10, TimeUnit.SECONDS));
         assertTrue(missing.getCause().getMessage().contains("install"), missing.getCause().getMessage());
     }
 }
