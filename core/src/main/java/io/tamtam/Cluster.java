@@ -435,4 +435,12 @@ public interface Cluster extends AutoCloseable {
      *         {@link io.tamtam.transfer.Transfers}
      */
     io.tamtam.transfer.Transfers transfers();
+
+    // ---------------------------------------------------------------- keys
+
+    /**
+     * @return live key rotation across the cluster
+     * @throws IllegalStateException when this node was started without encryption keys
+     */
+    Keyring keyring();
 }
