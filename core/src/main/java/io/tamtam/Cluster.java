@@ -448,4 +448,12 @@ public interface Cluster extends AutoCloseable {
      * @return as {@link #broadcast(MessageType, Object)}
      */
     <T> CompletableFuture<Void> broadcast(MessageType<T> type, T payload, BroadcastTtl ttl);
+
+    // ---------------------------------------------------------------- keys
+
+    /**
+     * @return live key rotation across the cluster
+     * @throws IllegalStateException when this node was started without encryption keys
+     */
+    Keyring keyring();
 }

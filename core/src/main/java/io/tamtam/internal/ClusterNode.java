@@ -103,6 +103,7 @@ public final class ClusterNode implements Cluster {
     private final FailureDetector detector;
     private final PushPull pushPull;
     private final io.tamtam.internal.sync.Rejoin rejoin;
+    private final Keys keys;
     private final AppStates appStates;
     private final Messaging messaging;
     private final Streams nodeStreams;
@@ -210,6 +211,8 @@ public final class ClusterNode implements Cluster {
         membership.register(dispatch);
         broadcasts.register(dispatch);
         pushPull.register(dispatch);
+        keys = new Keys(ctx, codec, plugins.cipherFactory(), config.encryptionKeys(), plugins.ciphers(), completions);
+        keys.register(dispatch);
         new Inbound(ctx, messaging, inOrder, peers, replies).register(dispatch);
         transfers = new io.tamtam.internal.transfer.TransferService(ctx, config.transfers(), callbacks, completions, shortId);
         transfers.register(dispatch);
@@ -313,6 +316,38 @@ public final class ClusterNode implements Cluster {
 
     @Override
     public CompletableFuture<Node> join(Collection<InetSocketAddress> seeds) {
+        return joinTrying(List.copyOf(seeds), 1);
+    }
+
+    /**
+     * Joins; when no seed answers and this node holds several keys, tries again with each other key as the
+     * primary (a node that was down during a key rotation may hold the cluster's current key as an older one).
+     */
+    private CompletableFuture<Node> joinTrying(List<InetSocketAddress> seeds, int attempt) {
+        return joinOnce(seeds).handle((node, err) -> {
+            if (err == null) {
+                return CompletableFuture.completedFuture(node);
+            }
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            int keyCount = keys.ciphers().size();
+            if (!(cause instanceof JoinException) || closed || keyCount < 2 || !keys.enabled()) {
+                return CompletableFuture.<Node>failedFuture(cause);
+            }
+            if (attempt >= keyCount) {
+                return CompletableFuture.<Node>failedFuture(new JoinException(cause.getMessage()
+                        + " (each of this node's " + keyCount + " keys was tried as the primary key)",
+                        List.of(cause.getSuppressed())));
+            }
+            CompletableFuture<Void> rotated = new CompletableFuture<>();
+            scheduler.execute(() -> {
+                keys.nextPrimary();
+                rotated.complete(null);
+            });
+            return rotated.thenCompose(v -> joinTrying(seeds, attempt + 1));
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Node> joinOnce(Collection<InetSocketAddress> seeds) {
         CompletableFuture<Node> result = new CompletableFuture<>();
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("this cluster node is closed; create a new one"));
@@ -418,6 +453,7 @@ public final class ClusterNode implements Cluster {
             detector.stop();
             pushPull.stop();
             rejoin.stop(false);
+            keys.close();
             dissemination.stop();
         });
         replies.close("the cluster node is closed");
@@ -701,7 +737,16 @@ public final class ClusterNode implements Cluster {
     }
 
     List<io.tamtam.spi.Cipher> ciphers() {
-        return plugins.ciphers();
+        return keys.ciphers();
+    }
+
+    @Override
+    public io.tamtam.Keyring keyring() {
+        if (!keys.enabled()) {
+            throw new IllegalStateException("this node has no encryption keys, so no keyring: start every node with "
+                    + "ClusterConfig.Builder.encryptionKeys(...) to rotate keys");
+        }
+        return keys;
     }
 
 

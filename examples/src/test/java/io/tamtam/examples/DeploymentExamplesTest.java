@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs the examples of the deployment features: cluster labels, DNS discovery, snapshot and rejoin. */
+/** Runs the examples of the deployment features: cluster labels, key rotation, DNS discovery, snapshot and rejoin. */
 class DeploymentExamplesTest {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -24,6 +24,14 @@ class DeploymentExamplesTest {
         assertTrue(ClusterLabels.run(out) > 0, printed());
         assertTrue(printed().contains("green refused"), printed());
         assertTrue(printed().contains("blue has 2 members, green 1"), printed());
+    }
+
+    @Test
+    void keyRotationEndsWithEveryNodeHoldingOnlyTheNewKey() throws Exception {
+        io.tamtam.KeyringReport report = KeyRotation.run(out);
+        assertTrue(report.complete(), printed());
+        assertEquals(1, report.holders().size(), printed());
+        assertEquals(3, report.holders().values().iterator().next(), printed());
     }
 
     @Test

@@ -302,4 +302,27 @@ public sealed interface Message {
     record BroadcastTtl(UUID origin, long seq, int userType, int passesLeft, long expiresAt, byte[] payload) implements Message {
         public int type() { return WireFormat.BROADCAST_TTL; }
     }
+
+    /**
+     * A keyring operation for the receiver to apply to its own keys (PROTOCOL.md, "Deployment: keyring").
+     *
+     * @param requestId echoed in the reply
+     * @param op        {@link WireFormat#KEY_OP_INSTALL}, USE, REMOVE or LIST
+     * @param key       the key; empty for LIST
+     */
+    record KeyOp(int requestId, int op, byte[] key) implements Message {
+        public int type() { return WireFormat.KEY_OP; }
+    }
+
+    /**
+     * The answer to a {@link KeyOp}: whether it was applied, and the keys the node holds after it.
+     *
+     * @param requestId    the operation's
+     * @param status       {@link WireFormat#STATUS_OK} or {@link WireFormat#STATUS_HANDLER_ERROR} (refused)
+     * @param error        why refused, empty when OK
+     * @param fingerprints the 8-byte fingerprints of the node's keys, the primary first
+     */
+    record KeyReply(int requestId, int status, String error, List<byte[]> fingerprints) implements Message {
+        public int type() { return WireFormat.KEY_REPLY; }
+    }
 }

@@ -96,6 +96,13 @@ public final class MessageCodec {
             for (long seq : r.seqs()) {
                 w.i64(seq);
             }
+        } else if (m instanceof Message.KeyOp k) {
+            w.i32(k.requestId()).u8(k.op()).u16(k.key().length).bytes(k.key(), 0, k.key().length);
+        } else if (m instanceof Message.KeyReply k) {
+            w.i32(k.requestId()).u8(k.status()).str16(k.error()).u8(k.fingerprints().size());
+            for (byte[] f : k.fingerprints()) {
+                w.bytes(f, 0, KEY_FINGERPRINT_SIZE);
+            }
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -205,6 +212,33 @@ public final class MessageCodec {
                     seqs[i] = r.i64();
                 }
                 yield new Message.BroadcastRepair(seqs);
+            }
+            case KEY_OP -> {
+                int id = r.i32();
+                int op = r.u8();
+                if (op < KEY_OP_INSTALL || op > KEY_OP_LIST) {
+                    throw new WireException(DropReason.MALFORMED, "unknown keyring operation " + op);
+                }
+                int n = r.u16();
+                if (n > MAX_KEY_SIZE || n > r.remaining()) {
+                    throw new WireException(n > MAX_KEY_SIZE ? DropReason.MALFORMED : DropReason.TRUNCATED,
+                            "key of " + n + " bytes (at most " + MAX_KEY_SIZE + "), " + r.remaining() + " left");
+                }
+                yield new Message.KeyOp(id, op, r.bytes(n));
+            }
+            case KEY_REPLY -> {
+                int id = r.i32();
+                int status = r.u8();
+                String error = r.str16();
+                int count = r.u8();
+                if (count * KEY_FINGERPRINT_SIZE > r.remaining()) {
+                    throw new WireException(DropReason.TRUNCATED, count + " key fingerprints, " + r.remaining() + " bytes left");
+                }
+                List<byte[]> fps = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    fps.add(r.bytes(KEY_FINGERPRINT_SIZE));
+                }
+                yield new Message.KeyReply(id, status, error, fps);
             }
             default -> throw new WireException(DropReason.MALFORMED, "unknown message type 0x" + Integer.toHexString(type));
         };

@@ -23,7 +23,8 @@ public final class PacketCodec {
     private final UUID sender;
     private final Compressor compressor;
     private final int compressionMinBytes;
-    private final List<Cipher> ciphers;
+    /** Replaced whole by the keyring; never switches between empty and not. */
+    private volatile List<Cipher> ciphers;
     private final int maxDecodedSize;
     /** The cluster label's UTF-8 bytes, empty for none. */
     private final byte[] label;
@@ -87,6 +88,18 @@ public final class PacketCodec {
         this.maxDecodedSize = maxDecodedSize;
     }
 
+    /**
+     * Replaces the keys (a keyring operation): packets sealed from now on use the first.
+     *
+     * @param next the ciphers, the one that encrypts first; not empty, as the current ones are not
+     */
+    public void ciphers(List<Cipher> next) {
+        if (next.isEmpty() || ciphers.isEmpty()) {
+            throw new IllegalStateException("a node cannot switch between plaintext and encryption while it runs");
+        }
+        ciphers = List.copyOf(next);
+    }
+
     /** @param counter told of every message this codec encodes from now on */
     public void countWith(Counter counter) {
         this.counter = counter;
@@ -94,7 +107,8 @@ public final class PacketCodec {
 
     /** @return bytes a packet adds around its body, header and encryption included */
     public int overhead() {
-        return headerSize + (ciphers.isEmpty() ? 0 : ciphers.get(0).overhead());
+        List<Cipher> cs = ciphers;
+        return headerSize + (cs.isEmpty() ? 0 : cs.get(0).overhead());
     }
 
     /**
@@ -210,14 +224,15 @@ public final class PacketCodec {
                 // Sending uncompressed is always correct.
             }
         }
-        if (!ciphers.isEmpty()) {
+        List<Cipher> cs = ciphers;
+        if (!cs.isEmpty()) {
             flags |= FLAG_ENCRYPTED;
         }
         byte[] header = header(flags, type);
-        if (!ciphers.isEmpty()) {
+        if (!cs.isEmpty()) {
             try {
-                payload = payload != null ? ciphers.get(0).encrypt(payload, 0, payloadLen, header)
-                        : ciphers.get(0).encrypt(buf, off, bodyLen, header);
+                payload = payload != null ? cs.get(0).encrypt(payload, 0, payloadLen, header)
+                        : cs.get(0).encrypt(buf, off, bodyLen, header);
                 payloadLen = payload.length;
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("encryption failed: " + e.getMessage(), e);
@@ -314,16 +329,17 @@ public final class PacketCodec {
         int bodyOff = offset + fullHeader;
         int bodyLen = length - fullHeader;
         boolean encrypted = (flags & FLAG_ENCRYPTED) != 0;
-        if (ciphers.isEmpty() && encrypted) {
+        List<Cipher> cs = ciphers;
+        if (cs.isEmpty() && encrypted) {
             throw new WireException(DropReason.UNAUTHENTICATED, "encrypted packet, but this node has no key");
         }
-        if (!ciphers.isEmpty()) {
+        if (!cs.isEmpty()) {
             if (!encrypted) {
                 throw new WireException(DropReason.UNAUTHENTICATED, "plaintext packet, but this node requires encryption");
             }
             byte[] aad = new byte[fullHeader];
             System.arraycopy(buf, offset, aad, 0, fullHeader);
-            body = decrypt(buf, bodyOff, bodyLen, aad);
+            body = decrypt(cs, buf, bodyOff, bodyLen, aad);
             bodyOff = 0;
             bodyLen = body.length;
         }
@@ -398,8 +414,8 @@ public final class PacketCodec {
         return HEADER_SIZE + 1 + n;
     }
 
-    private byte[] decrypt(byte[] buf, int off, int len, byte[] aad) throws WireException {
-        for (Cipher c : ciphers) {
+    private static byte[] decrypt(List<Cipher> cs, byte[] buf, int off, int len, byte[] aad) throws WireException {
+        for (Cipher c : cs) {
             try {
                 return c.decrypt(buf, off, len, aad);
             } catch (GeneralSecurityException | RuntimeException e) {

@@ -88,6 +88,22 @@ public final class WireFormat {
     public static final int BROADCAST_TTL = 0x49;
     /** Most sequences in one BROADCAST_REPAIR. */
     public static final int MAX_REPAIR_SEQS = 1024;
+    /** Keyring operation (install, use, remove, list a key). */
+    public static final int KEY_OP = 0x18;
+    /** Keyring operation answered, with the node's keys. */
+    public static final int KEY_REPLY = 0x19;
+    /** KEY_OP: add the key, to decrypt with. */
+    public static final int KEY_OP_INSTALL = 1;
+    /** KEY_OP: encrypt with the key (installed already). */
+    public static final int KEY_OP_USE = 2;
+    /** KEY_OP: forget the key (not the primary). */
+    public static final int KEY_OP_REMOVE = 3;
+    /** KEY_OP: change nothing, report the keys. */
+    public static final int KEY_OP_LIST = 4;
+    /** Longest key a KEY_OP carries. */
+    public static final int MAX_KEY_SIZE = 64;
+    /** Bytes of a key fingerprint: the first 8 bytes of the key's SHA-256. */
+    public static final int KEY_FINGERPRINT_SIZE = 8;
 
     /** PUSH_PULL flag: a join. */
     public static final int PUSH_PULL_JOIN = 0x01;

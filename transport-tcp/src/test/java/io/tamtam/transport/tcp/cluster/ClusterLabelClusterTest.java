@@ -27,12 +27,6 @@ class ClusterLabelClusterTest {
         nodes.close();
     }
 
-    private static byte[] key(int fill) {
-        byte[] k = new byte[32];
-        java.util.Arrays.fill(k, (byte) fill);
-        return k;
-    }
-
     @Test
     void withoutKeysALabelMismatchIsRefusedAndCounted() throws Exception {
         List<Cluster> blue = nodes.cluster(2, ClusterConfig.local().clusterLabel("blue"));
@@ -54,9 +48,9 @@ class ClusterLabelClusterTest {
 
     @Test
     void withKeysTheLabelIsAuthenticatedAndSameKeyOtherLabelNeverMerges() throws Exception {
-        ClusterConfig.Builder red = ClusterConfig.local().encryptionKeys(key(1)).clusterLabel("red");
+        ClusterConfig.Builder red = ClusterConfig.local().encryptionKeys(Nodes.key(1)).clusterLabel("red");
         List<Cluster> reds = nodes.cluster(3, red);
-        Cluster other = nodes.start(ClusterConfig.local().encryptionKeys(key(1)).clusterLabel("redd")
+        Cluster other = nodes.start(ClusterConfig.local().encryptionKeys(Nodes.key(1)).clusterLabel("redd")
                 .joinTimeout(Duration.ofSeconds(1)));
         assertRefused(other, reds.get(1));
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->

@@ -74,6 +74,13 @@ final class Nodes implements AutoCloseable {
         return observer.member(node.id()).map(Node::state).orElse(null);
     }
 
+    /** @return a 32-byte key, every byte {@code fill} */
+    static byte[] key(int fill) {
+        byte[] k = new byte[32];
+        java.util.Arrays.fill(k, (byte) fill);
+        return k;
+    }
+
     /** @return the address of {@code node} */
     static InetSocketAddress address(Cluster node) {
         return node.localNode().address();
