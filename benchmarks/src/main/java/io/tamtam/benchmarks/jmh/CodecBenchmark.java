@@ -78,7 +78,7 @@ public class CodecBenchmark {
 
     private static MemberInfo member(int i) {
         return new MemberInfo(UUID.randomUUID(), i, NodeState.ALIVE,
-                new InetSocketAddress("127.0.0.1", 7000 + i), 1, "1.0.0", Map.of("zone", "z" + (i % 3)));
+                new InetSocketAddress("127.0.0.1", 7000 + i), 2, "1.0.0", Map.of("zone", "z" + (i % 3)));
     }
 
     /** @return a PING compound packet with six piggybacked ALIVE items */

@@ -6,7 +6,7 @@ import io.tamtam.internal.wire.WireWriter;
 
 /**
  * A message to a service as it travels in a user message of a reserved type: service name (str8),
- * flags (u8), payload (the rest). PROTOCOL.md, "Services, queries and status", gives the layout.
+ * flags (u8), payload (the rest). PROTOCOL.md §17, "Services, queries and status", gives the layout.
  *
  * @param service  the service name, or "*" for every service (broadcasts)
  * @param reliable whether the sender waits for an acknowledgement

@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * A message or request for a service of another cluster, forwarded hop by hop through gateways, and its
- * reply, which retraces the path. PROTOCOL.md §15 gives the layout.
+ * reply, which retraces the path. PROTOCOL.md §17 gives the layout.
  */
 public final class Routed {
     /** Most hops (gateways) a routed message may cross. */

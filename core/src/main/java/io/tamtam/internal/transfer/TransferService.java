@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
- * A node's transfers (PROTOCOL.md, "Transfers"): the API, the routing of the 0x40-0x45 kinds, and the
+ * A node's transfers (PROTOCOL.md §20.1, "Transfers"): the API, the routing of the 0x40-0x45 kinds, and the
  * threads that read and write the files. Messages arrive on the receiving thread and go at once to the
  * transfer's lane, so file I/O never runs on a network or protocol thread; parts waiting for a lane are
  * bounded by {@link #MAX_QUEUED_PART_BYTES} (beyond it dropped as QUEUE_FULL and sent again by the sender

@@ -304,7 +304,7 @@ public sealed interface Message {
     }
 
     /**
-     * A keyring operation for the receiver to apply to its own keys (PROTOCOL.md, "Deployment: keyring").
+     * A keyring operation for the receiver to apply to its own keys (PROTOCOL.md §16, "Keyring").
      *
      * @param requestId echoed in the reply
      * @param op        {@link WireFormat#KEY_OP_INSTALL}, USE, REMOVE or LIST

@@ -205,7 +205,8 @@ public final class MessageCodec {
             case BROADCAST_REPAIR -> {
                 int n = r.u16();
                 if (n > MAX_REPAIR_SEQS || (long) n * 8 > r.remaining()) {
-                    throw new WireException(DropReason.MALFORMED, "broadcast repair of " + n + " sequences in " + r.remaining() + " bytes");
+                    throw new WireException(n > MAX_REPAIR_SEQS ? DropReason.MALFORMED : DropReason.TRUNCATED,
+                            "broadcast repair of " + n + " sequences (at most " + MAX_REPAIR_SEQS + ") in " + r.remaining() + " bytes");
                 }
                 long[] seqs = new long[n];
                 for (int i = 0; i < n; i++) {

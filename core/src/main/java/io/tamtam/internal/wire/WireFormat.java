@@ -9,10 +9,10 @@ public final class WireFormat {
     public static final int MAGIC = 0x5454;
     /** The wire format version this node writes and reads. */
     public static final int VERSION = 1;
-    /** The protocol (behaviour) version this node announces. */
-    public static final int PROTOCOL_VERSION = 1;
+    /** The protocol (behaviour) version this node announces (PROTOCOL.md §10). */
+    public static final int PROTOCOL_VERSION = 2;
     /** The oldest protocol version this node clusters with. */
-    public static final int PROTOCOL_VERSION_MIN = 1;
+    public static final int PROTOCOL_VERSION_MIN = 2;
     /** magic(2) version(1) flags(1) type(1) sender(16). */
     public static final int HEADER_SIZE = 21;
 

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** KEY_OP and KEY_REPLY (PROTOCOL.md, "Deployment: keyring"): layout and refusals. */
+/** KEY_OP and KEY_REPLY (PROTOCOL.md §16, "Keyring"): layout and refusals. */
 class KeyMessagesTest {
 
     private static Message decode(byte[] item) throws WireException {

@@ -36,6 +36,14 @@ final class MessageAssert {
             String what = expected.getClass().getSimpleName() + "." + c.getName();
             if (e instanceof byte[] eb) {
                 assertArrayEquals(eb, (byte[]) a, what);
+            } else if (e instanceof long[] el) {
+                assertArrayEquals(el, (long[]) a, what);
+            } else if (e instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof byte[]) {
+                List<?> al = (List<?>) a;
+                assertEquals(list.size(), al.size(), what + " size");
+                for (int j = 0; j < list.size(); j++) {
+                    assertArrayEquals((byte[]) list.get(j), (byte[]) al.get(j), what + "[" + j + "]");
+                }
             } else {
                 assertEquals(e, a, what);
             }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The cluster label after the header (PROTOCOL.md, "Cluster label"): layout, refusals, authentication. */
+/** The cluster label after the header (PROTOCOL.md §15, "Cluster label"): layout, refusals, authentication. */
 class PacketLabelTest {
     private static final UUID SENDER = SampleMessages.A;
     private static final Message PING = new Message.Ping(7, SampleMessages.B);

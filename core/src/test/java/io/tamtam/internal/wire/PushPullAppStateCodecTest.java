@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The optional application-state blob of PUSH_PULL: flag bit, length-prefixed blob after the members. */
 class PushPullAppStateCodecTest {
     private static final List<MemberInfo> MEMBERS = List.of(
-            new MemberInfo(SampleMessages.A, 1, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 7946), 1, "", Map.of()),
-            new MemberInfo(SampleMessages.B, 2, NodeState.SUSPECT, new InetSocketAddress("::1", 7947), 1, "2.0", Map.of("k", "v")));
+            new MemberInfo(SampleMessages.A, 1, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 7946), 2, "", Map.of()),
+            new MemberInfo(SampleMessages.B, 2, NodeState.SUSPECT, new InetSocketAddress("::1", 7947), 2, "2.0", Map.of("k", "v")));
 
     private static Message.PushPull decode(PacketCodec c, byte[] packet) throws WireException {
         List<Message> messages = c.decode(packet, 0, packet.length).messages();

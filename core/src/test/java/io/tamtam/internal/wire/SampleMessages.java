@@ -22,7 +22,7 @@ final class SampleMessages {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("zone", "eu-west-1a");
         meta.put("größe", "ß".repeat(20));
-        return new MemberInfo(id, incarnation, state, new InetSocketAddress("2001:db8::7", 65535), 1, "app-2.3.4", meta);
+        return new MemberInfo(id, incarnation, state, new InetSocketAddress("2001:db8::7", 65535), 2, "app-2.3.4", meta);
     }
 
     /**
@@ -45,7 +45,7 @@ final class SampleMessages {
                 new Message.PushPull(-7, WireFormat.PUSH_PULL_REPLY, List.of(
                         member(A, NodeState.ALIVE, 1),
                         member(B, NodeState.SUSPECT, 2),
-                        new MemberInfo(new UUID(1, 2), 3, NodeState.DEAD, new InetSocketAddress("127.0.0.1", 0), 1, "", Map.of()),
+                        new MemberInfo(new UUID(1, 2), 3, NodeState.DEAD, new InetSocketAddress("127.0.0.1", 0), 2, "", Map.of()),
                         new MemberInfo(new UUID(0, 0), 4, NodeState.LEFT, new InetSocketAddress("::1", 80), 255, "x", Map.of("", "")))),
                 new Message.Refuse(3, longText),
                 new Message.Reliable(Long.MAX_VALUE, -5L, 1L, 200, payload),

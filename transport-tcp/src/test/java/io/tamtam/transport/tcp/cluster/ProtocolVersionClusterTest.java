@@ -6,7 +6,8 @@ import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.Packet;
 import io.tamtam.internal.wire.WireFormat;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.UUID;
@@ -27,18 +28,20 @@ class ProtocolVersionClusterTest {
         nodes.close();
     }
 
-    @Test
-    void aJoinerWithAnotherProtocolVersionIsRefusedWithTheReason() throws Exception {
+    /** 1: the version before the wire changes of version 2 (PROTOCOL.md §10); 9: one from the future. */
+    @ParameterizedTest(name = "protocol version {0}")
+    @ValueSource(ints = {1, 9})
+    void aJoinerWithAnotherProtocolVersionIsRefusedWithTheReason(int version) throws Exception {
         Cluster seed = nodes.start();
         UUID joinerId;
         try (HandPlayedPeer joiner = new HandPlayedPeer(seed.localNode().address())) {
             joinerId = joiner.id();
-            joiner.send(new Message.PushPull(42, WireFormat.PUSH_PULL_JOIN, List.of(joiner.record(9))));
+            joiner.send(new Message.PushPull(42, WireFormat.PUSH_PULL_JOIN, List.of(joiner.record(version))));
             Packet packet = joiner.receive();
             assertEquals(seed.localNode().id(), packet.sender());
             Message.Refuse refuse = assertInstanceOf(Message.Refuse.class, packet.messages().get(0));
             assertEquals(42, refuse.requestId());
-            assertTrue(refuse.reason().contains("protocol version 9"), refuse.reason());
+            assertTrue(refuse.reason().contains("protocol version " + version), refuse.reason());
         }
         assertTrue(seed.stats().dropped(DropReason.INCOMPATIBLE_VERSION) >= 1);
         assertTrue(seed.member(joinerId).isEmpty());
