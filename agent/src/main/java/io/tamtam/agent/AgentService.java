@@ -283,7 +283,7 @@ final class AgentService extends AgentGrpc.AgentImplBase {
         out.onCompleted();
     }
 
-    private static <F, T> void complete(StreamObserver<T> out, CompletableFuture<F> f, Function<F, T> reply) {
+    static <F, T> void complete(StreamObserver<T> out, CompletableFuture<F> f, Function<F, T> reply) {
         complete(out, f, reply, () -> { });
     }
 
