@@ -57,7 +57,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "timing preset: lan, wan or local (default: lan)")
     String profile;
 
-    @Option(names = {"-l", "--label"}, description = "cluster label: joins and talks only to nodes with the same label (default: none)")
+    @Option(names = {"-l", "--label"}, paramLabel = "LABEL", description = "cluster label: joins and talks only to nodes with the same label (default: none)")
     String label;
 
     @Option(names = "--print-config", description = "print the effective configuration and where each value came from, then exit")

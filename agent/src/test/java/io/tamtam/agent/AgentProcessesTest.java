@@ -268,6 +268,8 @@ class AgentProcessesTest {
             assertEquals(1, join.exit(), join.out());
             assertEquals(1, join.err().lines().count(), join.err());
             assertTrue(join.err().startsWith("tamtam join: ") && join.err().contains("cluster label \"green\""), join.err());
+            // each seed's failure once: the join's message names it, its suppressed cause is not repeated
+            assertEquals(2, join.err().split("cluster label \"green\"", -1).length, join.err());
             await().atMost(LONG).until(() -> PrometheusText.parse(get(a, "/metrics").body())
                     .get("tamtam_dropped_total{reason=\"label_mismatch\"}") > before);
             assertTrue(cli(a, "nodes").ok().out().lines().noneMatch(l -> l.startsWith("green")));
