@@ -436,6 +436,19 @@ public interface Cluster extends AutoCloseable {
      */
     io.tamtam.transfer.Transfers transfers();
 
+    /**
+     * A broadcast with a lifetime, for data that is worthless when late: relayed at most
+     * {@code ttl.passes()} times after the origin's own sends, never delivered after
+     * {@code ttl.lifetime()}; see {@link BroadcastTtl}. Not repaired when lost.
+     *
+     * @param type    the message type
+     * @param payload the payload
+     * @param ttl     relay passes and lifetime
+     * @param <T>     the payload class
+     * @return as {@link #broadcast(MessageType, Object)}
+     */
+    <T> CompletableFuture<Void> broadcast(MessageType<T> type, T payload, BroadcastTtl ttl);
+
     // ---------------------------------------------------------------- keys
 
     /**

@@ -255,4 +255,7 @@ public interface ClusterStats {
 
     /** @return parts received and dropped: CRC32C mismatch, index or length out of range */
     long transferPartsRejected();
+
+    /** @return broadcasts with a {@link BroadcastTtl} that arrived after their deadline: dropped, not delivered, not relayed */
+    long broadcastsDroppedByTtl();
 }

@@ -51,7 +51,9 @@ import java.util.function.Function;
 
 /** The gRPC control API of one agent. */
 final class AgentService extends AgentGrpc.AgentImplBase {
-    /** Messages one stream subscriber may have waiting in gRPC's buffer before further ones are dropped for it. */
+    /** Events sent to an Events subscriber while its gRPC buffer stayed full before its stream is ended. */
+    static final int MAX_UNREAD_EVENTS = 1024;
+
     private final AgentServer agent;
     private final Cluster cluster;
 
@@ -238,6 +240,8 @@ final class AgentService extends AgentGrpc.AgentImplBase {
     public void events(EventsRequest request, StreamObserver<io.tamtam.agent.grpc.MembershipEvent> out) {
         ServerCallStreamObserver<io.tamtam.agent.grpc.MembershipEvent> call =
                 (ServerCallStreamObserver<io.tamtam.agent.grpc.MembershipEvent>) out;
+        int[] unread = new int[1];
+        java.util.concurrent.atomic.AtomicReference<Subscription> holder = new java.util.concurrent.atomic.AtomicReference<>();
         Subscription sub = cluster.snapshotAndSubscribe(nodes -> {
             synchronized (call) {
                 for (Node n : nodes) {
@@ -247,13 +251,28 @@ final class AgentService extends AgentGrpc.AgentImplBase {
             }
         }, (MembershipEvent e) -> {
             synchronized (call) {
-                if (!call.isCancelled()) {
+                if (call.isCancelled() || unread[0] > MAX_UNREAD_EVENTS) {
+                    return;
+                }
+                unread[0] = call.isReady() ? 0 : unread[0] + 1;
+                if (unread[0] > MAX_UNREAD_EVENTS) {
+                    // a client that reads nothing would make gRPC buffer events without end; a gap would
+                    // leave its view wrong, so it is told to subscribe again instead
+                    agent.streamDrops.increment();
+                    call.onError(Status.RESOURCE_EXHAUSTED.withDescription("the client read no event while "
+                            + MAX_UNREAD_EVENTS + " more arrived; subscribe again for a new snapshot").asRuntimeException());
+                    Subscription s = holder.get();
+                    if (s != null) {
+                        s.close();
+                    }
+                } else {
                     call.onNext(io.tamtam.agent.grpc.MembershipEvent.newBuilder().setType(e.type().name())
                             .setMember(agent.member(e.node())).setCause(e.cause().name())
                             .setUnixMillis(System.currentTimeMillis()).build());
                 }
             }
         });
+        holder.set(sub);
         call.setOnCancelHandler(sub::close);
     }
 
@@ -322,7 +341,10 @@ final class AgentService extends AgentGrpc.AgentImplBase {
         }
         StringBuilder m = new StringBuilder(Errors.message(e));
         for (Throwable sup : e.getSuppressed()) {
-            m.append("; ").append(Errors.message(sup));
+            String reason = Errors.message(sup);
+            if (m.indexOf(reason) < 0) {
+                m.append("; ").append(reason);
+            }
         }
         return s.withDescription(m.toString()).asRuntimeException();
     }

@@ -308,6 +308,37 @@ class AgentGrpcClientTest {
         assertTrue(blue1.cluster.members().stream().noneMatch(n -> n.id().equals(green.cluster.localNode().id())));
     }
 
+    @Test
+    void sharedKeysJoinOtherKeysDoNotAndStdinIsAPayload() throws Exception {
+        String k1 = java.util.Base64.getEncoder().encodeToString("sixteen byte key".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String k2 = java.util.Base64.getEncoder().encodeToString("another 16B key!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String k3 = java.util.Base64.getEncoder().encodeToString("a third key, 16B".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        AgentServer x = agent("x", "keys", k1 + "," + k2);
+        AgentServer y = agent("y", "keys", k2 + "," + k1);   // each holds the other's primary key
+        AgentServer z = agent("z", "keys", k3);
+        String rpcX = Addresses.format(x.rpcAddress());
+
+        Cli joined = Cli.run("--rpc", rpcX, "join", Addresses.format(y.cluster.localNode().address())).ok();
+        assertTrue(joined.out().startsWith("joined through "), joined.out());
+        Cli refused = Cli.run("--rpc", rpcX, "join", Addresses.format(z.cluster.localNode().address()));
+        assertEquals(1, refused.exit(), refused.out());
+        assertEquals(1, refused.err().lines().count(), refused.err());
+        assertTrue(refused.err().startsWith("tamtam join: "), refused.err());
+
+        List<Message> messages = new CopyOnWriteArrayList<>();
+        AgentGrpc.newStub(channel(y)).messages(MessagesRequest.getDefaultInstance(), collect(messages));
+        java.io.InputStream stdin = System.in;
+        try {
+            await().atMost(LONG).pollInterval(Duration.ofMillis(500)).until(() -> {
+                System.setIn(new java.io.ByteArrayInputStream("from stdin\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                Cli.run("--rpc", rpcX, "broadcast", "--stdin", "--type", "1000").ok();
+                return messages.stream().anyMatch(m -> m.getPayload().toStringUtf8().equals("from stdin\n"));
+            });
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
     static <T> StreamObserver<T> collect(List<T> into) {
         return new StreamObserver<>() {
             @Override

@@ -240,7 +240,11 @@ public final class ClusterNode implements Cluster {
         });
         events.addInternal((type, node, previous, cause, source, confirmations) -> {
             switch (type) {
-                case JOINED -> broadcasts.repair().joined(node.id());
+                case JOINED -> {
+                    if (previous == null) {   // new, not back from DEAD or LEFT: offered only later broadcasts
+                        broadcasts.repair().joined(node.id());
+                    }
+                }
                 case REMOVED -> broadcasts.repair().removed(node.id());
                 default -> { }
             }
@@ -657,16 +661,39 @@ public final class ClusterNode implements Cluster {
     public <T> CompletableFuture<Void> broadcast(MessageType<T> type, T payload) {
         byte[] bytes;
         try {
+            bytes = broadcastBytes(type, payload);
+        } catch (DeliveryException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return broadcasts.originate(type.id(), bytes);
+    }
+
+    /** @return the encoded payload, within what a frame carries; throws a DeliveryException saying why not */
+    private <T> byte[] broadcastBytes(MessageType<T> type, T payload) {
+        byte[] bytes;
+        try {
             bytes = direct.encode(type, payload);
         } catch (IOException e) {
-            return CompletableFuture.failedFuture(new DeliveryException("cannot broadcast: " + e.getMessage(), e));
+            throw new DeliveryException("cannot broadcast: " + e.getMessage(), e);
         }
         int limit = config.maxFrameSize() - codec.overhead() - 64;
         if (bytes.length > limit) {
-            return CompletableFuture.failedFuture(new DeliveryException("broadcast payload of " + bytes.length
-                    + " bytes exceeds the " + limit + " bytes a frame can carry; raise maxFrameSize or use streams"));
+            throw new DeliveryException("broadcast payload of " + bytes.length
+                    + " bytes exceeds the " + limit + " bytes a frame can carry; raise maxFrameSize or use streams");
         }
-        return broadcasts.originate(type.id(), bytes);
+        return bytes;
+    }
+
+    @Override
+    public <T> CompletableFuture<Void> broadcast(MessageType<T> type, T payload, io.tamtam.BroadcastTtl ttl) {
+        java.util.Objects.requireNonNull(ttl, "ttl");
+        byte[] bytes;
+        try {
+            bytes = broadcastBytes(type, payload);
+        } catch (DeliveryException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return broadcasts.originateTtl(type.id(), bytes, ttl.passes(), ttl.lifetime().toNanos());
     }
 
     @Override

@@ -509,4 +509,16 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
     public long transferPartsRejected() {
         return transferPartsRejected.sum();
     }
+
+    private final LongAdder broadcastsDroppedByTtl = new LongAdder();
+
+    /** A TTL broadcast arrived expired. */
+    public void broadcastDroppedByTtl() {
+        broadcastsDroppedByTtl.increment();
+    }
+
+    @Override
+    public long broadcastsDroppedByTtl() {
+        return broadcastsDroppedByTtl.sum();
+    }
 }

@@ -44,7 +44,12 @@ final class ScaleOut {
             boolean shared = !"own".equals(System.getenv("W6_RUNTIME"));
             config.put("runtime", shared ? "shared" : "own");
             config.put("runtime_threads", shared ? runtime.threads() : 0);
-            UnaryOperator<ClusterConfig.Builder> tune = b -> shared ? b.runtime(runtime) : b;
+            // All nodes share 127.0.0.1 and all join node 0 at once: the per-IP connection limit (256 by
+            // default, meant against one hostile host) would refuse most of the joins, so it is raised here.
+            int connections = Math.max(ClusterConfig.DEFAULT_MAX_INBOUND_CONNECTIONS, 2 * n);
+            config.put("max_inbound_connections_per_ip", connections);
+            UnaryOperator<ClusterConfig.Builder> tune = b -> (shared ? b.runtime(runtime) : b)
+                    .maxInboundConnections(connections).maxInboundConnectionsPerIp(connections);
             List<Cluster> nodes = Nodes.start(n, tune);
             try {
                 long t0 = System.nanoTime();
@@ -154,8 +159,8 @@ final class ScaleOut {
     }
 
     /**
-     * Threads per node with the default configuration: n nodes join, converge, exchange a request each,
-     * then the JVM's thread count against the count before.
+     * Threads per node with the default configuration: n nodes join, converge, each broadcasts once and
+     * every handler hears every broadcast, then the JVM's thread count against the count before.
      *
      * @param n how many nodes
      * @throws Exception when the nodes do not converge
@@ -165,8 +170,15 @@ final class ScaleOut {
         int base = threads.getThreadCount();
         List<Cluster> nodes = Nodes.converged(n);
         try {
+            CountDownLatch heard = new CountDownLatch(n * (n - 1));
+            for (Cluster c : nodes) {
+                c.handle(TYPE, p -> heard.countDown());
+            }
             for (Cluster c : nodes) {
                 c.broadcast(TYPE, new byte[8]);
+            }
+            if (!heard.await(60, TimeUnit.SECONDS)) {
+                Results.log("threads: " + heard.getCount() + " deliveries missing after 60 s");
             }
             int peak = threads.getThreadCount();
             Results.emit("threads", n, "threads_per_node", (peak - base) / (double) n,

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the named workloads (W1 to W5; all when none are named; W6 and threads when named) and prints one
+ * Runs the named workloads (W1 to W5 when none are named; W6, W7 and threads when named) and prints one
  * JSON object per result line on standard output. {@code W1 --runs K} (or the environment variable RUNS)
  * repeats W1; W6_N and THREADS_N set the node counts of W6 (1000) and threads (64).
  */
@@ -44,9 +44,10 @@ public final class Workloads {
                 case "W4" -> Messaging.run();
                 case "W5" -> LargeTransfer.run();
                 case "W6" -> ScaleOut.run(intEnv("W6_N", 1000));
+                case "W7" -> FileTransfer.run();
                 case "THREADS" -> ScaleOut.threads(intEnv("THREADS_N", 64));
                 default -> throw new IllegalArgumentException(
-                        "unknown workload " + name + "; use W1, W2, W3, W4, W5, W6 or threads");
+                        "unknown workload " + name + "; use W1, W2, W3, W4, W5, W6, W7 or threads");
             }
             Results.log(name + " done in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }

@@ -149,11 +149,14 @@ public final class BroadcastRepair {
     }
 
     /**
-     * @param member a member seen joining: it is offered broadcasts from now on. A member that comes back
-     *               before it is removed (declared DEAD, then refuted) keeps its first join's sequence
+     * @param member a member seen joining for the first time (not coming back from DEAD or LEFT): it is
+     *               offered broadcasts from now on
      */
     public void joined(UUID member) {
-        memberSince.putIfAbsent(member, logHi < 0 ? Long.MIN_VALUE : logHi);
+        if (logHi >= 0) {
+            // before this node's first broadcast every member gets all of them: nothing to remember
+            memberSince.putIfAbsent(member, logHi);
+        }
     }
 
     /** @param member a member removed */

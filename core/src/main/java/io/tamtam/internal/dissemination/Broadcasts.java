@@ -23,6 +23,14 @@ public final class Broadcasts {
     private record Id(UUID origin, long seq) {
     }
 
+    /** Sequences of TTL broadcasts are their own: not repaired, not mixed with the others. */
+    private record TtlId(UUID origin, long seq) {
+    }
+
+    /** The wall clock TTL deadlines are read against. */
+    private final java.util.function.LongSupplier wallMillis = System::currentTimeMillis;
+    private long nextTtlSeq;
+
     private final Context ctx;
     private final Disseminator dissemination;
     private final Messaging messaging;
@@ -89,6 +97,7 @@ public final class Broadcasts {
      */
     public void register(Dispatch dispatch) {
         dispatch.onProtocolThread(Message.Broadcast.class, (b, sender, from, viaFrame) -> onBroadcast(b));
+        dispatch.onProtocolThread(Message.BroadcastTtl.class, (b, sender, from, viaFrame) -> onTtl(b));
         dispatch.onProtocolThread(Message.BroadcastResent.class, (b, sender, from, viaFrame) -> onResent(sender, b));
         dispatch.onProtocolThread(Message.BroadcastDigest.class, (d, sender, from, viaFrame) -> repair.onDigest(sender, d));
         dispatch.onProtocolThread(Message.BroadcastRepair.class, (r, sender, from, viaFrame) -> repair.onRepair(sender, r));
@@ -111,6 +120,59 @@ public final class Broadcasts {
             ctx.stats().drop(DropReason.QUEUE_FULL);
         }
         repair.received(b.origin(), b.seq());
+        messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
+    }
+
+    /**
+     * Starts a broadcast with a lifetime. Any thread.
+     *
+     * @param type     user type
+     * @param bytes    encoded payload, already checked against the frame limit
+     * @param passes   relay passes allowed
+     * @param lifetime nanoseconds it may be delivered
+     * @return as {@link #originate(int, byte[])}
+     */
+    public CompletableFuture<Void> originateTtl(int type, byte[] bytes, int passes, long lifetime) {
+        long expiresAt = wallMillis.getAsLong() + Math.max(1, lifetime / 1_000_000L);
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        ctx.scheduler().execute(() -> {
+            if (closed.getAsBoolean()) {
+                completions.fail(f, new DeliveryException("the cluster node is closed"));
+                return;
+            }
+            TtlId id = new TtlId(ctx.selfId(), nextTtlSeq);
+            if (!dissemination.offerBroadcast(id, new Message.BroadcastTtl(ctx.selfId(), nextTtlSeq, type, passes, expiresAt, bytes))) {
+                completions.fail(f, new DeliveryException("the broadcast queue is full of "
+                        + ctx.config().broadcastQueueCapacity() + " messages not yet sent; broadcast more slowly or raise "
+                        + "ClusterConfig.broadcastQueueCapacity"));
+                return;
+            }
+            nextTtlSeq++;
+            ctx.stats().broadcastOriginated();
+            completions.complete(f, null);
+        });
+        return f;
+    }
+
+    /** A broadcast with a lifetime: dropped when expired, relayed while passes are left. Protocol thread. */
+    private void onTtl(Message.BroadcastTtl b) {
+        if (b.origin().equals(ctx.selfId())) {
+            return;
+        }
+        if (wallMillis.getAsLong() >= b.expiresAt()) {
+            ctx.stats().broadcastDroppedByTtl();
+            return;
+        }
+        if (!seen.firstTime(new Id(b.origin(), ~b.seq())) ) {
+            return;
+        }
+        if (b.passesLeft() > 0) {
+            Message.BroadcastTtl next = new Message.BroadcastTtl(b.origin(), b.seq(), b.userType(), b.passesLeft() - 1,
+                    b.expiresAt(), b.payload());
+            if (dissemination.offerBroadcast(new TtlId(b.origin(), b.seq()), next)) {
+                ctx.stats().broadcastRelayed();
+            }
+        }
         messaging.deliver(b.origin(), b.userType(), b.payload(), false, null);
     }
 

@@ -11,6 +11,7 @@ import io.tamtam.internal.wire.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -54,26 +55,26 @@ public final class Inbound {
     public void register(Dispatch dispatch) {
         dispatch.onReceivingThread(Message.User.class,
                 (u, sender, from, viaFrame) -> messaging.deliver(sender, u.userType(), u.payload(), false, null));
-        dispatch.onReceivingThread(Message.Reliable.class, (r, sender, from, viaFrame) -> onReliable(r, sender));
+        dispatch.onReceivingThread(Message.Reliable.class, (r, sender, from, viaFrame) -> onReliable(r, sender, from));
         dispatch.onReceivingThread(Message.Request.class, (r, sender, from, viaFrame) ->
                 messaging.deliver(sender, r.userType(), r.payload(), true,
-                        (status, reply) -> answer(sender, new Message.Reply(r.id(), status, reply))));
+                        (status, reply) -> answer(sender, from, new Message.Reply(r.id(), status, reply))));
         dispatch.onReceivingThread(Message.ReliableAck.class, (a, sender, from, viaFrame) ->
                 replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8)));
         dispatch.onReceivingThread(Message.Reply.class,
                 (r, sender, from, viaFrame) -> replies.answer(r.id(), sender, r.status(), r.body()));
     }
 
-    private void onReliable(Message.Reliable r, UUID sender) {
+    private void onReliable(Message.Reliable r, UUID sender, InetSocketAddress from) {
         Peer peer = peers.sender(sender);
-        Messaging.Outcome ack = (status, reply) -> answer(sender, new Message.ReliableAck(r.seq(), status,
+        Messaging.Outcome ack = (status, reply) -> answer(sender, from, new Message.ReliableAck(r.seq(), status,
                 status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8)));
         // A handled message's acknowledgement runs on the sender's delivery lane: it waits for those of
         // the messages queued behind it, to go in one packet (AckBatch).
         Messaging.Outcome handled = (status, reply) -> {
             if (status == WireFormat.STATUS_OK) {
                 peer.acks().add(PacketCodec.item(new Message.ReliableAck(r.seq(), status, "")),
-                        peer.delivery().hasQueued(), items -> answerAll(sender, items), ctx.scheduler());
+                        peer.delivery().hasQueued(), items -> answerAll(sender, from, items), ctx.scheduler());
             } else {
                 ack.done(status, reply);
             }
@@ -87,24 +88,34 @@ public final class Inbound {
         }
     }
 
-    private void answerAll(UUID to, List<byte[]> items) {
+    /**
+     * Where an answer to a sender goes: its member address, or, while this node does not know it yet (it
+     * joined through another member and its ALIVE has not arrived), the listen address its packet came
+     * from (a datagram's source, or the listen address a frame connection announced in its preface).
+     */
+    private InetSocketAddress replyAddress(UUID to, InetSocketAddress from) {
         Member member = ctx.table().get(to);
-        if (member == null) {
+        return member != null ? member.snapshot().address() : from;
+    }
+
+    private void answerAll(UUID to, InetSocketAddress from, List<byte[]> items) {
+        InetSocketAddress address = replyAddress(to, from);
+        if (address == null) {
             return;
         }
-        ctx.outbox().sendFrameItems(member.snapshot().address(), items).whenComplete((v, err) -> {
+        ctx.outbox().sendFrameItems(address, items).whenComplete((v, err) -> {
             if (err != null) {
                 LOG.debug("could not acknowledge {} messages of {}: {}", items.size(), to, err.toString());
             }
         });
     }
 
-    private void answer(UUID to, Message m) {
-        Member member = ctx.table().get(to);
-        if (member == null) {
+    private void answer(UUID to, InetSocketAddress from, Message m) {
+        InetSocketAddress address = replyAddress(to, from);
+        if (address == null) {
             return;
         }
-        ctx.outbox().sendFrame(member.snapshot().address(), m).whenComplete((v, err) -> {
+        ctx.outbox().sendFrame(address, m).whenComplete((v, err) -> {
             if (err != null) {
                 // The sender times out and reports it; nothing else to do here.
                 LOG.debug("could not answer {}: {}", to, err.toString());

@@ -290,6 +290,20 @@ public sealed interface Message {
     }
 
     /**
+     * A user broadcast with a lifetime.
+     *
+     * @param origin     the node that broadcast it
+     * @param seq        unique per origin among its TTL broadcasts
+     * @param userType   the user message type
+     * @param passesLeft relays still allowed
+     * @param expiresAt  wall-clock deadline, milliseconds since the epoch
+     * @param payload    the encoded payload
+     */
+    record BroadcastTtl(UUID origin, long seq, int userType, int passesLeft, long expiresAt, byte[] payload) implements Message {
+        public int type() { return WireFormat.BROADCAST_TTL; }
+    }
+
+    /**
      * A keyring operation for the receiver to apply to its own keys (PROTOCOL.md, "Deployment: keyring").
      *
      * @param requestId echoed in the reply

@@ -86,6 +86,9 @@ public final class MessageCodec {
         } else if (m instanceof Message.BroadcastResent b) {
             w.uuid(b.origin()).i64(b.seq()).u16(b.userType());
             blob(b.payload(), w);
+        } else if (m instanceof Message.BroadcastTtl b) {
+            w.uuid(b.origin()).i64(b.seq()).u16(b.userType()).u8(b.passesLeft()).i64(b.expiresAt());
+            blob(b.payload(), w);
         } else if (m instanceof Message.BroadcastDigest d) {
             w.i64(d.lo()).i64(d.hi());
         } else if (m instanceof Message.BroadcastRepair r) {
@@ -197,6 +200,7 @@ public final class MessageCodec {
             case TRANSFER_END -> new Message.TransferEnd(r.uuid(), r.i64(), blob(r));
             case TRANSFER_DONE -> new Message.TransferDone(r.uuid(), r.u8(), r.str16());
             case BROADCAST_RESENT -> new Message.BroadcastResent(r.uuid(), r.i64(), r.u16(), blob(r));
+            case BROADCAST_TTL -> new Message.BroadcastTtl(r.uuid(), r.i64(), r.u16(), r.u8(), r.i64(), blob(r));
             case BROADCAST_DIGEST -> new Message.BroadcastDigest(r.i64(), r.i64());
             case BROADCAST_REPAIR -> {
                 int n = r.u16();

@@ -84,6 +84,8 @@ public final class WireFormat {
 
     /** A broadcast sent again by its origin on request: delivered, not relayed. */
     public static final int BROADCAST_RESENT = 0x48;
+    /** A user broadcast with a lifetime: relay passes left and a wall-clock deadline. */
+    public static final int BROADCAST_TTL = 0x49;
     /** Most sequences in one BROADCAST_REPAIR. */
     public static final int MAX_REPAIR_SEQS = 1024;
     /** Keyring operation (install, use, remove, list a key). */

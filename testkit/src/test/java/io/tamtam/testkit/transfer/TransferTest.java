@@ -212,11 +212,15 @@ class TransferTest {
         receiver.transfers().handle(FILES, toDir(out));
         Path file = randomFile("big.bin", 24L << 20, 2);
 
-        Transfer t = sender.transfers().send(receiverId, FILES, file, TransferOptions.defaults().withId("resume-me").withName("big.bin"));
+        // The content stops after 8 MiB until the receiver is closed, so it is closed mid-way.
+        Gate gate = new Gate(Files.newInputStream(file), 8L << 20);
+        Transfer t = sender.transfers().send(receiverId, FILES, gate, Files.size(file),
+                TransferOptions.defaults().withId("resume-me").withName("big.bin"));
         Cluster first = receiver;
         await().atMost(WAIT).until(() -> first.stats().transferBytesReceived() > 4L << 20);
         receiver.close();
         nodes.remove(receiver);
+        gate.open();
         await().atMost(WAIT).until(() -> ended.containsKey("resume-me"));
         assertEquals(TransferResult.Status.FAILED, ended.get("resume-me").get(0).status(), "the closed receiver reported its end");
         // the same node id, address and directory: as a restarted process
@@ -241,9 +245,18 @@ class TransferTest {
         Path out = tmp.resolve("out");
         receiver.transfers().handle(FILES, toDir(out));
         Path file = randomFile("big.bin", 16L << 20, 3);
-        sender.transfers().send(receiver.localNode().id(), FILES, file, TransferOptions.defaults().withId("again").withName("f"));
+        // The content stops after 4 MiB until the sender is closing, so it is closed mid-way.
+        Gate gate = new Gate(Files.newInputStream(file), 4L << 20);
+        sender.transfers().send(receiver.localNode().id(), FILES, gate, Files.size(file),
+                TransferOptions.defaults().withId("again").withName("f"));
         await().atMost(WAIT).until(() -> receiver.stats().transferBytesReceived() > 3L << 20);
-        sender.close();
+        Thread closing = new Thread(sender::close, "closing-sender");
+        closing.start();
+        // close() waits for the transfer's lane, which the gate holds: open it once close() waits
+        await().atMost(WAIT).until(() -> closing.getState() == Thread.State.TIMED_WAITING
+                || closing.getState() == Thread.State.WAITING || !closing.isAlive());
+        gate.open();
+        closing.join(WAIT.toMillis());
 
         Cluster sender2 = node("s2", small(), null, 0);
         join(sender2, receiver);
@@ -323,5 +336,50 @@ class TransferTest {
         assertThrows(IllegalArgumentException.class, () -> TransferType.of(5));
         assertThrows(IllegalStateException.class, () -> receiver.transfers().handle(FILES, offer -> null));
         await().atMost(WAIT).until(() -> sender.transfers().active().isEmpty() && receiver.transfers().active().isEmpty());
+    }
+
+    /** Content that stops after a number of bytes until opened, so a test can act while a transfer is mid-way. */
+    static final class Gate extends java.io.FilterInputStream {
+        private final long stopAt;
+        private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+        private long read;
+
+        Gate(java.io.InputStream in, long stopAt) {
+            super(in);
+            this.stopAt = stopAt;
+        }
+
+        void open() {
+            opened.countDown();
+        }
+
+        private void waitIfDue() throws IOException {
+            if (read >= stopAt) {
+                try {
+                    if (!opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new IOException("the gate was never opened");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            waitIfDue();
+            int b = super.read();
+            read += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            waitIfDue();
+            int n = super.read(b, off, (int) Math.max(1, Math.min(len, read < stopAt ? stopAt - read : len)));
+            read += Math.max(n, 0);
+            return n;
+        }
     }
 }

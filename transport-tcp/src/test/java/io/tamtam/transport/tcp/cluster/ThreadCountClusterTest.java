@@ -59,12 +59,12 @@ class ThreadCountClusterTest {
         runtime = ClusterRuntime.create(2, 2);
         int cores = Runtime.getRuntime().availableProcessors();
         Set<Long> before = threadIds();
-        List<Cluster> all = nodes.cluster(40, ClusterConfig.local().runtime(runtime));
+        List<Cluster> all = nodes.cluster(24, ClusterConfig.local().runtime(runtime));
         exchangeBroadcasts(all);
         List<String> created = namesExcept(before);
         // the runtime's 4, the transports' event loops and the decoding pool (one per core each), the timer
         int bound = runtime.threads() + 2 * cores + 1 + 1; // and Awaitility's poller
-        assertTrue(created.size() <= bound, "40 nodes on a runtime of " + runtime.threads() + " threads made "
+        assertTrue(created.size() <= bound, "24 nodes on a runtime of " + runtime.threads() + " threads made "
                 + created.size() + " threads (at most " + bound + "): " + created);
         for (String name : created) {
             assertTrue(SHARED.stream().anyMatch(name::startsWith) || name.startsWith("awaitility"),
