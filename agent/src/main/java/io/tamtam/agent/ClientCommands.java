@@ -670,6 +670,9 @@ final class ClientCommands {
             @ParentCommand
             Keys parent;
 
+            @Option(names = "--json", description = "the report as one JSON object")
+            boolean json;
+
             @Override
             Main main() {
                 return parent.main;
@@ -681,7 +684,11 @@ final class ClientCommands {
                         .withCallCredentials(stub.getCallOptions().getCredentials())
                         .withDeadlineAfter(rpcTimeout, TimeUnit.SECONDS);
                 KeysReply r = call(keys);
-                report(out(), spec.name(), r);
+                if (json) {
+                    out().println(Json.write(json(spec.name(), r)));
+                } else {
+                    report(out(), spec.name(), r);
+                }
                 if (r.getFailed() > 0) {
                     StringBuilder why = new StringBuilder();
                     for (NodeKeys n : r.getNodeKeysList()) {
@@ -741,6 +748,37 @@ final class ClientCommands {
             KeysReply call(KeysGrpc.KeysBlockingStub keys) {
                 return keys.remove(request());
             }
+        }
+
+        /** The report as JSON: the same fields as the gRPC reply, and the operation. */
+        static Map<String, Object> json(String op, KeysReply r) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("operation", op);
+            o.put("fingerprint", r.getFingerprint());
+            o.put("nodes", r.getNodes());
+            o.put("failed", r.getFailed());
+            List<Object> nodes = new ArrayList<>();
+            for (NodeKeys n : r.getNodeKeysList()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", n.getNodeId());
+                m.put("name", n.getName());
+                m.put("local", n.getLocal());
+                m.put("acknowledged", n.getAcknowledged());
+                m.put("error", n.getError());
+                m.put("keys", n.getKeysList());
+                nodes.add(m);
+            }
+            o.put("node_keys", nodes);
+            List<Object> holders = new ArrayList<>();
+            for (KeyHolders h : r.getHoldersList()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("fingerprint", h.getFingerprint());
+                m.put("nodes", h.getNodes());
+                m.put("primary", h.getPrimary());
+                holders.add(m);
+            }
+            o.put("holders", holders);
+            return o;
         }
 
         /** The report: a summary line, one row per node, one row per key. */

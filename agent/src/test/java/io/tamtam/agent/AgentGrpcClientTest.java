@@ -240,6 +240,12 @@ class AgentGrpcClientTest {
         assertTrue(cli.out().lines().anyMatch(l -> l.matches("three\\s+failed: the keyring holds 32 keys already: remove one first\\s+" + fp1 + ",.*")),
                 cli.out());
         assertEquals("tamtam install: 1 of 3 nodes failed (three: the keyring holds 32 keys already: remove one first)", cli.err().trim());
+        Cli json = Cli.run("--rpc", Addresses.format(one.rpcAddress()), "keys", "install", TestKeys.base64(2), "--json");
+        assertEquals(1, json.exit(), json.out() + json.err());
+        assertTrue(json.out().startsWith("{\"operation\":\"install\",\"fingerprint\":\"" + fp2 + "\",\"nodes\":3,\"failed\":1,"), json.out());
+        assertTrue(json.out().contains("\"name\":\"three\",\"local\":false,\"acknowledged\":false,"
+                + "\"error\":\"the keyring holds 32 keys already: remove one first\""), json.out());
+        assertTrue(json.out().contains("{\"fingerprint\":\"" + fp2 + "\",\"nodes\":2,\"primary\":0}"), json.out());
 
         // room made on three, then the rotation completes everywhere
         assertEquals(0, k1.remove(key(101)).getFailed());

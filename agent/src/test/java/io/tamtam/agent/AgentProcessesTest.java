@@ -238,6 +238,9 @@ class AgentProcessesTest {
         assertEquals(3, rowsHolding(remove, fp2), remove.out());
         assertTrue(remove.out().lines().noneMatch(l -> l.startsWith(fp1)), remove.out());
         assertEquals(3, rowsHolding(cli(b, "keys", "list").ok(), fp2));
+        String json = cli(b, "keys", "list", "--json").ok().out().trim();
+        assertTrue(json.startsWith("{\"operation\":\"list\",\"fingerprint\":\"\",\"nodes\":3,\"failed\":0,\"node_keys\":[{\"id\":\""), json);
+        assertEquals(3, json.split("\"acknowledged\":true,\"error\":\"\",\"keys\":\\[\"" + fp2 + "\"\\]", -1).length - 1, json);
 
         // the cluster runs on the new key: every member alive, a request answered
         assertTrue(cli(a, "healthy", "--min", "3").ok().out().contains("healthy: 3 alive (min 3), 0 suspect"));
