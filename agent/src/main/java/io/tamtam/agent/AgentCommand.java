@@ -57,6 +57,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "timing preset: lan, wan or local (default: lan)")
     String profile;
 
+    @Option(names = {"-l", "--label"}, paramLabel = "LABEL", description = "cluster label: joins and talks only to nodes with the same label (default: none)")
+    String label;
+
     @Option(names = "--print-config", description = "print the effective configuration and where each value came from, then exit")
     boolean printConfig;
 
@@ -73,6 +76,7 @@ final class AgentCommand implements Callable<Integer> {
         flags.put("expect", expect);
         flags.put("message-types", messageTypes == null ? null : String.join(",", messageTypes));
         flags.put("profile", profile);
+        flags.put("label", label);
         Settings settings = main.settings(flags);
         PrintWriter out = spec.commandLine().getOut();
         if (printConfig) {

@@ -105,6 +105,12 @@ final class AgentServer implements AutoCloseable {
             }
             config.encryptionKeys(decoded[0], java.util.Arrays.copyOfRange(decoded, 1, decoded.length));
         }
+        String label = settings.get("label");
+        int labelBytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (labelBytes > 255) {
+            throw new IllegalArgumentException("label: at most 255 UTF-8 bytes, got " + labelBytes);
+        }
+        config.clusterLabel(label);
         config.applicationVersion("tamtam-agent/" + version);
         config.errorHandler((context, error) -> log.debug("node: " + context + ": " + error));
         Map<String, String> initialMetadata = settings.map("metadata");
@@ -129,6 +135,7 @@ final class AgentServer implements AutoCloseable {
             AgentService service = new AgentService(this);
             grpcServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(rpcAddress)
                     .addService(ServerInterceptors.intercept(service, new TokenInterceptor(token)))
+                    .addService(ServerInterceptors.intercept(new KeysService(this), new TokenInterceptor(token)))
                     .maxInboundMessageSize(8 * 1024 * 1024)
                     .build()
                     .start();

@@ -217,10 +217,12 @@ final class AgentService extends AgentGrpc.AgentImplBase {
                     throw new IllegalArgumentException("metadata 'name' cannot be removed: set it to another name instead");
                 }
             }
+            java.util.Map<String, String> md = cluster.localNode().metadata();
             if (request.getSetMetadataCount() > 0 || request.getRemoveMetadataCount() > 0) {
-                java.util.Map<String, String> md = new java.util.LinkedHashMap<>(cluster.localNode().metadata());
+                md = new java.util.LinkedHashMap<>(md);
                 md.putAll(request.getSetMetadataMap());
                 request.getRemoveMetadataList().forEach(md::remove);
+                // the node applies it on its own thread: the reply shows what was set, not a snapshot that may precede it
                 cluster.replaceMetadata(md);
             }
             if (level != null) {
@@ -228,7 +230,7 @@ final class AgentService extends AgentGrpc.AgentImplBase {
                 agent.log.log(level, "log level set to " + level);
             }
             reply(out, ConfigureReply.newBuilder().setLogLevel(agent.log.level().name().toLowerCase(java.util.Locale.ROOT))
-                    .putAllMetadata(cluster.localNode().metadata()).build());
+                    .putAllMetadata(md).build());
         } catch (IllegalArgumentException e) {
             out.onError(invalid(e.getMessage()));
         }
@@ -302,7 +304,7 @@ final class AgentService extends AgentGrpc.AgentImplBase {
         out.onCompleted();
     }
 
-    private static <F, T> void complete(StreamObserver<T> out, CompletableFuture<F> f, Function<F, T> reply) {
+    static <F, T> void complete(StreamObserver<T> out, CompletableFuture<F> f, Function<F, T> reply) {
         complete(out, f, reply, () -> { });
     }
 

@@ -15,6 +15,12 @@ import io.tamtam.agent.grpc.InfoReply;
 import io.tamtam.agent.grpc.InfoRequest;
 import io.tamtam.agent.grpc.JoinReply;
 import io.tamtam.agent.grpc.JoinRequest;
+import io.tamtam.agent.grpc.KeyHolders;
+import io.tamtam.agent.grpc.KeyRequest;
+import io.tamtam.agent.grpc.KeysGrpc;
+import io.tamtam.agent.grpc.KeysListRequest;
+import io.tamtam.agent.grpc.KeysReply;
+import io.tamtam.agent.grpc.NodeKeys;
 import io.tamtam.agent.grpc.LeaveRequest;
 import io.tamtam.agent.grpc.Member;
 import io.tamtam.agent.grpc.MembersRequest;
@@ -238,7 +244,12 @@ final class ClientCommands {
             rows.add(new String[] {m.getName() + (m.getLocal() ? " *" : ""), m.getAddress(), state(m.getState()),
                     Long.toString(m.getIncarnation()), m.getId(), md.toString()});
         }
-        int[] w = new int[6];
+        columns(out, rows);
+    }
+
+    /** Prints rows as columns two spaces apart, each as wide as its widest cell. */
+    static void columns(PrintWriter out, List<String[]> rows) {
+        int[] w = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 w[i] = Math.max(w[i], r[i].length());
@@ -553,9 +564,8 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "metadata", mixinStandardHelpOptions = true, description = "Reads or changes node metadata.",
-            subcommands = {Metadata.Set.class, Metadata.Get.class, Metadata.Remove.class})
-    static final class Metadata implements Callable<Integer> {
+    /** A command that only groups subcommands: without one it is a usage error naming them. */
+    abstract static class Group implements Callable<Integer> {
         @ParentCommand
         Main main;
 
@@ -564,8 +574,15 @@ final class ClientCommands {
 
         @Override
         public Integer call() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give a subcommand: set, get or remove");
+            List<String> names = new ArrayList<>(spec.subcommands().keySet());
+            String last = names.remove(names.size() - 1);
+            throw new CommandLine.ParameterException(spec.commandLine(), "give a subcommand: " + String.join(", ", names) + " or " + last);
         }
+    }
+
+    @Command(name = "metadata", mixinStandardHelpOptions = true, description = "Reads or changes node metadata.",
+            subcommands = {Metadata.Set.class, Metadata.Get.class, Metadata.Remove.class})
+    static final class Metadata extends Group {
 
         abstract static class Sub extends Client {
             @ParentCommand
@@ -640,6 +657,148 @@ final class ClientCommands {
                 out().println(v);
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "Lists, installs, switches and removes the cluster's encryption keys on every live node (agents started with --key).",
+            subcommands = {Keys.ListKeys.class, Keys.Install.class, Keys.Use.class, Keys.Remove.class})
+    static final class Keys extends Group {
+
+        /** A keys subcommand: calls the Keys service, prints the per-node report, fails when any node failed. */
+        abstract static class Sub extends Client {
+            @ParentCommand
+            Keys parent;
+
+            @Option(names = "--json", description = "the report as one JSON object")
+            boolean json;
+
+            @Override
+            Main main() {
+                return parent.main;
+            }
+
+            @Override
+            int run(AgentGrpc.AgentBlockingStub stub) {
+                KeysGrpc.KeysBlockingStub keys = KeysGrpc.newBlockingStub(stub.getChannel())
+                        .withCallCredentials(stub.getCallOptions().getCredentials())
+                        .withDeadlineAfter(rpcTimeout, TimeUnit.SECONDS);
+                KeysReply r = call(keys);
+                if (json) {
+                    out().println(Json.write(json(spec.name(), r)));
+                } else {
+                    report(out(), spec.name(), r);
+                }
+                if (r.getFailed() > 0) {
+                    StringBuilder why = new StringBuilder();
+                    for (NodeKeys n : r.getNodeKeysList()) {
+                        if (!n.getAcknowledged()) {
+                            why.append(why.length() == 0 ? "" : "; ").append(n.getName()).append(": ").append(n.getError());
+                        }
+                    }
+                    throw new IllegalStateException(r.getFailed() + " of " + r.getNodes() + " nodes failed (" + why + ")");
+                }
+                return 0;
+            }
+
+            abstract KeysReply call(KeysGrpc.KeysBlockingStub keys);
+        }
+
+        /** A subcommand that takes a key. */
+        abstract static class KeySub extends Sub {
+            @Parameters(paramLabel = "KEY", description = "the key, base64 (16, 24 or 32 bytes), as for 'tamtam agent --key'")
+            String key;
+
+            KeyRequest request() {
+                try {
+                    return KeyRequest.newBuilder().setKey(ByteString.copyFrom(Base64.getDecoder().decode(key.trim()))).build();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("KEY is not base64: give the key as for 'tamtam agent --key'");
+                }
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the keys each live node holds, the primary one first.")
+        static final class ListKeys extends Sub {
+            @Override
+            KeysReply call(KeysGrpc.KeysBlockingStub keys) {
+                return keys.list(KeysListRequest.getDefaultInstance());
+            }
+        }
+
+        @Command(name = "install", mixinStandardHelpOptions = true, description = "Installs a key on every live node: they decrypt with it from now on.")
+        static final class Install extends KeySub {
+            @Override
+            KeysReply call(KeysGrpc.KeysBlockingStub keys) {
+                return keys.install(request());
+            }
+        }
+
+        @Command(name = "use", mixinStandardHelpOptions = true, description = "Makes an installed key the primary one on every live node: they encrypt with it from now on.")
+        static final class Use extends KeySub {
+            @Override
+            KeysReply call(KeysGrpc.KeysBlockingStub keys) {
+                return keys.use(request());
+            }
+        }
+
+        @Command(name = "remove", mixinStandardHelpOptions = true, description = "Removes a key from every live node; refused where it is the primary key.")
+        static final class Remove extends KeySub {
+            @Override
+            KeysReply call(KeysGrpc.KeysBlockingStub keys) {
+                return keys.remove(request());
+            }
+        }
+
+        /** The report as JSON: the same fields as the gRPC reply, and the operation. */
+        static Map<String, Object> json(String op, KeysReply r) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("operation", op);
+            o.put("fingerprint", r.getFingerprint());
+            o.put("nodes", r.getNodes());
+            o.put("failed", r.getFailed());
+            List<Object> nodes = new ArrayList<>();
+            for (NodeKeys n : r.getNodeKeysList()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", n.getNodeId());
+                m.put("name", n.getName());
+                m.put("local", n.getLocal());
+                m.put("acknowledged", n.getAcknowledged());
+                m.put("error", n.getError());
+                m.put("keys", n.getKeysList());
+                nodes.add(m);
+            }
+            o.put("node_keys", nodes);
+            List<Object> holders = new ArrayList<>();
+            for (KeyHolders h : r.getHoldersList()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("fingerprint", h.getFingerprint());
+                m.put("nodes", h.getNodes());
+                m.put("primary", h.getPrimary());
+                holders.add(m);
+            }
+            o.put("holders", holders);
+            return o;
+        }
+
+        /** The report: a summary line, one row per node, one row per key. */
+        static void report(PrintWriter out, String op, KeysReply r) {
+            int acked = r.getNodes() - r.getFailed();
+            out.println(op + (r.getFingerprint().isEmpty() ? "" : " " + r.getFingerprint()) + ": " + acked + " of " + r.getNodes()
+                    + " nodes " + (op.equals("list") ? "answered" : "acknowledged"));
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"NODE", "RESULT", "KEYS (PRIMARY FIRST)"});
+            for (NodeKeys n : r.getNodeKeysList()) {
+                rows.add(new String[] {n.getName() + (n.getLocal() ? " *" : ""), n.getAcknowledged() ? "ok" : "failed: " + n.getError(),
+                        String.join(",", n.getKeysList())});
+            }
+            columns(out, rows);
+            rows = new ArrayList<>();
+            rows.add(new String[] {"KEY", "NODES", "PRIMARY ON"});
+            for (KeyHolders h : r.getHoldersList()) {
+                rows.add(new String[] {h.getFingerprint(), h.getNodes() + "/" + r.getNodes(), Integer.toString(h.getPrimary())});
+            }
+            columns(out, rows);
         }
     }
 

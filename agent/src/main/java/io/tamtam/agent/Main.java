@@ -22,7 +22,7 @@ import java.util.Properties;
                 ClientCommands.Send.class, ClientCommands.Request.class, ClientCommands.Stream.class,
                 ClientCommands.Monitor.class, ClientCommands.Address.class, ClientCommands.VersionCommand.class,
                 ClientCommands.Configure.class, ClientCommands.Metadata.class, ClientCommands.Stats.class,
-                GenDoc.class, ClientCommands.Completion.class})
+                GenDoc.class, ClientCommands.Completion.class, ClientCommands.Keys.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;

@@ -53,7 +53,8 @@ final class Settings {
             new Key("keys", "", "base64 AES keys (16, 24 or 32 bytes), comma-separated, the first one primary"),
             new Key("expect", "1", "live members /health/ready and healthy require"),
             new Key("message-types", "1000", "user message types the agent receives and streams, comma-separated"),
-            new Key("profile", "lan", "timing preset: lan, wan or local"));
+            new Key("profile", "lan", "timing preset: lan, wan or local"),
+            new Key("label", "", "cluster label: nodes join and talk only to nodes with the same label (empty: none)"));
 
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();

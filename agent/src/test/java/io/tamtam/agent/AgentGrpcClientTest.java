@@ -13,6 +13,12 @@ import io.tamtam.agent.grpc.EventsRequest;
 import io.tamtam.agent.grpc.InfoReply;
 import io.tamtam.agent.grpc.InfoRequest;
 import io.tamtam.agent.grpc.JoinRequest;
+import io.tamtam.agent.grpc.KeyHolders;
+import io.tamtam.agent.grpc.KeyRequest;
+import io.tamtam.agent.grpc.KeysGrpc;
+import io.tamtam.agent.grpc.KeysListRequest;
+import io.tamtam.agent.grpc.KeysReply;
+import io.tamtam.agent.grpc.NodeKeys;
 import io.tamtam.agent.grpc.Member;
 import io.tamtam.agent.grpc.MembersRequest;
 import io.tamtam.agent.grpc.MembershipEvent;
@@ -40,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,6 +179,139 @@ class AgentGrpcClientTest {
 
         IllegalArgumentException open = assertThrows(IllegalArgumentException.class, () -> agent("open", "rpc", "0.0.0.0:0"));
         assertTrue(open.getMessage().contains("beyond loopback: set --rpc-token"), open.getMessage());
+    }
+
+    static KeyRequest key(int n) {
+        return KeyRequest.newBuilder().setKey(ByteString.copyFrom(TestKeys.bytes(n))).build();
+    }
+
+    static NodeKeys node(KeysReply r, String name) {
+        return r.getNodeKeysList().stream().filter(n -> n.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no node " + name + " in " + r));
+    }
+
+    static KeyHolders holders(KeysReply r, String fingerprint) {
+        return r.getHoldersList().stream().filter(h -> h.getFingerprint().equals(fingerprint)).findFirst()
+                .orElseThrow(() -> new AssertionError("no key " + fingerprint + " in " + r));
+    }
+
+    /** Installs, switches and removes keys through the Keys stubs; a node with a full keyring refuses, and the CLI exits 1. */
+    @Test
+    void keysThroughGeneratedStubs() throws Exception {
+        String fp1 = TestKeys.fingerprint(1);
+        String fp2 = TestKeys.fingerprint(2);
+        AgentServer one = agent("one", "keys", TestKeys.base64(1));
+        AgentServer two = agent("two", "keys", TestKeys.base64(1));
+        // a node whose keyring is full (32 keys): it refuses to install one more
+        StringBuilder full = new StringBuilder(TestKeys.base64(1));
+        for (int i = 101; i < 132; i++) {
+            full.append(',').append(TestKeys.base64(i));
+        }
+        AgentServer three = agent("three", "keys", full.toString());
+        AgentGrpc.AgentBlockingStub s1 = AgentGrpc.newBlockingStub(channel(one)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        KeysGrpc.KeysBlockingStub k1 = KeysGrpc.newBlockingStub(channel(one)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        s1.join(JoinRequest.newBuilder().addAddresses(Addresses.format(two.cluster.localNode().address()))
+                .addAddresses(Addresses.format(three.cluster.localNode().address())).build());
+        await().atMost(LONG).until(() -> s1.members(MembersRequest.newBuilder().addStates(State.ALIVE).build()).getMembersCount() == 3
+                && two.cluster.memberCount(io.tamtam.NodeState.ALIVE) == 3 && three.cluster.memberCount(io.tamtam.NodeState.ALIVE) == 3);
+
+        KeysReply list = k1.list(KeysListRequest.getDefaultInstance());
+        assertEquals(3, list.getNodes());
+        assertEquals(0, list.getFailed());
+        assertEquals(List.of(fp1), node(list, "one").getKeysList());
+        assertTrue(node(list, "one").getLocal());
+        assertEquals(32, node(list, "three").getKeysCount());
+        KeyHolders h1 = holders(list, fp1);
+        assertEquals(3, h1.getNodes());
+        assertEquals(3, h1.getPrimary());
+        assertEquals(32, list.getHoldersCount());
+
+        KeysReply refused = k1.install(key(2));
+        assertEquals(fp2, refused.getFingerprint());
+        assertEquals(1, refused.getFailed());
+        NodeKeys t = node(refused, "three");
+        assertFalse(t.getAcknowledged());
+        assertEquals("the keyring holds 32 keys already: remove one first", t.getError());
+        assertEquals(List.of(fp1, fp2), node(refused, "two").getKeysList());
+        // the CLI prints the same report, and says on one line on standard error that a node failed
+        Cli cli = Cli.run("--rpc", Addresses.format(one.rpcAddress()), "keys", "install", TestKeys.base64(2));
+        assertEquals(1, cli.exit(), cli.out() + cli.err());
+        assertEquals("install " + fp2 + ": 2 of 3 nodes acknowledged", cli.out().lines().findFirst().orElseThrow());
+        assertTrue(cli.out().lines().anyMatch(l -> l.matches("three\\s+failed: the keyring holds 32 keys already: remove one first\\s+" + fp1 + ",.*")),
+                cli.out());
+        assertEquals("tamtam install: 1 of 3 nodes failed (three: the keyring holds 32 keys already: remove one first)", cli.err().trim());
+        Cli json = Cli.run("--rpc", Addresses.format(one.rpcAddress()), "keys", "install", TestKeys.base64(2), "--json");
+        assertEquals(1, json.exit(), json.out() + json.err());
+        assertTrue(json.out().startsWith("{\"operation\":\"install\",\"fingerprint\":\"" + fp2 + "\",\"nodes\":3,\"failed\":1,"), json.out());
+        assertTrue(json.out().contains("\"name\":\"three\",\"local\":false,\"acknowledged\":false,"
+                + "\"error\":\"the keyring holds 32 keys already: remove one first\""), json.out());
+        assertTrue(json.out().contains("{\"fingerprint\":\"" + fp2 + "\",\"nodes\":2,\"primary\":0}"), json.out());
+
+        // room made on three, then the rotation completes everywhere
+        assertEquals(0, k1.remove(key(101)).getFailed());
+        KeysReply installed = k1.install(key(2));
+        assertEquals(0, installed.getFailed(), installed.toString());
+        assertEquals(fp2, node(installed, "three").getKeys(31));
+        KeysReply used = k1.use(key(2));
+        assertEquals(0, used.getFailed(), used.toString());
+        for (NodeKeys n : used.getNodeKeysList()) {
+            assertEquals(fp2, n.getKeys(0), n.toString());
+        }
+        KeysReply removed = k1.remove(key(1));
+        assertEquals(0, removed.getFailed(), removed.toString());
+        assertEquals(List.of(fp2), node(removed, "one").getKeysList());
+        assertEquals(List.of(fp2), node(removed, "two").getKeysList());
+        KeyHolders h2 = holders(removed, fp2);
+        assertEquals(3, h2.getNodes());
+        assertEquals(3, h2.getPrimary());
+        assertTrue(removed.getHoldersList().stream().noneMatch(h -> h.getFingerprint().equals(fp1)), removed.toString());
+
+        // refusals here and malformed keys: a status with a message
+        StatusRuntimeException primary = assertThrows(StatusRuntimeException.class, () -> k1.remove(key(2)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, primary.getStatus().getCode());
+        assertEquals("key " + fp2 + " is the primary key: switch to another one with 'tamtam keys use' first, then remove it",
+                primary.getStatus().getDescription());
+        StatusRuntimeException absent = assertThrows(StatusRuntimeException.class, () -> k1.use(key(7)));
+        assertTrue(absent.getStatus().getDescription().endsWith("is not installed: install it with 'tamtam keys install' first"),
+                absent.getStatus().getDescription());
+        StatusRuntimeException empty = assertThrows(StatusRuntimeException.class, () -> k1.install(KeyRequest.getDefaultInstance()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+        StatusRuntimeException shortKey = assertThrows(StatusRuntimeException.class,
+                () -> k1.install(KeyRequest.newBuilder().setKey(ByteString.copyFrom(new byte[5])).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, shortKey.getStatus().getCode());
+        // the cluster still works with the new key
+        assertEquals("after", s1.request(RequestRequest.newBuilder().setNode("three").setPayload(ByteString.copyFromUtf8("after")).build())
+                .getPayload().toStringUtf8());
+
+        AgentServer plain = agent("plain");
+        StatusRuntimeException noKeys = assertThrows(StatusRuntimeException.class,
+                () -> KeysGrpc.newBlockingStub(channel(plain)).withDeadlineAfter(60, TimeUnit.SECONDS).list(KeysListRequest.getDefaultInstance()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, noKeys.getStatus().getCode());
+        assertEquals("this agent's node has no encryption keys: start the agents with --key BASE64 to use keys commands",
+                noKeys.getStatus().getDescription());
+    }
+
+    /** An agent with another cluster label cannot join; one with the same label can. */
+    @Test
+    void labelKeepsOtherClustersOut() throws Exception {
+        AgentServer blue1 = agent("blue1", "label", "blue");
+        AgentServer blue2 = agent("blue2", "label", "blue");
+        AgentServer green = agent("green", "label", "green");
+        String blue1Address = Addresses.format(blue1.cluster.localNode().address());
+        assertEquals("blue", blue1.cluster.config().clusterLabel());
+
+        AgentGrpc.AgentBlockingStub g = AgentGrpc.newBlockingStub(channel(green)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> g.join(JoinRequest.newBuilder().addAddresses(blue1Address).build()));
+        assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("cluster label \"green\""), refused.getStatus().getDescription());
+        assertTrue(blue1.cluster.stats().dropped(io.tamtam.DropReason.LABEL_MISMATCH) > 0);
+        assertEquals(1, green.cluster.memberCount());
+
+        AgentGrpc.AgentBlockingStub b2 = AgentGrpc.newBlockingStub(channel(blue2)).withDeadlineAfter(60, TimeUnit.SECONDS);
+        assertEquals(blue1Address, b2.join(JoinRequest.newBuilder().addAddresses(blue1Address).build()).getJoinedThrough());
+        await().atMost(LONG).until(() -> blue1.cluster.memberCount(io.tamtam.NodeState.ALIVE) == 2);
+        assertTrue(blue1.cluster.members().stream().noneMatch(n -> n.id().equals(green.cluster.localNode().id())));
     }
 
     @Test

@@ -54,9 +54,10 @@ class AgentProcessesTest {
     @BeforeAll
     static void startAgents() throws Exception {
         Files.createDirectories(LOGS);
-        a = AgentProcess.start("alpha", LOGS, "--meta", "role=web");
-        b = AgentProcess.start("bravo", LOGS, "--meta", "role=db");
-        c = AgentProcess.start("charlie", LOGS);
+        // every agent encrypts with key 1 and carries the cluster label "blue"
+        a = AgentProcess.start("alpha", LOGS, "--meta", "role=web", "--key", TestKeys.base64(1), "--label", "blue");
+        b = AgentProcess.start("bravo", LOGS, "--meta", "role=db", "--key", TestKeys.base64(1), "--label", "blue");
+        c = AgentProcess.start("charlie", LOGS, "--key", TestKeys.base64(1), "--label", "blue");
         a.awaitStarted();
         b.awaitStarted();
         c.awaitStarted();
@@ -195,6 +196,88 @@ class AgentProcessesTest {
         String man = Files.readString(dir.resolve("tamtam-metadata-set.1"));
         assertTrue(man.startsWith(".TH \"TAMTAM-METADATA-SET\" 1") && man.contains(".SH SYNOPSIS"), man);
         assertTrue(Cli.run("completion").ok().out().contains("complete -F"));
+    }
+
+    /** The rows of a keys report whose node acknowledged and holds exactly these keys, primary first. */
+    static long rowsHolding(Cli keys, String... fingerprints) {
+        return keys.out().lines().filter(l -> l.matches("(alpha|bravo|charlie)( \\*)?\\s+ok\\s+" + String.join(",", fingerprints))).count();
+    }
+
+    @Test
+    @Order(5)
+    void keysRotateOnEveryAgent() {
+        String fp1 = TestKeys.fingerprint(1);
+        String fp2 = TestKeys.fingerprint(2);
+        Cli list = cli(a, "keys", "list").ok();
+        List<String> lines = list.out().lines().toList();
+        assertEquals("list: 3 of 3 nodes answered", lines.get(0), list.out());
+        assertTrue(lines.get(1).matches("NODE\\s+RESULT\\s+KEYS \\(PRIMARY FIRST\\)"), lines.get(1));
+        assertTrue(lines.get(2).matches("alpha \\*\\s+ok\\s+" + fp1), lines.get(2));
+        assertTrue(lines.get(3).matches("bravo\\s+ok\\s+" + fp1), lines.get(3));
+        assertTrue(lines.get(4).matches("charlie\\s+ok\\s+" + fp1), lines.get(4));
+        assertTrue(lines.get(5).matches("KEY\\s+NODES\\s+PRIMARY ON"), lines.get(5));
+        assertTrue(lines.get(6).matches(fp1 + "\\s+3/3\\s+3"), lines.get(6));
+        assertEquals(7, lines.size(), list.out());
+
+        // install, use, remove: each through another agent, each complete on all three before the next
+        Cli install = cli(b, "keys", "install", TestKeys.base64(2)).ok();
+        assertEquals("install " + fp2 + ": 3 of 3 nodes acknowledged", install.out().lines().findFirst().orElseThrow());
+        assertEquals(3, rowsHolding(install, fp1, fp2), install.out());
+        assertTrue(install.out().lines().anyMatch(l -> l.matches(fp2 + "\\s+3/3\\s+0")), install.out());
+
+        Cli use = cli(c, "keys", "use", TestKeys.base64(2)).ok();
+        assertEquals(3, rowsHolding(use, fp2, fp1), use.out());
+        assertTrue(use.out().lines().anyMatch(l -> l.matches(fp2 + "\\s+3/3\\s+3")), use.out());
+
+        Cli primary = cli(a, "keys", "remove", TestKeys.base64(2));
+        assertEquals(1, primary.exit(), primary.out());
+        assertEquals("tamtam remove: key " + fp2 + " is the primary key: switch to another one with 'tamtam keys use' first, then remove it",
+                primary.err().trim());
+
+        Cli remove = cli(a, "keys", "remove", TestKeys.base64(1)).ok();
+        assertEquals(3, rowsHolding(remove, fp2), remove.out());
+        assertTrue(remove.out().lines().noneMatch(l -> l.startsWith(fp1)), remove.out());
+        assertEquals(3, rowsHolding(cli(b, "keys", "list").ok(), fp2));
+        String json = cli(b, "keys", "list", "--json").ok().out().trim();
+        assertTrue(json.startsWith("{\"operation\":\"list\",\"fingerprint\":\"\",\"nodes\":3,\"failed\":0,\"node_keys\":[{\"id\":\""), json);
+        assertEquals(3, json.split("\"acknowledged\":true,\"error\":\"\",\"keys\":\\[\"" + fp2 + "\"\\]", -1).length - 1, json);
+
+        // the cluster runs on the new key: every member alive, a request answered
+        assertTrue(cli(a, "healthy", "--min", "3").ok().out().contains("healthy: 3 alive (min 3), 0 suspect"));
+        assertEquals("after the rotation", cli(b, "request", "alpha", "after the rotation").ok().out().trim());
+
+        Cli notBase64 = cli(a, "keys", "install", "not*base64");
+        assertEquals(1, notBase64.exit());
+        assertEquals("tamtam install: KEY is not base64: give the key as for 'tamtam agent --key'", notBase64.err().trim());
+        Cli shortKey = cli(a, "keys", "install", "AAAAAAA=");
+        assertEquals(1, shortKey.exit());
+        assertEquals(1, shortKey.err().lines().count(), shortKey.err());
+        assertTrue(shortKey.err().startsWith("tamtam install: "), shortKey.err());
+        Cli noSubcommand = cli(a, "keys");
+        assertEquals(Main.EXIT_USAGE, noSubcommand.exit());
+        assertTrue(noSubcommand.err().startsWith("tamtam keys: give a subcommand: list, install, use or remove"), noSubcommand.err());
+    }
+
+    @Test
+    @Order(6)
+    void anAgentWithAnotherLabelDoesNotJoin() throws Exception {
+        // the same key as the cluster's (key 2 after the rotation above), another label
+        Settings settings = Settings.resolve(Map.of("rpc", "127.0.0.1:0", "bind", "127.0.0.1:0", "http", "off", "name", "green",
+                "profile", "local", "keys", TestKeys.base64(2), "label", "green"), Map.of(), null, Path.of("/nonexistent-home"));
+        double before = PrometheusText.parse(get(a, "/metrics").body()).get("tamtam_dropped_total{reason=\"label_mismatch\"}");
+        try (AgentServer green = new AgentServer(settings, new AgentLog(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+                AgentLog.Level.WARN))) {
+            Cli join = Cli.run("--rpc", Addresses.format(green.rpcAddress()), "join", a.gossip);
+            assertEquals(1, join.exit(), join.out());
+            assertEquals(1, join.err().lines().count(), join.err());
+            assertTrue(join.err().startsWith("tamtam join: ") && join.err().contains("cluster label \"green\""), join.err());
+            // each seed's failure once: the join's message names it, its suppressed cause is not repeated
+            assertEquals(2, join.err().split("cluster label \"green\"", -1).length, join.err());
+            await().atMost(LONG).until(() -> PrometheusText.parse(get(a, "/metrics").body())
+                    .get("tamtam_dropped_total{reason=\"label_mismatch\"}") > before);
+            assertTrue(cli(a, "nodes").ok().out().lines().noneMatch(l -> l.startsWith("green")));
+            assertEquals(1, green.cluster.memberCount());
+        }
     }
 
     @Test

@@ -47,6 +47,27 @@ class SettingsTest {
     }
 
     @Test
+    void labelFromFlagEnvironmentOrFileShownByPrintConfig(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("c.yaml");
+        Files.writeString(config, "label: from-file\n");
+        Cli file = Cli.run(Map.of(), "--config", config.toString(), "agent", "--print-config").ok();
+        assertTrue(file.out().lines().anyMatch(l -> l.matches("label\\s+from-file\\s+file " + config.toString().replace(".", "\\."))), file.out());
+        Cli env = Cli.run(Map.of("TAMTAM_LABEL", "from-env"), "--config", config.toString(), "agent", "--print-config").ok();
+        assertTrue(env.out().lines().anyMatch(l -> l.matches("label\\s+from-env\\s+env TAMTAM_LABEL")), env.out());
+        Cli flag = Cli.run(Map.of("TAMTAM_LABEL", "from-env"), "--config", config.toString(), "agent", "--label", "blue", "--print-config").ok();
+        assertTrue(flag.out().lines().anyMatch(l -> l.matches("label\\s+blue\\s+flag")), flag.out());
+        Settings none = Settings.resolve(Map.of(), Map.of(), null, dir.resolve("no-home"));
+        assertEquals("", none.get("label"));
+        assertEquals("default", none.source("label"));
+
+        // a label longer than 255 UTF-8 bytes stops the agent with one line
+        Cli tooLong = Cli.run(Map.of(), "--rpc", "127.0.0.1:0", "--nobanner", "agent", "--bind", "127.0.0.1:0", "--http", "off",
+                "--label", "x".repeat(256));
+        assertEquals(1, tooLong.exit(), tooLong.out());
+        assertEquals("tamtam agent: label: at most 255 UTF-8 bytes, got 256", tooLong.err().trim());
+    }
+
+    @Test
     void noCommandPrintsUsageAndExitsWithTheUsageCode() {
         Cli none = Cli.run();
         assertEquals(Main.EXIT_USAGE, none.exit());
