@@ -53,7 +53,7 @@ public final class TlsConfig {
         /**
          * OpenSSL when {@code netty-tcnative-boringssl-static} loads (it is a dependency of this module for
          * linux-x86_64), the JDK's engine otherwise. On loopback OpenSSL set up a mutual-TLS connection
-         * about 9 times faster and streamed 2.6 times the MB/s of the JDK engine (README, TLS).
+         * 5 to 9 times faster and streamed 1.1 to 2.6 times the MB/s of the JDK engine (README, TLS).
          */
         AUTO,
         /** The JDK's {@code SSLEngine}. */

@@ -81,7 +81,8 @@ import java.util.concurrent.TimeUnit;
  * rate of a frame in progress; the per-connection bound above and the connection limits bound memory.
  *
  * <h2>Streams</h2>
- * {@link #openStream} opens a dedicated connection; bytes travel as binary messages of at most 64 KiB,
+ * {@link #openStream} opens a dedicated connection; bytes travel as binary messages of at most 64 KiB
+ * (or {@code maxFrameSize} when smaller),
  * each direction buffering at most {@value #STREAM_BUFFER_BYTES} bytes before the writer blocks or the
  * reader's connection pauses; closing the output stream sends a text message {@code "eof"} (end of stream
  * for the reader).

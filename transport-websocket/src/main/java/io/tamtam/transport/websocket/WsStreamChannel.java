@@ -39,6 +39,7 @@ final class WsStreamChannel implements StreamChannel {
 
     private final Channel channel;
     private final InetSocketAddress remote;
+    private final int chunk;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<ByteBuf> received = new ArrayDeque<>();
@@ -51,7 +52,13 @@ final class WsStreamChannel implements StreamChannel {
     private IOException failure;
     private ChannelFuture lastWrite;
 
-    WsStreamChannel(Channel channel, InetSocketAddress remote) {
+    /**
+     * @param channel  the upgraded connection
+     * @param remote   the remote end
+     * @param maxChunk the largest binary message to send: 64 KiB, or less when the frame limit is smaller
+     */
+    WsStreamChannel(Channel channel, InetSocketAddress remote, int maxChunk) {
+        this.chunk = Math.min(CHUNK, maxChunk);
         this.channel = channel;
         this.remote = remote;
     }
@@ -236,7 +243,7 @@ final class WsStreamChannel implements StreamChannel {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             int done = 0;
             while (done < len) {
-                int n = Math.min(CHUNK, len - done);
+                int n = Math.min(chunk, len - done);
                 lock.lock();
                 try {
                     while (true) {
@@ -313,7 +320,7 @@ final class WsStreamChannel implements StreamChannel {
 
         /** An accepted stream whose upgrade completed: hand it to the listener. */
         void accepted(Channel ch) {
-            stream = new WsStreamChannel(ch, remote);
+            stream = new WsStreamChannel(ch, remote, transport.maxFrameSize());
             if (transport.isClosed()) {
                 stream.close();
                 return;
@@ -329,7 +336,7 @@ final class WsStreamChannel implements StreamChannel {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && opening != null) {
-                stream = new WsStreamChannel(ctx.channel(), remote);
+                stream = new WsStreamChannel(ctx.channel(), remote, transport.maxFrameSize());
                 if (!opening.complete(stream) || transport.isClosed()) {
                     stream.close();
                 }

@@ -1,0 +1,70 @@
+package io.tamtam.transport.tcp;
+
+import io.tamtam.spi.StreamChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * TLS on the TCP transport with each engine: frames and a half-closed stream (refusals are in
+ * {@code TlsClusterTest}).
+ */
+class TlsStreamsTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = TlsConfig.Engine.class, names = {"JDK", "OPENSSL"})
+    void framesAndAHalfClosedStreamCrossTls(TlsConfig.Engine engine) throws Exception {
+        DevCertificates.CertSet certs = DevCertificates.generate(dir, Duration.ofDays(1), "127.0.0.1", "127.0.0.1");
+        TlsConfig tlsA = certs.tlsBuilder("node-0").engine(engine).build();
+        assertEquals(engine, tlsA.engine());
+        RecordingListener atB = new RecordingListener();
+        try (TcpTransport a = new TcpTransport(Transports.DEFAULTS, null, tlsA);
+             TcpTransport b = new TcpTransport(Transports.DEFAULTS, null, certs.tlsBuilder("node-1").engine(engine).build())) {
+            a.bind(new InetSocketAddress("127.0.0.1", 0), new RecordingListener());
+            InetSocketAddress bAt = b.bind(new InetSocketAddress("127.0.0.1", 0), atB);
+            a.sendFrame(bAt, ByteBuffer.wrap(new byte[] {1, 2, 3})).get(20, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> atB.frames.size() == 1);
+            assertArrayEquals(new byte[] {1, 2, 3}, atB.frames.get(0));
+
+            byte[] data = new byte[1 << 20];
+            new SplittableRandom(5).nextBytes(data);
+            try (StreamChannel s = a.openStream(bAt).get(20, TimeUnit.SECONDS)) {
+                StreamChannel accepted = atB.streams.poll(20, TimeUnit.SECONDS);
+                assertTrue(accepted != null, "the stream was accepted");
+                Thread echo = new Thread(() -> {
+                    try (accepted; InputStream in = accepted.inputStream(); OutputStream out = accepted.outputStream()) {
+                        out.write(in.readAllBytes());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                echo.start();
+                s.outputStream().write(data);
+                s.outputStream().close();
+                byte[] back = s.inputStream().readAllBytes();
+                echo.join(TimeUnit.SECONDS.toMillis(30));
+                assertTrue(Arrays.equals(data, back), "the echo is the data, " + back.length + " bytes");
+            }
+            assertEquals(0, atB.drops.size(), atB.drops::toString);
+        }
+    }
+}
