@@ -190,7 +190,7 @@ public final class ClusterNode implements Cluster {
         stats.evictedFrom(() -> dissemination.queue().evicted());
         awareness = new Awareness(config.awarenessMaxMultiplier());
         MemberInfo self = new MemberInfo(id, 0, NodeState.ALIVE, advertise, WireFormat.PROTOCOL_VERSION,
-                config.applicationVersion(), Map.of());
+                config.applicationVersion(), Map.of(), config.advertiseAddresses());
         membership = new Membership(ctx, dissemination, awareness, events, self);
         detector = new FailureDetector(ctx, membership, dissemination, awareness);
         appStates = new AppStates(config.maxAppStateBytes(), payloads, callbacks, stats, this::reportError,
@@ -333,7 +333,8 @@ public final class ClusterNode implements Cluster {
                     if (err == null) {
                         Member m = ctx.table().get(info.id());
                         Node n = m != null ? m.snapshot() : new NodeSnapshot(info.id(), info.address(), info.state(),
-                                info.incarnation(), info.metadata(), info.protocolVersion(), info.applicationVersion());
+                                info.incarnation(), info.metadata(), info.protocolVersion(), info.applicationVersion(),
+                                info.addresses());
                         completeAsync(result, n);
                     } else {
                         reasons.add(new TamTamException("seed " + seed + ": " + Completions.describe(err), err));
