@@ -22,7 +22,8 @@ public interface Node {
     /**
      * @return every address the node can be reached at, each with the scheme of its transport, in the
      *         node's order of preference: the list the node advertises
-     *         ({@link ClusterConfig.Builder#advertiseAddresses}), or, when it advertises none, the one
+     *         ({@link ClusterConfig.Builder#advertiseAddresses}, else the addresses its
+     *         {@link io.tamtam.spi.MultiTransport} is bound at), or, when it advertises none, the one
      *         {@code udp+tcp://} {@link #address()} that both the datagram (UDP) and the stream (TCP) path
      *         listen on
      */
