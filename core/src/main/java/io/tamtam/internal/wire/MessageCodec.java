@@ -147,8 +147,15 @@ public final class MessageCodec {
             throw new WireException(DropReason.MALFORMED, "member address extension of " + n + " addresses, not 1 to " + MAX_MEMBER_ADDRESSES);
         }
         NodeAddress[] out = new NodeAddress[n];
+        int bytes = 1;
         for (int i = 0; i < n; i++) {
+            int start = r.position();
             String text = r.str8();
+            bytes += r.position() - start;
+            if (bytes > 1 + io.tamtam.ClusterConfig.MAX_ADVERTISE_ADDRESS_BYTES) {
+                throw new WireException(DropReason.MALFORMED, "member addresses exceed "
+                        + io.tamtam.ClusterConfig.MAX_ADVERTISE_ADDRESS_BYTES + " bytes");
+            }
             try {
                 out[i] = NodeAddress.parse(text);
             } catch (IllegalArgumentException e) {

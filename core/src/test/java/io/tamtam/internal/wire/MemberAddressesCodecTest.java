@@ -115,6 +115,17 @@ class MemberAddressesCodecTest {
     }
 
     @Test
+    void addressesBeyondTheByteBoundAreRefused() throws WireException {
+        List<NodeAddress> three = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            three.add(NodeAddress.parse("ws://h" + i + ":1/" + "p".repeat(200)));
+        }
+        // The sender's configuration refuses this list; a hand-made record carrying it is refused on receipt.
+        assertMalformed(encode(member(NodeState.ALIVE, three)), "three addresses of 213 bytes");
+        assertEquals(three.subList(0, 2), decode(encode(member(NodeState.ALIVE, three.subList(0, 2)))).addresses());
+    }
+
+    @Test
     void nodeAddressTextRoundTripsAndRefusesWhatItCannotCarry() {
         for (NodeAddress a : BOTH) {
             assertEquals(a, NodeAddress.parse(a.toString()));
