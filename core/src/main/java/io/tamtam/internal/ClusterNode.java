@@ -742,11 +742,11 @@ public final class ClusterNode implements Cluster {
         return out;
     }
 
-    /** @return the addresses the member at this address advertises, or null when no member is there */
+    /** @return the addresses the member at this address advertises (empty for none), or null when no member is there */
     private List<io.tamtam.NodeAddress> addressesAt(InetSocketAddress address) {
         Peers p = peers;
         io.tamtam.internal.peer.Peer peer = p == null ? null : p.at(address);
         Member m = peer == null || ctx == null ? null : ctx.table().get(peer.id());
-        return m == null ? null : m.snapshot().addresses();
+        return m == null ? null : m.snapshot().advertised();
     }
 }

@@ -70,7 +70,8 @@ public final class MultiTransport {
 
         /**
          * @param book the addresses the member whose {@link io.tamtam.Node#address()} is the argument
-         *             advertises, or null when no member has that address; called on any thread
+         *             advertises, empty when it advertises none (it is reached as {@code udp+tcp} at that
+         *             address), or null when no member has that address; called on any thread
          */
         void addressBook(Function<InetSocketAddress, List<NodeAddress>> book);
     }
@@ -190,6 +191,9 @@ public final class MultiTransport {
             }
             for (int i = 0; i < transports.length; i++) {
                 String scheme = entries.get(i).scheme();
+                if (theirs.isEmpty() && scheme.equals(NodeAddress.UDP_TCP)) {
+                    return new Route(i, to);
+                }
                 for (NodeAddress a : theirs) {
                     if (a.scheme().equals(scheme)) {
                         return new Route(i, new InetSocketAddress(a.host(), a.port()));
