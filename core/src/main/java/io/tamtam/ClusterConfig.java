@@ -240,11 +240,18 @@ public final class ClusterConfig {
     /** Most members written to the snapshot file, and read back from it. 4096. */
     public static final int MAX_SNAPSHOT_MEMBERS = 4096;
 
+    /** Most addresses a node advertises ({@link Builder#advertiseAddresses}). 8. */
+    public static final int MAX_ADVERTISE_ADDRESSES = 8;
+
+    /** Most bytes the advertised addresses take in a member record, 1 + length each. 512. */
+    public static final int MAX_ADVERTISE_ADDRESS_BYTES = 512;
+
     // ------------------------------------------------------------------ fields
 
     private final UUID nodeId;
     private final InetSocketAddress bindAddress;
     private final InetSocketAddress advertiseAddress;
+    private final java.util.List<NodeAddress> advertiseAddresses;
     private final String applicationVersion;
     private final Predicate<String> applicationVersionCheck;
     private final Duration probeInterval;
@@ -300,6 +307,7 @@ public final class ClusterConfig {
         nodeId = b.nodeId;
         bindAddress = b.bindAddress;
         advertiseAddress = b.advertiseAddress;
+        advertiseAddresses = b.advertiseAddresses;
         applicationVersion = b.applicationVersion;
         applicationVersionCheck = b.applicationVersionCheck;
         probeInterval = b.probeInterval;
@@ -407,6 +415,9 @@ public final class ClusterConfig {
 
     /** @return the address announced to others, or null for the bound address */
     public InetSocketAddress advertiseAddress() { return advertiseAddress; }
+
+    /** @return the addresses announced with their schemes, in order of preference; empty for none */
+    public java.util.List<NodeAddress> advertiseAddresses() { return advertiseAddresses; }
 
     /** @return this node's application version */
     public String applicationVersion() { return applicationVersion; }
@@ -563,6 +574,7 @@ public final class ClusterConfig {
         private UUID nodeId;
         private InetSocketAddress bindAddress = new InetSocketAddress(DEFAULT_PORT);
         private InetSocketAddress advertiseAddress;
+        private java.util.List<NodeAddress> advertiseAddresses = java.util.List.of();
         private String applicationVersion = "";
         private Predicate<String> applicationVersionCheck = v -> true;
         private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
@@ -621,6 +633,7 @@ public final class ClusterConfig {
             nodeId = c.nodeId;
             bindAddress = c.bindAddress;
             advertiseAddress = c.advertiseAddress;
+            advertiseAddresses = c.advertiseAddresses;
             applicationVersion = c.applicationVersion;
             applicationVersionCheck = c.applicationVersionCheck;
             probeInterval = c.probeInterval;
@@ -681,6 +694,35 @@ public final class ClusterConfig {
 
         /** @param v the address announced to others (behind NAT); null for the bound one @return this */
         public Builder advertiseAddress(InetSocketAddress v) { advertiseAddress = v; return this; }
+
+        /**
+         * Every address this node can be reached at, each with the scheme of its transport, in order of
+         * preference ({@code udp+tcp://host:port}, {@code ws://host:port/path}, {@code wss://host:port/path}).
+         * Members see them in {@link Node#addresses()}; with none (the default) a node is reached at its one
+         * {@code udp+tcp} {@link #advertiseAddress}.
+         *
+         * @param v at most {@value #MAX_ADVERTISE_ADDRESSES} addresses of at most
+         *          {@value #MAX_ADVERTISE_ADDRESS_BYTES} bytes in all, no repeats; empty for none
+         * @return this
+         * @throws IllegalArgumentException when the list is too long or repeats an address
+         */
+        public Builder advertiseAddresses(java.util.List<NodeAddress> v) {
+            java.util.List<NodeAddress> list = java.util.List.copyOf(v);
+            int bytes = 0;
+            for (NodeAddress a : list) {
+                bytes += 1 + a.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+            if (list.size() > MAX_ADVERTISE_ADDRESSES || bytes > MAX_ADVERTISE_ADDRESS_BYTES) {
+                throw new IllegalArgumentException("advertiseAddresses: " + list.size() + " addresses of " + bytes
+                        + " bytes exceed " + MAX_ADVERTISE_ADDRESSES + " addresses or " + MAX_ADVERTISE_ADDRESS_BYTES
+                        + " bytes; advertise fewer or shorter addresses");
+            }
+            if (new java.util.HashSet<>(list).size() != list.size()) {
+                throw new IllegalArgumentException("advertiseAddresses repeats an address: " + list);
+            }
+            advertiseAddresses = list;
+            return this;
+        }
 
         /** @param v this node's application version, at most 255 UTF-8 bytes @return this */
         public Builder applicationVersion(String v) { applicationVersion = v; return this; }

@@ -20,11 +20,15 @@ public interface Node {
     InetSocketAddress address();
 
     /**
-     * @return every address the node can be reached at; today the one {@link #address()}, which both the
-     *         datagram (UDP) and the stream (TCP) path listen on
+     * @return every address the node can be reached at, each with the scheme of its transport, in the
+     *         node's order of preference: the list the node advertises
+     *         ({@link ClusterConfig.Builder#advertiseAddresses}, else the addresses its
+     *         {@link io.tamtam.spi.MultiTransport} is bound at), or, when it advertises none, the one
+     *         {@code udp+tcp://} {@link #address()} that both the datagram (UDP) and the stream (TCP) path
+     *         listen on
      */
-    default List<InetSocketAddress> addresses() {
-        return List.of(address());
+    default List<NodeAddress> addresses() {
+        return List.of(NodeAddress.udpTcp(address()));
     }
 
     /** @return the node's state as this node last saw it */

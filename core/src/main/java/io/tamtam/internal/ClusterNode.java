@@ -177,6 +177,9 @@ public final class ClusterNode implements Cluster {
         }
         streams = binding.streams();
         datagrams = binding.datagrams();
+        if (streams instanceof io.tamtam.spi.MultiTransport.Addressed routed) {
+            routed.addressBook(this::addressesAt);
+        }
         InetSocketAddress advertise = binding.advertised(config.advertiseAddress());
 
         MemberTable table = new MemberTable(random, config.clock());
@@ -190,8 +193,12 @@ public final class ClusterNode implements Cluster {
         dissemination = new Disseminator(ctx);
         stats.evictedFrom(() -> dissemination.queue().evicted());
         awareness = new Awareness(config.awarenessMaxMultiplier());
+        List<io.tamtam.NodeAddress> selfAddresses = selfAddresses(config, streams, advertise);
+        java.util.Set<String> schemes = new java.util.HashSet<>();
+        selfAddresses.forEach(a -> schemes.add(a.scheme()));
+        table.reachOnly(schemes.isEmpty() ? java.util.Set.of(io.tamtam.NodeAddress.UDP_TCP) : schemes);
         MemberInfo self = new MemberInfo(id, 0, NodeState.ALIVE, advertise, WireFormat.PROTOCOL_VERSION,
-                config.applicationVersion(), Map.of());
+                config.applicationVersion(), Map.of(), selfAddresses);
         membership = new Membership(ctx, dissemination, awareness, events, self);
         detector = new FailureDetector(ctx, membership, dissemination, awareness);
         appStates = new AppStates(config.maxAppStateBytes(), payloads, callbacks, stats, this::reportError,
@@ -372,7 +379,8 @@ public final class ClusterNode implements Cluster {
                     if (err == null) {
                         Member m = ctx.table().get(info.id());
                         Node n = m != null ? m.snapshot() : new NodeSnapshot(info.id(), info.address(), info.state(),
-                                info.incarnation(), info.metadata(), info.protocolVersion(), info.applicationVersion());
+                                info.incarnation(), info.metadata(), info.protocolVersion(), info.applicationVersion(),
+                                info.addresses());
                         completeAsync(result, n);
                     } else {
                         reasons.add(new TamTamException("seed " + seed + ": " + Completions.describe(err), err));
@@ -785,5 +793,32 @@ public final class ClusterNode implements Cluster {
     @Override
     public String toString() {
         return "Cluster[" + id + " " + membership.self().snapshot().address() + "]";
+    }
+
+    /**
+     * @return the addresses this node advertises: the configured ones, else those a {@link
+     *         io.tamtam.spi.MultiTransport} is bound at (a wildcard host replaced by the advertised one),
+     *         else none (the one {@code udp+tcp} address)
+     */
+    private static List<io.tamtam.NodeAddress> selfAddresses(ClusterConfig config, StreamTransport streams,
+                                                             InetSocketAddress advertise) {
+        if (!config.advertiseAddresses().isEmpty() || !(streams instanceof io.tamtam.spi.MultiTransport.Addressed routed)) {
+            return config.advertiseAddresses();
+        }
+        String host = io.tamtam.NodeAddress.udpTcp(advertise).host();
+        List<io.tamtam.NodeAddress> out = new ArrayList<>();
+        for (io.tamtam.NodeAddress a : routed.boundAddresses()) {
+            boolean wildcard = a.host().equals("0.0.0.0") || a.host().equals("0:0:0:0:0:0:0:0") || a.host().equals("::");
+            out.add(wildcard ? new io.tamtam.NodeAddress(a.scheme(), host, a.port(), a.path()) : a);
+        }
+        return out;
+    }
+
+    /** @return the addresses the member at this address advertises (empty for none), or null when no member is there */
+    private List<io.tamtam.NodeAddress> addressesAt(InetSocketAddress address) {
+        Peers p = peers;
+        io.tamtam.internal.peer.Peer peer = p == null ? null : p.at(address);
+        Member m = peer == null || ctx == null ? null : ctx.table().get(peer.id());
+        return m == null ? null : m.snapshot().advertised();
     }
 }

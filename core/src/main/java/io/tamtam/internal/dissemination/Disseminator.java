@@ -112,7 +112,7 @@ public final class Disseminator {
     }
 
     private boolean isPeer(Member m) {
-        return m.isLive() && !m.id().equals(ctx.selfId());
+        return m.isLive() && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m);
     }
 
     private void sendAll(Member target, List<byte[]> items) {

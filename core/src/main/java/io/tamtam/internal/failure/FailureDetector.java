@@ -94,7 +94,7 @@ public final class FailureDetector {
                 return;
             }
             List<Member> helpers = ctx.table().random(ctx.config().indirectChecks(),
-                    m -> m.isLive() && m != target && !m.id().equals(ctx.selfId()));
+                    m -> m.isLive() && m != target && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
             expectedNacks[0] = helpers.size();
             Message.PingReq req = new Message.PingReq(seq, target.id(), addr, true);
             for (Member h : helpers) {

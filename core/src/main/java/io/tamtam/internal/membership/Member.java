@@ -74,12 +74,12 @@ public final class Member {
     public MemberInfo toInfo() {
         NodeSnapshot s = snapshot;
         return new MemberInfo(s.id(), s.incarnation(), s.state(), s.address(), s.protocolVersion(),
-                s.applicationVersion(), s.metadata());
+                s.applicationVersion(), s.metadata(), s.advertised());
     }
 
     static NodeSnapshot snapshotOf(MemberInfo mi, NodeState state) {
         Map<String, String> meta = mi.metadata().isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(mi.metadata());
         return new NodeSnapshot(Interned.of(mi.id()), Interned.of(mi.address()), state, mi.incarnation(), meta,
-                mi.protocolVersion(), Interned.of(mi.applicationVersion()));
+                mi.protocolVersion(), Interned.of(mi.applicationVersion()), mi.addresses());
     }
 }

@@ -19,6 +19,7 @@ import java.util.random.RandomGenerator;
 public final class MemberTable {
     private static final NodeState[] STATES = NodeState.values();
     private final Map<UUID, Member> byId = new ConcurrentHashMap<>();
+    private volatile java.util.Set<String> reachable;
     /** Members in the table per state, by ordinal; kept as states change, readable from any thread. */
     private final AtomicIntegerArray byState = new AtomicIntegerArray(STATES.length);
     private final ArrayList<Member> all = new ArrayList<>();
@@ -141,6 +142,40 @@ public final class MemberTable {
      * @return the next member to probe (alive or suspect), or null when there is none
      */
     public Member nextProbeTarget(UUID self) {
+        return nextProbeTarget(self, this::reaches);
+    }
+
+    /**
+     * Limits the members this node sends to directly to those that advertise one of these schemes.
+     *
+     * @param schemes the schemes of this node's transports; null for every member
+     */
+    public void reachOnly(java.util.Set<String> schemes) {
+        reachable = schemes == null ? null : java.util.Set.copyOf(schemes);
+    }
+
+    /**
+     * @param m a member
+     * @return whether it advertises a scheme of this node's transports (always, unless {@link #reachOnly} was set)
+     */
+    public boolean reaches(Member m) {
+        java.util.Set<String> s = reachable;
+        if (s == null) {
+            return true;
+        }
+        java.util.List<io.tamtam.NodeAddress> theirs = m.snapshot().advertised();
+        if (theirs.isEmpty()) {
+            return s.contains(io.tamtam.NodeAddress.UDP_TCP);
+        }
+        for (io.tamtam.NodeAddress a : theirs) {
+            if (s.contains(a.scheme())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Member nextProbeTarget(UUID self, Predicate<Member> reachable) {
         for (int attempts = 0; attempts <= probeOrder.size(); attempts++) {
             if (probeIndex >= probeOrder.size()) {
                 reshuffle();
@@ -149,7 +184,7 @@ public final class MemberTable {
                 }
             }
             Member m = probeOrder.get(probeIndex++);
-            if (m.index >= 0 && m.isLive() && !m.id().equals(self)) {
+            if (m.index >= 0 && m.isLive() && !m.id().equals(self) && reachable.test(m)) {
                 return m;
             }
         }

@@ -125,7 +125,8 @@ public final class Membership {
     private void onAlive(MemberInfo info, boolean spreadNew, boolean eager) {
         if (info.id().equals(ctx.selfId())) {
             NodeSnapshot s = self.snapshot();
-            boolean differs = !info.address().equals(s.address()) || !info.metadata().equals(s.metadata());
+            boolean differs = !info.address().equals(s.address()) || !info.metadata().equals(s.metadata())
+                    || !info.addresses().equals(s.advertised());
             if (!leaving && (info.incarnation() > s.incarnation() || (info.incarnation() == s.incarnation() && differs))) {
                 refute(info.incarnation());
             }
@@ -159,6 +160,7 @@ public final class Membership {
         m.update(now);
         ctx.table().touch();
         boolean changed = !Objects.equals(old.metadata(), now.metadata()) || !old.address().equals(now.address())
+                || !old.advertised().equals(now.advertised())
                 || !old.applicationVersion().equals(now.applicationVersion());
         if (prev == NodeState.DEAD || prev == NodeState.LEFT) {
             ctx.table().liveChanged(true);
@@ -209,7 +211,7 @@ public final class Membership {
         cancelSuspicion(m);
         NodeSnapshot old = m.snapshot();
         NodeSnapshot now = new NodeSnapshot(old.id(), old.address(), NodeState.SUSPECT, incarnation, old.metadata(),
-                old.protocolVersion(), old.applicationVersion());
+                old.protocolVersion(), old.applicationVersion(), old.advertised());
         m.update(now);
         ctx.table().touch();
         m.stateChangeNanos = ctx.now();
@@ -259,7 +261,7 @@ public final class Membership {
         NodeState next = node.equals(from) ? NodeState.LEFT : NodeState.DEAD;
         NodeSnapshot old = m.snapshot();
         NodeSnapshot now = new NodeSnapshot(old.id(), old.address(), next, incarnation, old.metadata(),
-                old.protocolVersion(), old.applicationVersion());
+                old.protocolVersion(), old.applicationVersion(), old.advertised());
         m.update(now);
         m.stateChangeNanos = ctx.now();
         ctx.table().liveChanged(false);
@@ -287,7 +289,7 @@ public final class Membership {
         NodeSnapshot s = self.snapshot();
         long inc = Math.max(incarnation, s.incarnation()) + 1;
         NodeSnapshot now = new NodeSnapshot(s.id(), s.address(), NodeState.ALIVE, inc, s.metadata(),
-                s.protocolVersion(), s.applicationVersion());
+                s.protocolVersion(), s.applicationVersion(), s.advertised());
         self.update(now);
         dissemination.enqueue(s.id(), new Message.Alive(self.toInfo()), true, null);
     }
@@ -334,7 +336,7 @@ public final class Membership {
         NodeSnapshot s = self.snapshot();
         Map<String, String> meta = metadata.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         NodeSnapshot now = new NodeSnapshot(s.id(), s.address(), s.state(), s.incarnation() + 1, meta,
-                s.protocolVersion(), s.applicationVersion());
+                s.protocolVersion(), s.applicationVersion(), s.advertised());
         self.update(now);
         ctx.table().touch();
         events.emit(Type.UPDATED, now, s, Cause.METADATA_CHANGED, s.id(), 0);
@@ -350,7 +352,7 @@ public final class Membership {
         leaving = true;
         NodeSnapshot s = self.snapshot();
         self.update(new NodeSnapshot(s.id(), s.address(), NodeState.LEFT, s.incarnation(), s.metadata(),
-                s.protocolVersion(), s.applicationVersion()));
+                s.protocolVersion(), s.applicationVersion(), s.advertised()));
         ctx.table().liveChanged(false);
         dissemination.enqueue(s.id(), new Message.Dead(s.id(), s.incarnation(), s.id()), true, onDone);
     }
@@ -436,6 +438,6 @@ public final class Membership {
 
     private static MemberInfo withState(MemberInfo i, NodeState s) {
         return i.state() == s ? i : new MemberInfo(i.id(), i.incarnation(), s, i.address(), i.protocolVersion(),
-                i.applicationVersion(), i.metadata());
+                i.applicationVersion(), i.metadata(), i.addresses());
     }
 }

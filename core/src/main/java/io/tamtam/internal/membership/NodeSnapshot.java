@@ -1,9 +1,11 @@
 package io.tamtam.internal.membership;
 
 import io.tamtam.Node;
+import io.tamtam.NodeAddress;
 import io.tamtam.NodeState;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,6 +19,7 @@ import java.util.UUID;
  * @param metadata           read-only metadata
  * @param protocolVersion    protocol version
  * @param applicationVersion application version
+ * @param advertised         the addresses the node advertises with their schemes; empty when none
  */
 public record NodeSnapshot(
         UUID id,
@@ -25,7 +28,24 @@ public record NodeSnapshot(
         long incarnation,
         Map<String, String> metadata,
         int protocolVersion,
-        String applicationVersion) implements Node {
+        String applicationVersion,
+        List<NodeAddress> advertised) implements Node {
+
+    /** A node that advertises no address beyond {@code address}. */
+    public NodeSnapshot(UUID id, InetSocketAddress address, NodeState state, long incarnation, Map<String, String> metadata,
+                        int protocolVersion, String applicationVersion) {
+        this(id, address, state, incarnation, metadata, protocolVersion, applicationVersion, List.of());
+    }
+
+    /** @param advertised null for none, copied */
+    public NodeSnapshot {
+        advertised = advertised == null ? List.of() : List.copyOf(advertised);
+    }
+
+    @Override
+    public List<NodeAddress> addresses() {
+        return advertised.isEmpty() ? Node.super.addresses() : advertised;
+    }
 
     /** Nodes are equal when their ids are: a snapshot matches any other snapshot of the same node. */
     @Override

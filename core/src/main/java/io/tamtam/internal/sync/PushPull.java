@@ -100,7 +100,7 @@ public final class PushPull {
             return;
         }
         lastPeriodic = ctx.now();
-        List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()));
+        List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
         if (!peers.isEmpty()) {
             exchange(peers.get(0).snapshot().address(), false);
         }
@@ -130,7 +130,7 @@ public final class PushPull {
                 if (stopped || membership.leaving()) {
                     return;
                 }
-                List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()));
+                List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
                 if (!peers.isEmpty()) {
                     exchange(peers.get(0).snapshot().address(), false);
                 }

@@ -1,6 +1,7 @@
 package io.tamtam.internal.wire;
 
 import io.tamtam.DropReason;
+import io.tamtam.NodeAddress;
 import io.tamtam.NodeState;
 
 import java.util.ArrayList;
@@ -17,6 +18,12 @@ public final class MessageCodec {
 
     /** Smallest encoding of a {@link MemberInfo}, used to bound counts before allocating. */
     static final int MEMBER_INFO_MIN_SIZE = 16 + 8 + 1 + 7 + 1 + 1 + 1;
+
+    /** Bit of a member record's state byte: the address extension follows the metadata. */
+    public static final int MEMBER_ADDRESSES_FLAG = 0x80;
+
+    /** Most addresses a member record's address extension carries. */
+    public static final int MAX_MEMBER_ADDRESSES = io.tamtam.ClusterConfig.MAX_ADVERTISE_ADDRESSES;
 
     /**
      * @param m the message
@@ -125,18 +132,55 @@ public final class MessageCodec {
      * @param w  where it goes
      */
     public static void writeMember(MemberInfo mi, WireWriter w) {
-        w.uuid(mi.id()).i64(mi.incarnation()).u8(mi.state().ordinal()).address(mi.address())
+        List<NodeAddress> addresses = mi.addresses();
+        if (addresses.size() > MAX_MEMBER_ADDRESSES) {
+            throw new IllegalArgumentException(addresses.size() + " addresses exceed " + MAX_MEMBER_ADDRESSES);
+        }
+        int state = mi.state().ordinal() | (addresses.isEmpty() ? 0 : MEMBER_ADDRESSES_FLAG);
+        w.uuid(mi.id()).i64(mi.incarnation()).u8(state).address(mi.address())
                 .u8(mi.protocolVersion()).str8(mi.applicationVersion());
         w.u8(mi.metadata().size());
         for (Map.Entry<String, String> e : mi.metadata().entrySet()) {
             w.str8(e.getKey()).str16(e.getValue());
         }
+        if (!addresses.isEmpty()) {
+            w.u8(addresses.size());
+            for (NodeAddress a : addresses) {
+                w.str8(a.toString());
+            }
+        }
+    }
+
+    private static List<NodeAddress> readAddresses(WireReader r) throws WireException {
+        int n = r.u8();
+        if (n == 0 || n > MAX_MEMBER_ADDRESSES) {
+            throw new WireException(DropReason.MALFORMED, "member address extension of " + n + " addresses, not 1 to " + MAX_MEMBER_ADDRESSES);
+        }
+        NodeAddress[] out = new NodeAddress[n];
+        int bytes = 1;
+        for (int i = 0; i < n; i++) {
+            int start = r.position();
+            String text = r.str8();
+            bytes += r.position() - start;
+            if (bytes > 1 + io.tamtam.ClusterConfig.MAX_ADVERTISE_ADDRESS_BYTES) {
+                throw new WireException(DropReason.MALFORMED, "member addresses exceed "
+                        + io.tamtam.ClusterConfig.MAX_ADVERTISE_ADDRESS_BYTES + " bytes");
+            }
+            try {
+                out[i] = NodeAddress.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new WireException(DropReason.MALFORMED, "member address: " + e.getMessage());
+            }
+        }
+        return List.of(out);
     }
 
     static MemberInfo readMember(WireReader r) throws WireException {
         var id = r.uuid();
         long inc = r.i64();
         int st = r.u8();
+        boolean extension = (st & MEMBER_ADDRESSES_FLAG) != 0;
+        st &= ~MEMBER_ADDRESSES_FLAG;
         if (st >= NodeState.values().length) {
             throw new WireException(DropReason.MALFORMED, "member state " + st);
         }
@@ -148,7 +192,8 @@ public final class MessageCodec {
         for (int i = 0; i < n; i++) {
             meta.put(r.str8(), r.str16());
         }
-        return new MemberInfo(id, inc, NodeState.values()[st], addr, pv, av, meta.isEmpty() ? Map.of() : meta);
+        List<NodeAddress> addresses = extension ? readAddresses(r) : List.of();
+        return new MemberInfo(id, inc, NodeState.values()[st], addr, pv, av, meta.isEmpty() ? Map.of() : meta, addresses);
     }
 
     /**
