@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -53,9 +54,13 @@ class TransferFairnessTest {
         nodes.forEach(Cluster::close);
     }
 
-    /** LAN timings (probe every 500 ms, 250 ms timeout): a loaded 2-core machine does not turn them into suspicions. */
+    /**
+     * LAN timings (a probe every 500 ms) with the probe timeout at 500 ms instead of 250: the three nodes
+     * share one JVM, so a stop-the-world GC pause stops all of them at once (young pauses of up to 450 ms
+     * were logged in this test on a 2-core machine at load 12-23), which is not a transfer delaying probes.
+     */
     Cluster node(String dir, TransferConfig transfers) throws IOException {
-        Cluster c = Cluster.create(ClusterConfig.lan()
+        Cluster c = Cluster.create(ClusterConfig.lan().probeTimeout(Duration.ofMillis(500))
                 .transfers(transfers.withDirectory(tmp.resolve(dir)))
                 .bindAddress(new InetSocketAddress("127.0.0.1", 0))
                 .build());
@@ -79,11 +84,16 @@ class TransferFairnessTest {
         Cluster b = node("b", TransferConfig.defaults());
         Cluster c = node("c", TransferConfig.defaults());
         joinAll(a, List.of(b, c));
+        long size = 256L << 20;
+        Path toB = tmp.resolve("to-b.bin");
+        Path toC = tmp.resolve("to-c.bin");
+        writeRandom(toB, size, 11);
+        writeRandom(toC, size, 12);
         List<String> failures = new CopyOnWriteArrayList<>();
         for (Cluster n : nodes) {
             n.addMembershipListener(e -> {
                 if (FAILURES.contains(e.type())) {
-                    failures.add(n.localNode().id() + " saw " + e.type() + " of " + e.node().id() + " (" + e.cause() + ")");
+                    failures.add(a.stats().transferBytesSent() / (1 << 20) + " MiB sent: " + n.localNode().id() + " saw " + e.type() + " of " + e.node().id() + " (" + e.cause() + ")");
                 }
             });
         }
@@ -91,11 +101,6 @@ class TransferFairnessTest {
         Path outC = tmp.resolve("out-c");
         b.transfers().handle(FILES, offer -> TransferTarget.file(outB.resolve(offer.name())));
         c.transfers().handle(FILES, offer -> TransferTarget.file(outC.resolve(offer.name())));
-        long size = 256L << 20;
-        Path toB = tmp.resolve("to-b.bin");
-        Path toC = tmp.resolve("to-c.bin");
-        writeRandom(toB, size, 11);
-        writeRandom(toC, size, 12);
 
         Transfer tb = a.transfers().send(b.localNode().id(), FILES, toB, TransferOptions.defaults().withId("to-b").withName("f"));
         Transfer tc = a.transfers().send(c.localNode().id(), FILES, toC, TransferOptions.defaults().withId("to-c").withName("f"));
