@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -48,6 +49,8 @@ final class Outgoing extends TransferSide {
     private final SerialExecutor listenerLane;
     private final MessageDigest sha = Sha256.digest();
     private final TreeMap<Integer, Pending> inflight = new TreeMap<>();
+    /** Buffers of acknowledged parts, read into again (at most a window of them). */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     private Phase phase = Phase.OFFERING;
     private BitSet held = new BitSet();
     private int nextRead;
@@ -135,6 +138,7 @@ final class Outgoing extends TransferSide {
             if (held.get(e.getKey())) {
                 it.remove();
                 acked(e.getValue().data.length);
+                recycle(e.getValue().data);
             } else {
                 e.getValue().resend = true;
             }
@@ -150,6 +154,7 @@ final class Outgoing extends TransferSide {
         Pending p = inflight.remove(index);
         if (p != null) {
             acked(p.data.length);
+            recycle(p.data);
             if (phase == Phase.SENDING) {
                 pump();
             }
@@ -243,7 +248,7 @@ final class Outgoing extends TransferSide {
     private void pump() {
         while (phase == Phase.SENDING && inflight.size() < service.config().window() && nextRead < parts) {
             int i = nextRead;
-            byte[] data = new byte[partLength(i)];
+            byte[] data = buffer(partLength(i));
             try {
                 source.readFully(data);
             } catch (IOException e) {
@@ -254,6 +259,7 @@ final class Outgoing extends TransferSide {
             nextRead++;
             sha.update(data);
             if (held.get(i)) {
+                recycle(data);
                 continue;
             }
             CRC32C crc = new CRC32C();
@@ -304,6 +310,19 @@ final class Outgoing extends TransferSide {
         }
     }
 
+    /** @param length a part's length @return a spare buffer of that length, or a new one */
+    private byte[] buffer(int length) {
+        byte[] b = spare.poll();
+        return b != null && b.length == length ? b : new byte[length];
+    }
+
+    /** @param data an acknowledged part's buffer: encoded into its frames already, so free to read into again */
+    private void recycle(byte[] data) {
+        if (data.length == partSize && spare.size() < service.config().window()) {
+            spare.push(data);
+        }
+    }
+
     private void acked(int bytes) {
         bytesDone += bytes;
         service.stats().transferBytesSent(bytes);
@@ -318,6 +337,7 @@ final class Outgoing extends TransferSide {
     private void finish(TransferResult.Status status, String reason, boolean alreadyComplete) {
         phase = Phase.DONE;
         inflight.clear();
+        spare.clear();
         try {
             source.close();
         } catch (IOException ignored) {

@@ -17,8 +17,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,6 +91,12 @@ class TransferFairnessTest {
         Path toC = tmp.resolve("to-c.bin");
         writeRandom(toB, size, 11);
         writeRandom(toC, size, 12);
+        // the sources on disk before watching: their write-back is the test's setup, not the transfers
+        for (Path f : List.of(toB, toC)) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
         List<String> failures = new CopyOnWriteArrayList<>();
         for (Cluster n : nodes) {
             n.addMembershipListener(e -> {
