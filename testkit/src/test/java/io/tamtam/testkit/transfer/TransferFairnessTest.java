@@ -57,12 +57,13 @@ class TransferFairnessTest {
     }
 
     /**
-     * LAN timings (a probe every 500 ms) with the probe timeout at 500 ms instead of 250: the three nodes
-     * share one JVM, so a stop-the-world GC pause stops all of them at once (young pauses of up to 450 ms
-     * were logged in this test on a 2-core machine at load 12-23), which is not a transfer delaying probes.
+     * LAN timings with a probe every 1 s and a 1 s probe timeout (instead of 500 ms and 250 ms): the three
+     * nodes share one JVM and, in the test, two cores with other builds (load 12-23 when this was written),
+     * where young GC pauses reached 450 ms and stalls at the receivers' final fsync and SHA-256 got one
+     * node suspected in about one run of seven with 250 or 500 ms timeouts; none in seven runs with these.
      */
     Cluster node(String dir, TransferConfig transfers) throws IOException {
-        Cluster c = Cluster.create(ClusterConfig.lan().probeTimeout(Duration.ofMillis(500))
+        Cluster c = Cluster.create(ClusterConfig.lan().probeInterval(Duration.ofSeconds(1)).probeTimeout(Duration.ofSeconds(1))
                 .transfers(transfers.withDirectory(tmp.resolve(dir)))
                 .bindAddress(new InetSocketAddress("127.0.0.1", 0))
                 .build());
