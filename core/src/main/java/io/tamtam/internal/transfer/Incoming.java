@@ -1,11 +1,8 @@
 package io.tamtam.internal.transfer;
 
-import io.tamtam.internal.runtime.SerialExecutor;
 import io.tamtam.internal.wire.Message;
-import io.tamtam.transfer.Transfer;
 import io.tamtam.transfer.TransferHandler;
 import io.tamtam.transfer.TransferOffer;
-import io.tamtam.transfer.TransferProgress;
 import io.tamtam.transfer.TransferResult;
 import io.tamtam.transfer.TransferTarget;
 import io.tamtam.transfer.TransferType;
@@ -29,22 +26,12 @@ import java.util.concurrent.CompletableFuture;
  * files are kept by {@link TransferStore} under the transfer's wire id, so that a restarted node resumes.
  * Every step runs on the transfer's lane; the handler runs on the callback executor.
  */
-final class Incoming implements Transfer {
+final class Incoming extends TransferSide {
     private enum Phase { ACCEPTING, OPEN, FINISHING, DONE }
 
-    private final TransferService service;
-    final UUID wireId;
-    private final String key;
     private final int userType;
-    private final long size;
-    private final int partSize;
-    private final int parts;
     private final String name;
     private final TransferHandler handler;
-    final SerialExecutor lane;
-    private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
-    private final long startedAt;
-    private volatile UUID sender;
     private Phase phase = Phase.ACCEPTING;
     private TransferOffer offer;
     private TransferTarget target;
@@ -53,59 +40,21 @@ final class Incoming implements Transfer {
     private FileChannel data;
     private FileChannel state;
     private long lastActivity;
-    private volatile long bytesDone;
-    private volatile long resumedBytes;
 
     Incoming(TransferService service, UUID sender, Message.TransferOffer o, TransferHandler handler) {
-        this.service = service;
-        this.wireId = o.id();
-        this.key = o.key();
+        super(service, o.key(), o.size(), o.partSize(), sender, false);
         this.userType = o.userType();
-        this.size = o.size();
-        this.partSize = o.partSize();
-        this.parts = TransferService.partCount(size, partSize);
         this.name = o.name();
         this.handler = handler;
-        this.sender = sender;
-        this.lane = new SerialExecutor(service.io());
-        this.startedAt = service.now();
         this.lastActivity = startedAt;
     }
 
     @Override
-    public String id() {
-        return key;
-    }
-
-    @Override
-    public UUID peer() {
-        return sender;
-    }
-
-    @Override
-    public boolean outgoing() {
-        return false;
-    }
-
-    @Override
-    public TransferProgress progress() {
-        return TransferService.progress(service.now() - startedAt, bytesDone, resumedBytes, size);
-    }
-
-    @Override
-    public void cancel(String reason) {
-        String why = reason == null ? "cancelled" : reason;
-        lane.execute(() -> {
-            if (phase != Phase.DONE) {
-                reply(new Message.TransferDone(wireId, TransferService.DONE_CANCELLED, why));
-                end(TransferResult.Status.CANCELLED, why, true);
-            }
-        });
-    }
-
-    @Override
-    public CompletableFuture<TransferResult> result() {
-        return result;
+    void cancelled(String why) {
+        if (phase != Phase.DONE) {
+            reply(new Message.TransferDone(wireId, TransferService.DONE_CANCELLED, why));
+            end(TransferResult.Status.CANCELLED, why, true);
+        }
     }
 
     /** @return whether the offer matches this transfer's shape */
@@ -132,7 +81,7 @@ final class Incoming implements Transfer {
         }
         resumedBytes = resumed;
         bytesDone = resumed;
-        offer = new TransferOffer(key, sender, TransferType.of(userType), size, name, resumed);
+        offer = new TransferOffer(key, peer, TransferType.of(userType), size, name, resumed);
         TransferOffer o = offer;
         CompletableFuture.supplyAsync(() -> {
             try {
@@ -175,7 +124,7 @@ final class Incoming implements Transfer {
     /** The sender offered again (it restarted, reconnected, or this node answered "unknown"). */
     void reoffer(UUID from) {
         if (phase == Phase.OPEN) {
-            sender = from;
+            peer = from;
             lastActivity = service.now();
             replyAccept();
         }
@@ -197,7 +146,7 @@ final class Incoming implements Transfer {
             service.rejected();
             return true;
         }
-        sender = from;
+        peer = from;
         lastActivity = service.now();
         if (!held.get(p.index())) {
             try {
@@ -228,7 +177,7 @@ final class Incoming implements Transfer {
         if (phase != Phase.OPEN) {
             return;
         }
-        sender = from;
+        peer = from;
         lastActivity = service.now();
         if (e.size() != size || heldCount < parts) {
             reply(new Message.TransferDone(wireId, TransferService.DONE_UNKNOWN, "parts missing"));
@@ -379,10 +328,6 @@ final class Incoming implements Transfer {
     }
 
     private void reply(Message m) {
-        service.sendTo(sender, m);
-    }
-
-    private int partLength(int i) {
-        return (int) Math.min(partSize, size - (long) i * partSize);
+        service.sendTo(peer, m);
     }
 }

@@ -1,9 +1,7 @@
 package io.tamtam.internal.transfer;
 
-import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.runtime.SerialExecutor;
 import io.tamtam.internal.wire.Message;
-import io.tamtam.transfer.Transfer;
 import io.tamtam.transfer.TransferListener;
 import io.tamtam.transfer.TransferProgress;
 import io.tamtam.transfer.TransferResult;
@@ -12,6 +10,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -25,7 +24,7 @@ import java.util.zip.CRC32C;
  * over the service's I/O threads): reading the source, sending parts, taking acks, the periodic tick.
  * A part read from the source stays in {@link #inflight} until the receiver acknowledged it.
  */
-final class Outgoing implements Transfer {
+final class Outgoing extends TransferSide {
     private enum Phase { OFFERING, SENDING, ENDING, DONE }
 
     /** A part sent and not yet acknowledged. */
@@ -41,24 +40,17 @@ final class Outgoing implements Transfer {
         }
     }
 
-    private final TransferService service;
-    final UUID wireId;
-    private final String key;
     private final UUID node;
     private final int userType;
-    private final long size;
-    private final int partSize;
-    private final int parts;
     private final String name;
     private final PartSource source;
     private final long deadlineAt;
     private final TransferListener listener;
-    final SerialExecutor lane;
     private final SerialExecutor listenerLane;
     private final MessageDigest sha = Sha256.digest();
     private final TreeMap<Integer, Pending> inflight = new TreeMap<>();
-    private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
-    private final long startedAt;
+    /** Buffers of acknowledged parts, read into again (at most a window of them). */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     private Phase phase = Phase.OFFERING;
     private BitSet held = new BitSet();
     private int nextRead;
@@ -68,62 +60,25 @@ final class Outgoing implements Transfer {
     private long unreachableSince = -1;
     private boolean accepted;
     private long lastProgressAt;
-    private volatile long bytesDone;
-    private volatile long resumedBytes;
 
     Outgoing(TransferService service, String key, UUID node, int userType, long size, int partSize, String name,
              PartSource source, Duration deadline, TransferListener listener) {
-        this.service = service;
-        this.key = key;
-        this.wireId = TransferService.wireId(key);
+        super(service, key, size, partSize, node, true);
         this.node = node;
         this.userType = userType;
-        this.size = size;
-        this.partSize = partSize;
-        this.parts = TransferService.partCount(size, partSize);
         this.name = name;
         this.source = source;
         this.listener = listener;
-        this.lane = new SerialExecutor(service.io());
         this.listenerLane = new SerialExecutor(service.callbacks());
-        this.startedAt = service.now();
         this.deadlineAt = deadline == null ? Long.MAX_VALUE : startedAt + deadline.toNanos();
     }
 
     @Override
-    public String id() {
-        return key;
-    }
-
-    @Override
-    public UUID peer() {
-        return node;
-    }
-
-    @Override
-    public boolean outgoing() {
-        return true;
-    }
-
-    @Override
-    public TransferProgress progress() {
-        return TransferService.progress(service.now() - startedAt, bytesDone, resumedBytes, size);
-    }
-
-    @Override
-    public void cancel(String reason) {
-        String why = reason == null ? "cancelled" : reason;
-        lane.execute(() -> {
-            if (phase != Phase.DONE) {
-                sendToNode(new Message.TransferDone(wireId, TransferService.DONE_CANCELLED, why));
-                finish(TransferResult.Status.CANCELLED, why, false);
-            }
-        });
-    }
-
-    @Override
-    public CompletableFuture<TransferResult> result() {
-        return result;
+    void cancelled(String why) {
+        if (phase != Phase.DONE) {
+            sendToNode(new Message.TransferDone(wireId, TransferService.DONE_CANCELLED, why));
+            finish(TransferResult.Status.CANCELLED, why, false);
+        }
     }
 
     // ---------------------------------------------------------------- lane steps
@@ -183,6 +138,7 @@ final class Outgoing implements Transfer {
             if (held.get(e.getKey())) {
                 it.remove();
                 acked(e.getValue().data.length);
+                recycle(e.getValue().data);
             } else {
                 e.getValue().resend = true;
             }
@@ -198,6 +154,7 @@ final class Outgoing implements Transfer {
         Pending p = inflight.remove(index);
         if (p != null) {
             acked(p.data.length);
+            recycle(p.data);
             if (phase == Phase.SENDING) {
                 pump();
             }
@@ -291,7 +248,7 @@ final class Outgoing implements Transfer {
     private void pump() {
         while (phase == Phase.SENDING && inflight.size() < service.config().window() && nextRead < parts) {
             int i = nextRead;
-            byte[] data = new byte[partLength(i)];
+            byte[] data = buffer(partLength(i));
             try {
                 source.readFully(data);
             } catch (IOException e) {
@@ -302,6 +259,7 @@ final class Outgoing implements Transfer {
             nextRead++;
             sha.update(data);
             if (held.get(i)) {
+                recycle(data);
                 continue;
             }
             CRC32C crc = new CRC32C();
@@ -352,8 +310,17 @@ final class Outgoing implements Transfer {
         }
     }
 
-    private int partLength(int i) {
-        return (int) Math.min(partSize, size - (long) i * partSize);
+    /** @param length a part's length @return a spare buffer of that length, or a new one */
+    private byte[] buffer(int length) {
+        byte[] b = spare.poll();
+        return b != null && b.length == length ? b : new byte[length];
+    }
+
+    /** @param data an acknowledged part's buffer: encoded into its frames already, so free to read into again */
+    private void recycle(byte[] data) {
+        if (data.length == partSize && spare.size() < service.config().window()) {
+            spare.push(data);
+        }
     }
 
     private void acked(int bytes) {
@@ -370,6 +337,7 @@ final class Outgoing implements Transfer {
     private void finish(TransferResult.Status status, String reason, boolean alreadyComplete) {
         phase = Phase.DONE;
         inflight.clear();
+        spare.clear();
         try {
             source.close();
         } catch (IOException ignored) {
