@@ -90,6 +90,18 @@ public interface Cluster extends AutoCloseable {
      */
     CompletableFuture<Void> leave(Duration timeout);
 
+    /**
+     * Probes a member once through the failure detector's own path (a PING datagram answered by an ACK,
+     * as the probe loop sends) and reports the round trip. An unanswered ping raises no suspicion; the
+     * probe loop alone decides that.
+     *
+     * @param node    the member (any snapshot of it, or its id through {@link #member(UUID)})
+     * @param timeout how long to wait for the answer
+     * @return the round trip; fails with {@link DeliveryException} when the node is not a live member or
+     *         did not answer within {@code timeout}
+     */
+    CompletableFuture<Duration> ping(Node node, Duration timeout);
+
     /** Stops the node without announcing anything, releasing sockets and threads. Idempotent. */
     @Override
     void close();

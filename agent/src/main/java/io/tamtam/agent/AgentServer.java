@@ -42,8 +42,6 @@ import java.util.function.Consumer;
  * API only.
  */
 final class AgentServer implements AutoCloseable {
-    /** The request type every agent answers with an empty reply; {@code tamtam ping} uses it. */
-    static final RequestType<byte[], byte[]> PING = RequestType.of(Cluster.USER_TYPE_MAX, byte[].class, byte[].class);
     /** The request type every agent answers by echoing the payload; {@code tamtam request} uses it. */
     static final RequestType<byte[], byte[]> ECHO = RequestType.of(Cluster.USER_TYPE_MAX - 1, byte[].class, byte[].class);
 
@@ -124,7 +122,6 @@ final class AgentServer implements AutoCloseable {
                 MessageType<byte[]> mt = MessageType.of(type, byte[].class);
                 subscriptions.add(cluster.handle(mt, p -> deliver("message", p)));
             }
-            subscriptions.add(cluster.handleRequest(PING, p -> new byte[0]));
             subscriptions.add(cluster.handleRequest(ECHO, Packet::payload));
             subscriptions.add(cluster.addMembershipListener(this::logEvent));
             metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

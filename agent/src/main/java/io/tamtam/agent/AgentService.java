@@ -173,9 +173,18 @@ final class AgentService extends AgentGrpc.AgentImplBase {
 
     @Override
     public void ping(PingRequest request, StreamObserver<PingReply> out) {
-        roundTrip(out, request.getNode(), AgentServer.PING, new byte[0], request.getTimeoutMillis(), 60_000, (node, r, micros) -> {
+        // One probe (PING/ACK) through the failure detector's own path, not a request to the remote agent.
+        Node node;
+        try {
+            node = agent.resolve(request.getNode());
+        } catch (IllegalArgumentException e) {
+            out.onError(notFoundOrInvalid(e));
+            return;
+        }
+        long ms = request.getTimeoutMillis() <= 0 ? 5000 : Math.min(request.getTimeoutMillis(), 60_000);
+        complete(out, cluster.ping(node, Duration.ofMillis(ms)), rtt -> {
             PingReply.Builder b = PingReply.newBuilder().setNodeId(node.id().toString()).setName(AgentServer.name(node))
-                    .setRoundTripMicros(micros);
+                    .setRoundTripMicros(rtt.toNanos() / 1000);
             cluster.stats().probeRoundTrips(node.id()).ifPresent(rt -> b.setProbeSamples(rt.samples())
                     .setProbeP50Micros(rt.p50().toNanos() / 1000).setProbeP99Micros(rt.p99().toNanos() / 1000));
             return b.build();

@@ -303,7 +303,7 @@ final class ClientCommands {
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true,
-            description = "Pings a node: a round trip to its agent through the cluster, with the failure detector's probe round trips to it.")
+            description = "Pings a node through the failure detector's own probe path (one PING answered by an ACK), with the round trips of the detector's regular probes of it.")
     static final class Ping extends TopClient {
         @Parameters(paramLabel = "NODE", description = "node id, id prefix, name or host:port")
         String node;

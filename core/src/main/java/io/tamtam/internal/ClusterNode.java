@@ -719,6 +719,34 @@ public final class ClusterNode implements Cluster {
         return direct.request(node, type, payload, timeout);
     }
 
+    @Override
+    public CompletableFuture<Duration> ping(Node node, Duration timeout) {
+        java.util.Objects.requireNonNull(node, "node");
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("ping timeout must be positive, was " + timeout);
+        }
+        CompletableFuture<Duration> f = new CompletableFuture<>();
+        if (closed) {
+            return CompletableFuture.failedFuture(new DeliveryException("the cluster node is closed"));
+        }
+        scheduler.execute(() -> {
+            Member m = ctx.table().get(node.id());
+            if (m == null || !m.isLive() || node.id().equals(ctx.selfId())) {
+                failAsync(f, new DeliveryException("cannot ping " + node.id() + ": "
+                        + (node.id().equals(ctx.selfId()) ? "it is this node" : "not a live member")));
+                return;
+            }
+            detector.ping(m, timeout.toNanos(), rtt -> {
+                if (rtt < 0) {
+                    failAsync(f, new DeliveryException("no answer from " + node.id() + " within " + timeout));
+                } else {
+                    completeAsync(f, Duration.ofNanos(rtt));
+                }
+            });
+        });
+        return f;
+    }
+
     <T> void completeAsync(CompletableFuture<T> f, T value) {
         completions.complete(f, value);
     }

@@ -122,6 +122,29 @@ public final class FailureDetector {
         }, interval);
     }
 
+    /**
+     * Sends one direct probe (PING) to a member outside the probe schedule and reports its round trip; on
+     * the protocol thread. It does not raise suspicion when unanswered and is not counted in the member's
+     * round-trip statistics.
+     *
+     * @param target   the member
+     * @param timeout  how long to wait for the ACK, in nanoseconds
+     * @param answered gets the round trip in nanoseconds, or -1 when no ACK came in time
+     */
+    public void ping(Member target, long timeout, java.util.function.LongConsumer answered) {
+        int seq = nextSeq++;
+        Probe p = new Probe();
+        long sent = ctx.now();
+        p.relay = () -> answered.accept(ctx.now() - sent);
+        pending.put(seq, p);
+        sendWithPiggyback(target.snapshot().address(), new Message.Ping(seq, target.id()));
+        ctx.scheduler().schedule(() -> {
+            if (pending.remove(seq) != null && !p.acked) {
+                answered.accept(-1);
+            }
+        }, timeout);
+    }
+
     private void sendWithPiggyback(InetSocketAddress to, Message m) {
         byte[] item = PacketCodec.item(m);
         int budget = ctx.outbox().datagramBudget() - item.length - Outbox.perItemOverhead();
