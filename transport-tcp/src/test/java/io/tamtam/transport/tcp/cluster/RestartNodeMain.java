@@ -38,25 +38,19 @@ public final class RestartNodeMain {
             synchronized (out) {
                 out.println("PORT " + node.localNode().address().getPort());
             }
-            Thread reporter = new Thread(() -> {
-                int last = -1;
-                while (true) {
+            // Reports the live member count whenever a membership event changes it.
+            int[] last = {-1};
+            Runnable report = () -> {
+                synchronized (out) {
                     int now = node.liveMembers().size();
-                    if (now != last) {
-                        synchronized (out) {
-                            out.println("LIVE " + now);
-                        }
-                        last = now;
-                    }
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
+                    if (now != last[0]) {
+                        out.println("LIVE " + now);
+                        last[0] = now;
                     }
                 }
-            }, "live-reporter");
-            reporter.setDaemon(true);
-            reporter.start();
+            };
+            node.addMembershipListener(e -> report.run());
+            report.run();
             if (seedPort != 0) {
                 node.join(new InetSocketAddress("127.0.0.1", seedPort)).get(30, TimeUnit.SECONDS);
             }
