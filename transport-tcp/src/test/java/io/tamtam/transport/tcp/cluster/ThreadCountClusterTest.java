@@ -26,9 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ThreadCountClusterTest {
     private static final MessageType<String> TYPE = MessageType.of(777, String.class);
-    /** Threads every node of the JVM shares (created on demand): event loops, decoders, timers, shared pool. */
+    /**
+     * Threads every node of the JVM shares (created on demand): event loops, decoders, timers, shared pool, and
+     * Netty's {@code GlobalEventExecutor} (one thread for the whole JVM, started on demand, gone after 1 s idle).
+     */
     private static final List<String> SHARED = List.of("tamtam-netty-", "tamtam-worker-", "tamtam-timer",
-            "tamtam-callback-", "tamtam-rt-");
+            "tamtam-callback-", "tamtam-rt-", "globalEventExecutor-");
 
     private final Nodes nodes = new Nodes();
     private ClusterRuntime runtime;
@@ -63,7 +66,7 @@ class ThreadCountClusterTest {
         exchangeBroadcasts(all);
         List<String> created = namesExcept(before);
         // the runtime's 4, the transports' event loops and the decoding pool (one per core each), the timer
-        int bound = runtime.threads() + 2 * cores + 1 + 1; // and Awaitility's poller
+        int bound = runtime.threads() + 2 * cores + 1 + 1 + 1; // Awaitility's poller, Netty's global executor
         assertTrue(created.size() <= bound, "24 nodes on a runtime of " + runtime.threads() + " threads made "
                 + created.size() + " threads (at most " + bound + "): " + created);
         for (String name : created) {
