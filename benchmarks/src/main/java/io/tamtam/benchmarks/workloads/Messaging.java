@@ -22,16 +22,23 @@ import java.util.function.Supplier;
  * W4: two nodes, 10,000 messages of 100 bytes, reliable (bounded window of outstanding futures) and best
  * effort, against {@link RawNettyAck} (ordered frames, batched writes, cumulative acks per read batch) in
  * the same run; request/reply of 100 bytes one at a time (round-trip percentiles) against
- * {@link RawNettyEcho}, and pipelined (requests per second). Each measurement runs {@link #WARMUPS} times to
- * warm up (discarded), then {@link #REPEATS} times; the median is reported with min and max and the
- * configuration; "best" is the max, kept for older readers.
+ * {@link RawNettyEcho}, and pipelined (requests per second). Each measurement first runs warm-up rounds
+ * (discarded; TamTam and the baseline alike) until the JIT has compiled the paths: at least
+ * {@link #MIN_WARMUPS} rounds and {@link #WARMUP_NANOS} of them, at most {@link #MAX_WARMUPS}; then
+ * {@link #REPEATS} measured rounds. The median is reported with min and max and the configuration (with
+ * the warm-up rounds run); "best" is the max, kept for older readers.
  */
 final class Messaging {
     private static final int COUNT = 10_000;
     private static final int SIZE = 100;
     private static final int WINDOW = 1_000;
     private static final int REPEATS = 5;
-    private static final int WARMUPS = 2;
+    /** Warm-up rounds run at least. */
+    private static final int MIN_WARMUPS = 2;
+    /** Warm-up rounds run at most. */
+    private static final int MAX_WARMUPS = 40;
+    /** Warm-up rounds run for at least this long: 4 s (two warm-up rounds took 0.3-1 s, still compiling). */
+    private static final long WARMUP_NANOS = 4_000_000_000L;
     private static final int RR_SEQUENTIAL = 2_000;
     private static final MessageType<byte[]> TYPE = MessageType.of(201, byte[].class);
     private static final RequestType<byte[], byte[]> ECHO = RequestType.of(204, byte[].class, byte[].class);
@@ -66,7 +73,8 @@ final class Messaging {
                 double[] ratio = new double[REPEATS];
                 long reliableReceived = 0;
                 long besteffortReceived = 0;
-                for (int r = -WARMUPS; r < REPEATS; r++) {
+                Warmup warmup = new Warmup();
+                for (int r = -1; r < REPEATS; r = warmup.next(r)) {
                     long before = received.get();
                     long t0 = System.nanoTime();
                     long failed = windowed("reliable", () -> a.sendReliable(b, TYPE, payload));
@@ -100,7 +108,7 @@ final class Messaging {
                         besteffortReceived = Math.min(r == 0 ? Long.MAX_VALUE : besteffortReceived, beGot);
                     }
                 }
-                Map<String, Object> cfg = config();
+                Map<String, Object> cfg = config(warmup.rounds);
                 Results.emit("W4", 2, "reliable_msgs_per_s", Stats.median(reliable), withBest(reliable, cfg));
                 Results.emit("W4", 2, "reliable_received", reliableReceived, Map.of("sent", COUNT));
                 Results.emit("W4", 2, "besteffort_msgs_per_s", Stats.median(besteffort), withBest(besteffort, cfg));
@@ -114,13 +122,14 @@ final class Messaging {
         }
     }
 
-    private static Map<String, Object> config() {
+    private static Map<String, Object> config(int warmups) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("preset", "lan");
         m.put("size", SIZE);
         m.put("count", COUNT);
         m.put("window", WINDOW);
-        m.put("warmups", WARMUPS);
+        m.put("warmups", warmups);
+        m.put("warmup_s", WARMUP_NANOS / 1_000_000_000L);
         m.put("raw", RawNetty.TRANSPORT);
         return m;
     }
@@ -146,9 +155,10 @@ final class Messaging {
         double[] rawP50 = new double[REPEATS];
         double[] rawP99 = new double[REPEATS];
         double[] perS = new double[REPEATS];
+        Warmup warmup = new Warmup();
         try (RawNettyEcho raw = new RawNettyEcho()) {
             int id = 0;
-            for (int r = -WARMUPS; r < REPEATS; r++) {
+            for (int r = -1; r < REPEATS; r = warmup.next(r)) {
                 double[] us = new double[RR_SEQUENTIAL];
                 double[] rawUs = new double[RR_SEQUENTIAL];
                 for (int i = 0; i < RR_SEQUENTIAL; i++) {
@@ -177,7 +187,7 @@ final class Messaging {
                 }
             }
         }
-        Map<String, Object> cfg = config();
+        Map<String, Object> cfg = config(warmup.rounds);
         cfg.remove("count");
         cfg.remove("window");
         cfg.put("sequential", RR_SEQUENTIAL);
@@ -185,8 +195,28 @@ final class Messaging {
         Results.emit("W4", 2, "rr_p99_us", Stats.median(p99), Stats.spread(p99, cfg));
         Results.emit("W4", 2, "raw_rr_p50_us", Stats.median(rawP50), Stats.spread(rawP50, cfg));
         Results.emit("W4", 2, "raw_rr_p99_us", Stats.median(rawP99), Stats.spread(rawP99, cfg));
-        Map<String, Object> pipe = config();
+        Map<String, Object> pipe = config(warmup.rounds);
         Results.emit("W4", 2, "rr_per_s", Stats.median(perS), Stats.spread(perS, pipe));
+    }
+
+    /**
+     * Counts warm-up rounds: a round index below 0 is a warm-up, and warming goes on (index -1 again)
+     * until {@link #MIN_WARMUPS} rounds and {@link #WARMUP_NANOS} have passed, or {@link #MAX_WARMUPS} rounds.
+     */
+    private static final class Warmup {
+        private final long start = System.nanoTime();
+        private int rounds;
+
+        /** @param r the round just run @return the next round's index */
+        int next(int r) {
+            if (r >= 0) {
+                return r + 1;
+            }
+            rounds++;
+            boolean more = rounds < MIN_WARMUPS
+                    || (rounds < MAX_WARMUPS && System.nanoTime() - start < WARMUP_NANOS);
+            return more ? -1 : 0;
+        }
     }
 
     /**
