@@ -30,6 +30,12 @@ public final class PacketCodec {
     private final byte[] label;
     /** HEADER_SIZE, plus the label's length byte and bytes when there is a label. */
     private final int headerSize;
+    /**
+     * Headers made so far, by the compressed and encrypted flags and the type (see {@link #header});
+     * racing writers store equal arrays.
+     */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<byte[]> headers =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(4 << 8);
     private volatile Counter counter = NO_COUNTER;
 
     /** Told of every message put into a packet; must not block. */
@@ -252,8 +258,21 @@ public final class PacketCodec {
         return out;
     }
 
-    /** The header, and the label after it when there is one: both are the AAD of an encrypted body. */
+    /**
+     * The header, and the label after it when there is one: both are the AAD of an encrypted body. The
+     * result is shared (cached per flags and type, as only those vary for one sender) and never written to.
+     */
     private byte[] header(int flags, int type) {
+        int key = (flags & (FLAG_COMPRESSED | FLAG_ENCRYPTED)) << 8 | (type & 0xFF);
+        byte[] cached = headers.get(key);
+        if (cached == null) {
+            cached = newHeader(flags, type);
+            headers.set(key, cached);
+        }
+        return cached;
+    }
+
+    private byte[] newHeader(int flags, int type) {
         WireWriter h = new WireWriter(headerSize);
         h.u16(MAGIC).u8(VERSION).u8(label.length == 0 ? flags : flags | FLAG_LABELED).u8(type).uuid(sender);
         if (label.length > 0) {
