@@ -128,9 +128,10 @@ public final class DirectMessages {
             return notLive(node);
         }
         long seq = nextCorrelation.getAndIncrement();
-        return exchange(m.snapshot().address(), node, seq,
-                new Message.Reliable(seq, peer.outboundLane(), peer.takeOutboundOrder(), type.id(), bytes),
-                ctx.config().reliableTimeout()).thenApply(b -> null);
+        CompletableFuture<Void> f = replies.awaitAck(seq, node, ctx.config().reliableTimeout());
+        sendWithRetry(m.snapshot().address(), codec.encode(
+                new Message.Reliable(seq, peer.outboundLane(), peer.takeOutboundOrder(), type.id(), bytes)), seq, 1);
+        return f;
     }
 
     /**
@@ -155,19 +156,15 @@ public final class DirectMessages {
         }
         long rid = nextCorrelation.getAndIncrement();
         Class<R> replyClass = type.replyClass();
-        return exchange(m.snapshot().address(), node, rid, new Message.Request(rid, type.id(), bytes), timeout).thenApply(reply -> {
+        CompletableFuture<byte[]> f = replies.await(rid, node, timeout);
+        sendWithRetry(m.snapshot().address(), codec.encode(new Message.Request(rid, type.id(), bytes)), rid, 1);
+        return f.thenApply(reply -> {
             try {
                 return payloads.decode(reply, replyClass);
             } catch (IOException e) {
                 throw new DeliveryException("cannot decode the reply as " + replyClass.getName() + ": " + e.getMessage(), e);
             }
         });
-    }
-
-    private CompletableFuture<byte[]> exchange(InetSocketAddress to, UUID node, long correlation, Message m, Duration timeout) {
-        CompletableFuture<byte[]> f = replies.await(correlation, node, timeout);
-        sendWithRetry(to, codec.encode(m), correlation, 1);
-        return f;
     }
 
     private void sendWithRetry(InetSocketAddress to, byte[] packet, long correlation, int retries) {

@@ -15,8 +15,6 @@ import io.tamtam.internal.Stats;
 import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.wire.WireFormat;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -45,7 +43,18 @@ public final class Messaging {
         }
     }
 
-    private final Map<Integer, Registration> handlers = new ConcurrentHashMap<>();
+    /**
+     * Handlers by type, copied on every change (rare) so that a delivery looks one up without a lock or a
+     * boxed key: {@code types} sorted, {@code regs} in the same order.
+     */
+    private record Table(int[] types, Registration[] regs) {
+        Registration get(int type) {
+            int i = java.util.Arrays.binarySearch(types, type);
+            return i < 0 ? null : regs[i];
+        }
+    }
+
+    private volatile Table handlers = new Table(new int[0], new Registration[0]);
     private final Peers peers;
     private final ByteBudget budget;
     private final Payloads payloads;
@@ -114,11 +123,40 @@ public final class Messaging {
         }
         int type = reg.type().id();
         payloads.checkSupported(reg.payloadClass());
-        if (handlers.putIfAbsent(type, reg) != null) {
-            throw new IllegalStateException("a handler for message type " + type
-                    + " is already registered; close its Subscription first or use another type");
+        synchronized (this) {
+            Table t = handlers;
+            int i = java.util.Arrays.binarySearch(t.types(), type);
+            if (i >= 0) {
+                throw new IllegalStateException("a handler for message type " + type
+                        + " is already registered; close its Subscription first or use another type");
+            }
+            int at = -i - 1;
+            int[] types = new int[t.types().length + 1];
+            Registration[] regs = new Registration[types.length];
+            System.arraycopy(t.types(), 0, types, 0, at);
+            System.arraycopy(t.regs(), 0, regs, 0, at);
+            types[at] = type;
+            regs[at] = reg;
+            System.arraycopy(t.types(), at, types, at + 1, t.types().length - at);
+            System.arraycopy(t.regs(), at, regs, at + 1, t.regs().length - at);
+            handlers = new Table(types, regs);
         }
-        return () -> handlers.remove(type, reg);
+        return () -> unregister(type, reg);
+    }
+
+    private synchronized void unregister(int type, Registration reg) {
+        Table t = handlers;
+        int i = java.util.Arrays.binarySearch(t.types(), type);
+        if (i < 0 || t.regs()[i] != reg) {
+            return;
+        }
+        int[] types = new int[t.types().length - 1];
+        Registration[] regs = new Registration[types.length];
+        System.arraycopy(t.types(), 0, types, 0, i);
+        System.arraycopy(t.regs(), 0, regs, 0, i);
+        System.arraycopy(t.types(), i + 1, types, i, types.length - i);
+        System.arraycopy(t.regs(), i + 1, regs, i, regs.length - i);
+        handlers = new Table(types, regs);
     }
 
     /**

@@ -9,10 +9,9 @@ import io.tamtam.spi.Scheduler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,11 +23,16 @@ public final class Replies {
     /** How often deadlines are checked: 20 ms. */
     static final long SWEEP_NANOS = 20_000_000L;
 
-    /** One waiting message, answered by {@code target} before {@code deadline} (clock nanoseconds). */
-    private record Pending(CompletableFuture<byte[]> future, UUID target, long deadline, Duration timeout) {
+    /**
+     * One waiting message, answered by {@code target} before {@code deadline} (clock nanoseconds); an
+     * acknowledgement completes {@code future} with null, a reply with its body.
+     */
+    private record Pending(CompletableFuture<Object> future, boolean ack, UUID target, long deadline,
+                           Duration timeout) {
     }
 
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Waiting messages by correlation id; guarded by itself. */
+    private final LongMap<Pending> pending = new LongMap<>();
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private final NanoClock clock;
     private final Scheduler scheduler;
@@ -47,35 +51,59 @@ public final class Replies {
     }
 
     /**
-     * @param correlation the message's sequence or request id
+     * @param correlation the request id
      * @param target      the node that must answer
      * @param timeout     how long to wait
-     * @return completes with the answer's body; fails on timeout, refusal or remote error
+     * @return completes with the reply's body; fails on timeout, refusal or remote error
      */
     public CompletableFuture<byte[]> await(long correlation, UUID target, Duration timeout) {
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
-        pending.put(correlation, new Pending(f, target, clock.nanoTime() + timeout.toNanos(), timeout));
-        if (sweeping.compareAndSet(false, true)) {
+        return register(correlation, false, target, timeout);
+    }
+
+    /**
+     * @param correlation the reliable message's sequence
+     * @param target      the node that must acknowledge it
+     * @param timeout     how long to wait
+     * @return completes (with null) when acknowledged; fails on timeout, refusal or remote error
+     */
+    public CompletableFuture<Void> awaitAck(long correlation, UUID target, Duration timeout) {
+        return register(correlation, true, target, timeout);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> register(long correlation, boolean ack, UUID target, Duration timeout) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        Pending p = new Pending(f, ack, target, clock.nanoTime() + timeout.toNanos(), timeout);
+        synchronized (pending) {
+            pending.put(correlation, p);
+        }
+        if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
             scheduler.schedule(this::sweep, SWEEP_NANOS);
         }
-        return f;
+        return (CompletableFuture<T>) (CompletableFuture<?>) f;
     }
 
     /** @param correlation a message @return whether it still waits */
     public boolean waiting(long correlation) {
-        return pending.containsKey(correlation);
+        synchronized (pending) {
+            return pending.get(correlation) != null;
+        }
     }
 
     private void sweep() {
         long now = clock.nanoTime();
-        pending.forEach((k, p) -> {
-            if (now - p.deadline() >= 0 && pending.remove(k, p)) {
-                completions.fail(p.future(), new DeliveryException("no answer from node " + p.target() + " within "
-                        + p.timeout(), new TimeoutException(p.timeout().toString())));
-            }
-        });
+        List<Pending> expired;
+        boolean more;
+        synchronized (pending) {
+            expired = pending.removeIf((k, p) -> now - p.deadline() >= 0);
+            more = pending.size() > 0;
+        }
+        for (Pending p : expired) {
+            completions.fail(p.future(), new DeliveryException("no answer from node " + p.target() + " within "
+                    + p.timeout(), new TimeoutException(p.timeout().toString())));
+        }
         sweeping.set(false);
-        if (!pending.isEmpty() && !closed && sweeping.compareAndSet(false, true)) {
+        if (more && !closed && sweeping.compareAndSet(false, true)) {
             scheduler.schedule(this::sweep, SWEEP_NANOS);
         }
     }
@@ -89,12 +117,16 @@ public final class Replies {
      * @param body        the reply, or the UTF-8 error message
      */
     public void answer(long correlation, UUID sender, int status, byte[] body) {
-        Pending p = pending.get(correlation);
-        if (p == null || !p.target().equals(sender) || !pending.remove(correlation, p)) {
-            return;
+        Pending p;
+        synchronized (pending) {
+            p = pending.get(correlation);
+            if (p == null || !p.target().equals(sender)) {
+                return;
+            }
+            pending.remove(correlation);
         }
         if (status == WireFormat.STATUS_OK) {
-            completions.complete(p.future(), body);
+            completions.complete(p.future(), p.ack() ? null : body);
         } else if (status == WireFormat.STATUS_HANDLER_ERROR) {
             completions.fail(p.future(), new RemoteException(new String(body, StandardCharsets.UTF_8)));
         } else {
@@ -108,7 +140,10 @@ public final class Replies {
      * @param error       why it cannot be delivered
      */
     public void fail(long correlation, Throwable error) {
-        Pending p = pending.remove(correlation);
+        Pending p;
+        synchronized (pending) {
+            p = pending.remove(correlation);
+        }
         if (p != null) {
             completions.fail(p.future(), error);
         }
@@ -119,20 +154,24 @@ public final class Replies {
      * @param reason what the futures say
      */
     public void failTo(UUID node, String reason) {
-        pending.forEach((k, p) -> {
-            if (p.target().equals(node) && pending.remove(k, p)) {
-                completions.fail(p.future(), new DeliveryException(reason));
-            }
-        });
+        List<Pending> gone;
+        synchronized (pending) {
+            gone = pending.removeIf((k, p) -> p.target().equals(node));
+        }
+        for (Pending p : gone) {
+            completions.fail(p.future(), new DeliveryException(reason));
+        }
     }
 
     /** @param reason what every waiting future says; no more sweeps run */
     public void close(String reason) {
         closed = true;
-        pending.forEach((k, p) -> {
-            if (pending.remove(k, p)) {
-                completions.fail(p.future(), new DeliveryException(reason));
-            }
-        });
+        List<Pending> all;
+        synchronized (pending) {
+            all = pending.removeIf((k, p) -> true);
+        }
+        for (Pending p : all) {
+            completions.fail(p.future(), new DeliveryException(reason));
+        }
     }
 }

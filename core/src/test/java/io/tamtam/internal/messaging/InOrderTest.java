@@ -2,7 +2,6 @@ package io.tamtam.internal.messaging;
 
 import io.tamtam.internal.runtime.ByteBudget;
 
-import io.tamtam.spi.Scheduler;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,33 +10,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class InOrderTest {
-    /** Runs scheduled tasks only when the test says so. */
-    private static final class ManualScheduler implements Scheduler {
-        final List<Runnable> scheduled = new ArrayList<>();
-
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public Cancellable schedule(Runnable task, long delayNanos) {
-            boolean[] cancelled = {false};
-            scheduled.add(() -> {
-                if (!cancelled[0]) {
-                    task.run();
-                }
-            });
-            return () -> cancelled[0] = true;
-        }
-
-        void fire() {
-            List<Runnable> due = new ArrayList<>(scheduled);
-            scheduled.clear();
-            due.forEach(Runnable::run);
-        }
-    }
-
     private final ManualScheduler scheduler = new ManualScheduler();
     private final ByteBudget budget = new ByteBudget(1 << 20, 10_000);
     private final InOrder inOrder = new InOrder(scheduler, 1_000, budget);
