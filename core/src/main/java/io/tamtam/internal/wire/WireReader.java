@@ -123,6 +123,9 @@ public final class WireReader {
      */
     private String utf8(int n) throws WireException {
         need(n);
+        if (n == 0) {
+            return ""; // the error text of every positive acknowledgement
+        }
         boolean ascii = true;
         for (int i = pos, end = pos + n; i < end && ascii; i++) {
             ascii = buf[i] >= 0;
