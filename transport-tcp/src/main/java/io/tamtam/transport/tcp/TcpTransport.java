@@ -73,7 +73,8 @@ import org.slf4j.LoggerFactory;
  *       the connection stops reading (reservations are granted first come, first served); a frame that
  *       waited {@code receiveGrace} for room closes its connection ({@code OVER_BUDGET}). The bytes return
  *       to the budget when the frame was handed to the listener or its connection closed
- *       ({@link #inboundBufferReserved()}).</li>
+ *       ({@link #inboundBufferReserved()}). The buffer of the last large frame (one, of at least 1 MiB) is
+ *       kept, outside the budget, for the next large frame, until the transport closes.</li>
  *   <li>A frame in progress (any size, its length prefix included) must keep up {@code minReceiveRate}:
  *       {@code receiveGrace + t} after its first byte (for a frame that waited for budget: after it got
  *       it), at least {@code minReceiveRate × t} of its bytes must have arrived, else the connection is
@@ -139,6 +140,7 @@ public final class TcpTransport implements StreamTransport {
     private final long prefaceTimeoutNanos;
     private final long receiveGraceNanos;
     private final InboundBudget inboundBudget;
+    private final SpareFrameBuffer spareFrameBuffer = new SpareFrameBuffer();
     private final InboundLimits inboundLimits;
     private final ConcurrentHashMap<InetSocketAddress, FrameConnection> pool = new ConcurrentHashMap<>();
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
@@ -484,6 +486,7 @@ public final class TcpTransport implements StreamTransport {
         for (Channel ch : channels) {
             closing.add(ch.close());
         }
+        spareFrameBuffer.close();
         if (held == null) {
             return;
         }
@@ -723,6 +726,10 @@ public final class TcpTransport implements StreamTransport {
 
     InboundBudget inboundBudget() {
         return inboundBudget;
+    }
+
+    SpareFrameBuffer spareFrameBuffer() {
+        return spareFrameBuffer;
     }
 
     int minReceiveRate() {
