@@ -166,12 +166,12 @@ public final class DirectMessages {
 
     private CompletableFuture<byte[]> exchange(InetSocketAddress to, UUID node, long correlation, Message m, Duration timeout) {
         CompletableFuture<byte[]> f = replies.await(correlation, node, timeout);
-        sendWithRetry(to, codec.encode(m), correlation, 1);
+        sendWithRetry(to, codec.encodeFrame(m), correlation, 1);
         return f;
     }
 
-    private void sendWithRetry(InetSocketAddress to, byte[] packet, long correlation, int retries) {
-        ctx.outbox().sendFramePacket(to, packet).whenComplete((v, err) -> {
+    private void sendWithRetry(InetSocketAddress to, PacketCodec.Parts packet, long correlation, int retries) {
+        ctx.outbox().sendFrameParts(to, packet).whenComplete((v, err) -> {
             if (err == null) {
                 return;
             }
