@@ -287,7 +287,9 @@ public interface Cluster extends AutoCloseable {
     /**
      * Sends a message to one node and waits for it to be handed to the receiver's handler. Messages on
      * this path from one sender to one receiver are handled in send order, also across a broken and
-     * re-established connection.
+     * re-established connection. A {@code byte[]} payload of 64 KiB or more is not copied into the packet:
+     * it is read again if the message must be re-sent on a new connection, so do not change it until the
+     * future completes.
      *
      * @param node    the destination's id
      * @param type    the message type

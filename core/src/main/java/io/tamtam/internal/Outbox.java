@@ -117,8 +117,7 @@ public final class Outbox {
      * @return completes when written; fails with a {@link DeliveryException} naming the reason
      */
     public CompletableFuture<Void> sendFrame(InetSocketAddress to, Message m) {
-        byte[] packet = codec.encode(m);
-        return sendFramePacket(to, packet);
+        return sendFrameParts(to, codec.encodeFrame(m));
     }
 
     /**
@@ -144,6 +143,24 @@ public final class Outbox {
         }
         stats.sent(ClusterStats.Path.FRAME, packet.length);
         return streams.sendFrame(to, ByteBuffer.wrap(packet));
+    }
+
+    /**
+     * @param to     destination
+     * @param packet a packet from {@link PacketCodec#encodeFrame}
+     * @return completes when written
+     */
+    public CompletableFuture<Void> sendFrameParts(InetSocketAddress to, PacketCodec.Parts packet) {
+        if (packet.body().length == 0) {
+            return sendFramePacket(to, packet.head());
+        }
+        int length = packet.length();
+        if (length > maxFrame) {
+            return CompletableFuture.failedFuture(new DeliveryException("message of " + length
+                    + " bytes exceeds maxFrameSize " + maxFrame + "; raise ClusterConfig.maxFrameSize or use a stream"));
+        }
+        stats.sent(ClusterStats.Path.FRAME, length);
+        return streams.sendFrame(to, ByteBuffer.wrap(packet.head()), ByteBuffer.wrap(packet.body()));
     }
 
     /**

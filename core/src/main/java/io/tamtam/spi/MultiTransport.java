@@ -228,6 +228,12 @@ public final class MultiTransport {
         }
 
         @Override
+        public CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer head, ByteBuffer body) {
+            Route r = route(to);
+            return r == null ? CompletableFuture.failedFuture(unreachable(to)) : transports[r.index()].sendFrame(r.to(), head, body);
+        }
+
+        @Override
         public CompletableFuture<StreamChannel> openStream(InetSocketAddress to) {
             Route r = route(to);
             return r == null ? CompletableFuture.failedFuture(unreachable(to)) : transports[r.index()].openStream(r.to());

@@ -44,6 +44,23 @@ public interface StreamTransport extends AutoCloseable {
     CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer frame);
 
     /**
+     * Sends one frame made of two byte ranges, {@code head} then {@code body}, to the node listening at
+     * {@code to}: on the wire the same frame as {@link #sendFrame(InetSocketAddress, ByteBuffer)} with their
+     * concatenation, so that a large body need not be copied behind a small head first. The default
+     * concatenates them and calls that method; a transport overrides it to copy each range once.
+     *
+     * @param to   the destination's listen address
+     * @param head bytes from position to limit, first; the transport copies them before returning
+     * @param body bytes from position to limit, after the head; copied before returning too
+     * @return as {@link #sendFrame(InetSocketAddress, ByteBuffer)}
+     */
+    default CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer head, ByteBuffer body) {
+        ByteBuffer whole = ByteBuffer.allocate(head.remaining() + body.remaining());
+        whole.put(head.duplicate()).put(body.duplicate()).flip();
+        return sendFrame(to, whole);
+    }
+
+    /**
      * Opens a dedicated, bidirectional byte stream to the node listening at {@code to}.
      *
      * @param to the destination's listen address

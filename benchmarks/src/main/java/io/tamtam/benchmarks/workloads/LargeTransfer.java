@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -24,7 +26,9 @@ import java.util.concurrent.TimeoutException;
  * {@link #WARMUPS} discarded warm-up rounds; every figure is the median of the per-round rates with min and max. The
  * payload is random bytes (incompressible) unless the environment variable PAYLOAD is {@code pattern}
  * (bytes repeating every 256). The whole set runs twice: with compression on (Snappy, found on the
- * class path) and off ({@code compressionDisabled}); each JSON line says which.
+ * class path) and off ({@code compressionDisabled}); each JSON line says which. The message is timed
+ * from the call to its acknowledgement (the receiver's handler returned); a stream and the socket copy
+ * from the first byte written (the connection already open) to the last byte read by the receiver.
  */
 final class LargeTransfer {
     private static final int SIZE = 8 << 20;
@@ -38,6 +42,8 @@ final class LargeTransfer {
     private static final int LONG_STREAM_TIMES = 32;
     private static final double MB = 1024 * 1024;
     private static final byte[] KEY = new byte[32];
+    /** When a stream receiver read its last byte (nanoTime), one entry per stream. */
+    private static final BlockingQueue<Long> LAST_BYTE_READ = new LinkedBlockingQueue<>();
 
     private LargeTransfer() {
     }
@@ -87,24 +93,20 @@ final class LargeTransfer {
             for (int r = -WARMUPS; r < REPEATS; r++) {
                 long t0 = System.nanoTime();
                 plain.get(0).sendReliable(b, MSG_TYPE, payload).get(60, TimeUnit.SECONDS);
-                long t1 = System.nanoTime();
-                streamCopy(plain.get(0), b, payload);
-                long t2 = System.nanoTime();
-                streamCopy(sealed.get(0), bSealed, payload);
-                long t3 = System.nanoTime();
+                long mt = System.nanoTime() - t0;
+                long st = streamCopy(plain.get(0), b, payload);
+                long et = streamCopy(sealed.get(0), bSealed, payload);
                 long rt = raw.copy(payload);
-                long t4 = System.nanoTime();
-                streamCopy(plain.get(0), b, payload, LONG_STREAM_TYPE, LONG_STREAM_TIMES);
-                long lt = System.nanoTime() - t4;
+                long lt = streamCopy(plain.get(0), b, payload, LONG_STREAM_TYPE, LONG_STREAM_TIMES);
                 long lrt = raw.copy(payload, LONG_STREAM_TIMES);
                 Results.log("W5 compression " + (compression ? "on" : "off") + " round " + r + ": message "
-                        + (t1 - t0) / 1_000_000 + " ms, stream " + (t2 - t1) / 1_000_000 + " ms, encrypted stream "
-                        + (t3 - t2) / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms; 256 MiB: stream " + lt / 1_000_000
+                        + mt / 1_000_000 + " ms, stream " + st / 1_000_000 + " ms, encrypted stream "
+                        + et / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms; 256 MiB: stream " + lt / 1_000_000
                         + " ms, raw " + lrt / 1_000_000 + " ms");
                 if (r >= 0) {
-                    large[r] = mb / ((t1 - t0) / 1e9);
-                    stream[r] = mb / ((t2 - t1) / 1e9);
-                    streamSealed[r] = mb / ((t3 - t2) / 1e9);
+                    large[r] = mb / (mt / 1e9);
+                    stream[r] = mb / (st / 1e9);
+                    streamSealed[r] = mb / (et / 1e9);
                     rawRate[r] = mb / (rt / 1e9);
                     vsRaw[r] = stream[r] / rawRate[r];
                     sealedVsPlain[r] = streamSealed[r] / stream[r];
@@ -158,15 +160,19 @@ final class LargeTransfer {
         return pair.get(0).member(bNode.localNode().id()).orElseThrow();
     }
 
-    private static void streamCopy(Cluster a, Node b, byte[] payload)
+    private static long streamCopy(Cluster a, Node b, byte[] payload)
             throws InterruptedException, ExecutionException, TimeoutException, IOException {
-        streamCopy(a, b, payload, STREAM_TYPE, 1);
+        return streamCopy(a, b, payload, STREAM_TYPE, 1);
     }
 
-    private static void streamCopy(Cluster a, Node b, byte[] payload, int type, int times)
+    /** @return nanoseconds from the first byte written to the last byte read by the receiver */
+    private static long streamCopy(Cluster a, Node b, byte[] payload, int type, int times)
             throws InterruptedException, ExecutionException, TimeoutException, IOException {
+        LAST_BYTE_READ.clear();
+        long t0;
         try (NodeStream s = a.openStream(b, type).get(30, TimeUnit.SECONDS)) {
             OutputStream out = s.outputStream();
+            t0 = System.nanoTime();
             for (int t = 0; t < times; t++) {
                 for (int off = 0; off < payload.length; off += Workloads.CHUNK) {
                     out.write(payload, off, Math.min(Workloads.CHUNK, payload.length - off));
@@ -177,6 +183,7 @@ final class LargeTransfer {
                 throw new IOException("stream receiver did not acknowledge");
             }
         }
+        return RawSocketCopy.awaitLastByte(LAST_BYTE_READ) - t0;
     }
 
     private static void drainAndAck(NodeStream s, long expected) throws IOException {
@@ -184,10 +191,13 @@ final class LargeTransfer {
             InputStream in = s.inputStream();
             byte[] buf = new byte[Workloads.CHUNK];
             long total = 0;
+            long last = System.nanoTime();
             int n;
             while ((n = in.read(buf)) >= 0) {
                 total += n;
+                last = System.nanoTime();
             }
+            LAST_BYTE_READ.add(last);
             if (total != expected) {
                 throw new IOException("stream carried " + total + " bytes, expected " + expected);
             }

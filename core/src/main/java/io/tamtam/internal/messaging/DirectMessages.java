@@ -129,7 +129,7 @@ public final class DirectMessages {
         }
         long seq = nextCorrelation.getAndIncrement();
         CompletableFuture<Void> f = replies.awaitAck(seq, node, ctx.config().reliableTimeout());
-        sendWithRetry(m.snapshot().address(), codec.encode(
+        sendWithRetry(m.snapshot().address(), codec.encodeFrame(
                 new Message.Reliable(seq, peer.outboundLane(), peer.takeOutboundOrder(), type.id(), bytes)), seq, 1);
         return f;
     }
@@ -157,7 +157,7 @@ public final class DirectMessages {
         long rid = nextCorrelation.getAndIncrement();
         Class<R> replyClass = type.replyClass();
         CompletableFuture<byte[]> f = replies.await(rid, node, timeout);
-        sendWithRetry(m.snapshot().address(), codec.encode(new Message.Request(rid, type.id(), bytes)), rid, 1);
+        sendWithRetry(m.snapshot().address(), codec.encodeFrame(new Message.Request(rid, type.id(), bytes)), rid, 1);
         return f.thenApply(reply -> {
             try {
                 return payloads.decode(reply, replyClass);
@@ -167,8 +167,8 @@ public final class DirectMessages {
         });
     }
 
-    private void sendWithRetry(InetSocketAddress to, byte[] packet, long correlation, int retries) {
-        ctx.outbox().sendFramePacket(to, packet).whenComplete((v, err) -> {
+    private void sendWithRetry(InetSocketAddress to, PacketCodec.Parts packet, long correlation, int retries) {
+        ctx.outbox().sendFrameParts(to, packet).whenComplete((v, err) -> {
             if (err == null) {
                 return;
             }

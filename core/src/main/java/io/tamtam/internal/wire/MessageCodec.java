@@ -115,6 +115,49 @@ public final class MessageCodec {
         }
     }
 
+    /**
+     * @param m a message
+     * @return the payload its fields end with (a length-prefixed blob written last), or {@code null} when
+     *         its fields do not end with one
+     */
+    static byte[] trailingPayload(Message m) {
+        if (m instanceof Message.Reliable r) {
+            return r.payload();
+        } else if (m instanceof Message.Request r) {
+            return r.payload();
+        } else if (m instanceof Message.Reply r) {
+            return r.body();
+        } else if (m instanceof Message.User u) {
+            return u.payload();
+        } else if (m instanceof Message.TransferPart t) {
+            return t.data();
+        }
+        return null;
+    }
+
+    /**
+     * Writes the fields of a message {@link #trailingPayload} applies to, up to and including the
+     * payload's length but not its bytes.
+     *
+     * @param m a message with a trailing payload
+     * @param w the writer
+     */
+    static void writeFieldsBeforePayload(Message m, WireWriter w) {
+        if (m instanceof Message.Reliable r) {
+            w.i64(r.seq()).i64(r.lane()).i64(r.order()).u16(r.userType()).i32(r.payload().length);
+        } else if (m instanceof Message.Request r) {
+            w.i64(r.id()).u16(r.userType()).i32(r.payload().length);
+        } else if (m instanceof Message.Reply r) {
+            w.i64(r.id()).u8(r.status()).i32(r.body().length);
+        } else if (m instanceof Message.User u) {
+            w.u16(u.userType()).i32(u.payload().length);
+        } else if (m instanceof Message.TransferPart t) {
+            w.uuid(t.id()).i32(t.index()).i32(t.crc()).i32(t.data().length);
+        } else {
+            throw new IllegalArgumentException(m.getClass().getSimpleName() + " has no trailing payload");
+        }
+    }
+
     private static void blob(byte[] b, WireWriter w) {
         w.i32(b.length).bytes(b, 0, b.length);
     }

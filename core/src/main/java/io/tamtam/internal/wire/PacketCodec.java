@@ -144,6 +144,66 @@ public final class PacketCodec {
         return seal(m.type(), w.array(), headerSize, w.size() - headerSize);
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** Payloads at least this large may be sent as a {@link Parts packet in two parts}: 64 KiB. */
+    public static final int PARTS_MIN_PAYLOAD = 64 * 1024;
+
+    /**
+     * A packet as two byte ranges sent back to back: {@code head} (the header and every field before the
+     * payload) and the payload, which is the caller's array, not a copy; or a whole packet as the head
+     * with an empty body.
+     *
+     * @param head the header and the fields before the payload
+     * @param body the payload
+     */
+    public record Parts(byte[] head, byte[] body) {
+        /** @return the packet's size */
+        public int length() {
+            return head.length + body.length;
+        }
+    }
+
+    /**
+     * Encodes a message whose fields end with a large payload without copying the payload: the same bytes
+     * as {@link #encode(Message)}, split before the payload. Only for a payload of at least
+     * {@link #PARTS_MIN_PAYLOAD} bytes in a packet that is neither encrypted nor compressed (no
+     * compressor, or a sample of the payload does not compress).
+     *
+     * @param m one message
+     * @return the packet in two parts, or {@code null} when it must be encoded whole by {@link #encode(Message)}
+     */
+    public Parts encodeParts(Message m) {
+        byte[] payload = MessageCodec.trailingPayload(m);
+        if (payload == null || payload.length < PARTS_MIN_PAYLOAD || !ciphers.isEmpty()) {
+            return null;
+        }
+        if (compressor != null && payload.length >= compressionMinBytes) {
+            try {
+                if (worthCompressing(payload, 0, payload.length)) {
+                    return null;
+                }
+            } catch (IOException e) {
+                // A payload the compressor fails on is sent uncompressed, as encode does.
+            }
+        }
+        WireWriter w = new WireWriter(headerSize + 64);
+        w.bytes(header(0, m.type()), 0, headerSize);
+        MessageCodec.writeFieldsBeforePayload(m, w);
+        counter.message(m);
+        return new Parts(w.toByteArray(), payload);
+    }
+
+    /**
+     * @param m one message
+     * @return the packet for the stream path: in two parts when {@link #encodeParts} allows, else whole
+     *         (the head, with an empty body)
+     */
+    public Parts encodeFrame(Message m) {
+        Parts parts = encodeParts(m);
+        return parts != null ? parts : new Parts(encode(m), NO_BYTES);
+    }
+
     /** @return the exact field size of messages that carry a payload, a guess for the others */
     private static int sizeHint(Message m) {
         if (m instanceof Message.Broadcast b) {

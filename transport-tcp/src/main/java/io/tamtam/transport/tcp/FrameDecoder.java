@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *       allocated for it: the listener hears {@link DropReason#OVERSIZED} and the connection is closed.</li>
  *   <li>A frame of at most {@value #LARGE_FRAME} bytes collects in a per-connection buffer.</li>
  *   <li>A larger frame reserves its length from the transport's {@link InboundBudget} when its prefix
- *       arrives and only then gets a buffer, which doubles as the frame's bytes arrive up to
+ *       arrives and only then gets a buffer: the transport's {@link SpareFrameBuffer} when it holds one
+ *       large enough (the buffer of an earlier large frame, kept after that frame was released), else a
+ *       new one, which doubles as the frame's bytes arrive up to
  *       {@value #FULL_BUFFER_AFTER} bytes and then takes the frame's whole length at once (so a length
  *       prefix alone makes the node allocate a few KiB, whatever it claims, and a large frame is copied
  *       into a new buffer at most a few times, not once per doubling up to its length). When the budget has no room the connection stops
@@ -45,6 +47,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
 
     private final TcpTransport transport;
     private final InboundBudget budget;
+    private final SpareFrameBuffer spare;
     private final int maxFrameSize;
     private final double minBytesPerNano;
     private final long graceNanos;
@@ -55,6 +58,8 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
     private ByteBuf pending;
     /** The large frame being received, sized to its length; {@code null} when none. */
     private ByteBuf large;
+    /** The buffer {@link #large} is, or is a slice of (the transport's spare buffer); given back after the frame. */
+    private ByteBuf largeOwner;
     /** Bytes reserved from the budget for the current large frame. */
     private long reserved;
     /** Length of the large frame waiting for budget; 0 when not waiting. */
@@ -73,6 +78,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
     FrameDecoder(TcpTransport transport) {
         this.transport = transport;
         this.budget = transport.inboundBudget();
+        this.spare = transport.spareFrameBuffer();
         this.maxFrameSize = transport.maxFrameSize();
         this.minBytesPerNano = transport.minReceiveRate() / 1e9;
         this.graceNanos = transport.receiveGraceNanos();
@@ -171,7 +177,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             }
             reserved = size;
             buf.skipBytes(PREFIX);
-            large = ctx.alloc().heapBuffer(Math.min(size, Math.max(body, FIRST_LARGE_BUFFER)), size);
+            startLarge(size, body);
             appendLarge(buf, Math.min(body, size));
             if (large.maxWritableBytes() == 0) {
                 deliverLarge();
@@ -186,6 +192,26 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
                 buf.discardReadBytes();
             }
         }
+    }
+
+    /**
+     * Starts receiving a large frame whose budget is reserved: into the transport's spare buffer when it
+     * has one large enough (left by an earlier frame), else into a new buffer that grows as bytes arrive.
+     */
+    private void startLarge(int size, int arrived) {
+        ByteBuf kept = spare.take(size);
+        if (kept != null) {
+            largeOwner = kept;
+            large = kept.slice(0, size).clear();
+        } else {
+            large = ctx.alloc().heapBuffer(Math.min(size, Math.max(arrived, FIRST_LARGE_BUFFER)), size);
+            largeOwner = large;
+        }
+    }
+
+    /** @param owner a large frame's buffer no longer used: kept as the transport's spare when it is large */
+    private void giveBack(ByteBuf owner) {
+        spare.give(owner, FULL_BUFFER_AFTER);
     }
 
     /**
@@ -205,11 +231,14 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
 
     /**
      * Hands a large frame to the listener, which may keep its buffer (to decode it off the event loop
-     * without copying it) until it releases it; the frame's budget reservation lasts until then.
+     * without copying it) until it releases it; the frame's budget reservation lasts until then, and the
+     * buffer is then kept for the next large frame if none is.
      */
     private void deliverLarge() {
         ByteBuf frame = large;
+        ByteBuf owner = largeOwner;
         large = null;
+        largeOwner = null;
         long bytes = reserved;
         reserved = 0;
         delivered++;
@@ -217,7 +246,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
-                frame.release();
+                giveBack(owner);
                 budget.release(bytes);
             }
         };
@@ -347,8 +376,9 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             pending = null;
         }
         if (large != null) {
-            large.release();
+            giveBack(largeOwner);
             large = null;
+            largeOwner = null;
         }
         long bytes = reserved;
         reserved = 0;

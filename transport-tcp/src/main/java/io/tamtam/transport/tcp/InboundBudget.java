@@ -10,12 +10,12 @@ import java.util.List;
  * A frame reserves its whole length when its length prefix arrives and gives it back when the frame was
  * handed on or its connection died. A reservation that does not fit waits in line (first come, first
  * served: a waiting frame holds back later ones, so a stream of small-enough frames cannot starve a large
- * one) until releases make room. Thread-safe.
+ * one) until releases make room. Shared by the TCP and WebSocket transports. Thread-safe.
  */
-final class InboundBudget {
+public final class InboundBudget {
 
     /** A connection waiting for room. */
-    interface Waiter {
+    public interface Waiter {
         /**
          * The reservation was made for the waiter; called on the thread that released the room, outside
          * the budget's lock. The waiter owns the bytes from now on and must release them.
@@ -33,7 +33,7 @@ final class InboundBudget {
     private long used;
 
     /** @param capacity most bytes reserved at once */
-    InboundBudget(long capacity) {
+    public InboundBudget(long capacity) {
         this.capacity = capacity;
     }
 
@@ -45,7 +45,7 @@ final class InboundBudget {
      * @param bytes  at most the capacity
      * @return whether the bytes were reserved now
      */
-    synchronized boolean reserveOrWait(Waiter waiter, long bytes) {
+    public synchronized boolean reserveOrWait(Waiter waiter, long bytes) {
         if (waiting.isEmpty() && used + bytes <= capacity) {
             used += bytes;
             return true;
@@ -61,7 +61,7 @@ final class InboundBudget {
      * @return {@code false} when it was no longer waiting: its grant was made and is on its way, and the
      *         waiter must release those bytes when it arrives
      */
-    boolean cancel(Waiter waiter) {
+    public boolean cancel(Waiter waiter) {
         List<Pending> granted;
         synchronized (this) {
             boolean removed = false;
@@ -82,7 +82,7 @@ final class InboundBudget {
     }
 
     /** @param bytes bytes reserved earlier, given back */
-    void release(long bytes) {
+    public void release(long bytes) {
         if (bytes == 0) {
             return;
         }
@@ -95,7 +95,7 @@ final class InboundBudget {
     }
 
     /** @return the bytes reserved now */
-    synchronized long used() {
+    public synchronized long used() {
         return used;
     }
 

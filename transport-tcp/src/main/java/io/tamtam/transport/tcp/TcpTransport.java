@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -72,7 +73,8 @@ import org.slf4j.LoggerFactory;
  *       the connection stops reading (reservations are granted first come, first served); a frame that
  *       waited {@code receiveGrace} for room closes its connection ({@code OVER_BUDGET}). The bytes return
  *       to the budget when the frame was handed to the listener or its connection closed
- *       ({@link #inboundBufferReserved()}).</li>
+ *       ({@link #inboundBufferReserved()}). The buffer of the last large frame (one, of at least 1 MiB) is
+ *       kept, outside the budget, for the next large frame, until the transport closes.</li>
  *   <li>A frame in progress (any size, its length prefix included) must keep up {@code minReceiveRate}:
  *       {@code receiveGrace + t} after its first byte (for a frame that waited for budget: after it got
  *       it), at least {@code minReceiveRate × t} of its bytes must have arrived, else the connection is
@@ -125,6 +127,9 @@ public final class TcpTransport implements StreamTransport {
     private static final AdaptiveRecvByteBufAllocator STREAM_READS =
             new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10);
     private static final int FRAME_PREFIX = 4;
+    /** Frames above this many bytes (length prefix included) are copied into pooled buffers of this size. */
+    static final int FRAME_CHUNK = 1 << 20;
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
 
     private final TransportOptions options;
     private final TlsConfig tls;
@@ -135,6 +140,7 @@ public final class TcpTransport implements StreamTransport {
     private final long prefaceTimeoutNanos;
     private final long receiveGraceNanos;
     private final InboundBudget inboundBudget;
+    private final SpareFrameBuffer spareFrameBuffer = new SpareFrameBuffer();
     private final InboundLimits inboundLimits;
     private final ConcurrentHashMap<InetSocketAddress, FrameConnection> pool = new ConcurrentHashMap<>();
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
@@ -296,8 +302,19 @@ public final class TcpTransport implements StreamTransport {
 
     @Override
     public CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer frame) {
+        return sendFrame(to, frame, NO_BYTES);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Both ranges are copied once, into one direct buffer with the length prefix, or for a frame above
+     * {@value #FRAME_CHUNK} bytes into pooled direct buffers of that size that one gathering write sends.
+     */
+    @Override
+    public CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer head, ByteBuffer body) {
         Objects.requireNonNull(to, "to");
-        int length = frame.remaining();
+        long length = (long) head.remaining() + body.remaining();
         if (length > options.maxFrameSize()) {
             return CompletableFuture.failedFuture(new IOException("frame of " + length
                     + " bytes exceeds maxFrameSize of " + options.maxFrameSize()
@@ -307,14 +324,59 @@ public final class TcpTransport implements StreamTransport {
         if (unusable != null) {
             return CompletableFuture.failedFuture(unusable);
         }
-        ByteBuf encoded = ByteBufAllocator.DEFAULT.directBuffer(FRAME_PREFIX + length);
-        encoded.writeInt(length);
-        int position = frame.position();
-        encoded.writeBytes(frame);
-        frame.position(position);
-        FrameWrite write = new FrameWrite(encoded);
+        FrameWrite write = new FrameWrite(encodeFrame(ByteBufAllocator.DEFAULT, (int) length, head, body));
         connectionTo(to).enqueue(write);
         return write;
+    }
+
+    /**
+     * @param alloc  allocates the direct buffers
+     * @param length the frame's length, {@code head.remaining() + body.remaining()}
+     * @param head   the first bytes, from position to limit (the position is left as it was)
+     * @param body   the bytes after them, likewise
+     * @return the length prefix and the bytes: one buffer up to {@value #FRAME_CHUNK} bytes, above that a
+     *         composite of buffers of at most {@value #FRAME_CHUNK} bytes (pooled, so a large frame costs
+     *         no allocation of its whole length)
+     */
+    static ByteBuf encodeFrame(ByteBufAllocator alloc, int length, ByteBuffer head, ByteBuffer body) {
+        long total = FRAME_PREFIX + (long) length;
+        if (total <= FRAME_CHUNK) {
+            ByteBuf out = alloc.directBuffer((int) total);
+            out.writeInt(length);
+            out.writeBytes(head.duplicate());
+            out.writeBytes(body.duplicate());
+            return out;
+        }
+        CompositeByteBuf out = alloc.compositeDirectBuffer((int) ((total + FRAME_CHUNK - 1) / FRAME_CHUNK));
+        ByteBuf chunk = null;
+        try {
+            long left = total;
+            chunk = alloc.directBuffer(FRAME_CHUNK);
+            chunk.writeInt(length);
+            left -= FRAME_PREFIX;
+            for (ByteBuffer part : new ByteBuffer[] {head, body}) {
+                ByteBuffer src = part.duplicate();
+                while (src.hasRemaining()) {
+                    if (!chunk.isWritable()) {
+                        out.addComponent(true, chunk);
+                        chunk = null;
+                        chunk = alloc.directBuffer((int) Math.min(FRAME_CHUNK, left));
+                    }
+                    int n = Math.min(chunk.writableBytes(), src.remaining());
+                    chunk.writeBytes(src.slice(src.position(), n));
+                    src.position(src.position() + n);
+                    left -= n;
+                }
+            }
+            out.addComponent(true, chunk);
+            return out;
+        } catch (RuntimeException | Error e) {
+            if (chunk != null) {
+                chunk.release();
+            }
+            out.release();
+            throw e;
+        }
     }
 
     @Override
@@ -424,6 +486,7 @@ public final class TcpTransport implements StreamTransport {
         for (Channel ch : channels) {
             closing.add(ch.close());
         }
+        spareFrameBuffer.close();
         if (held == null) {
             return;
         }
@@ -663,6 +726,10 @@ public final class TcpTransport implements StreamTransport {
 
     InboundBudget inboundBudget() {
         return inboundBudget;
+    }
+
+    SpareFrameBuffer spareFrameBuffer() {
+        return spareFrameBuffer;
     }
 
     int minReceiveRate() {

@@ -115,17 +115,76 @@ class TcpFramesTest {
         int[] sizes = {FrameDecoder.LARGE_FRAME + 1, full - 1, full, full + 1, 2 * full + 12_345, 3 << 20};
         List<byte[]> frames = new ArrayList<>();
         for (int s = 0; s < sizes.length; s++) {
-            byte[] frame = new byte[sizes[s]];
-            for (int i = 0; i < frame.length; i++) {
-                frame[i] = (byte) (i * 31 + s + (i >>> 13));
-            }
-            frames.add(frame);
-            a.transport().sendFrame(b.address(), ByteBuffer.wrap(frame));
+            frames.add(patterned(sizes[s], s));
+            a.transport().sendFrame(b.address(), ByteBuffer.wrap(frames.get(s)));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> b.listener().frames.size() == sizes.length);
+        assertFramesArrive(b, frames);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.transport().inboundBudget().used() == 0);
+    }
+
+    @Test
+    void twoPartFramesAroundTheSendChunkArriveIntactAndLeaveTheCallersBuffersAsTheyWere() throws Exception {
+        var options = Transports.with(Duration.ofSeconds(60), Duration.ofSeconds(30), 3 << 20);
+        Node a = transports.node("127.0.0.1", options);
+        Node b = transports.node("127.0.0.1", options);
+        int chunk = TcpTransport.FRAME_CHUNK;
+        // Lengths with the 4-byte prefix just below, at and above one and two send chunks.
+        int[] sizes = {chunk - 5, chunk - 4, chunk - 3, 2 * chunk - 4, 2 * chunk + 1, 3 << 20};
+        List<byte[]> frames = new ArrayList<>();
         for (int s = 0; s < sizes.length; s++) {
-            assertArrayEquals(frames.get(s), b.listener().frames.get(s), "frame of " + sizes[s] + " bytes");
+            byte[] frame = patterned(sizes[s], s);
+            frames.add(frame);
+            int split = s % 2 == 0 ? 40 : frame.length - 7;
+            byte[] padded = new byte[frame.length + 6];
+            System.arraycopy(frame, 0, padded, 3, frame.length);
+            ByteBuffer head = ByteBuffer.wrap(padded, 3, split);
+            ByteBuffer body = ByteBuffer.wrap(padded, 3 + split, frame.length - split);
+            a.transport().sendFrame(b.address(), head, body);
+            assertEquals(3, head.position(), "the head's position is left as it was");
+            assertEquals(3 + split, body.position(), "the body's position is left as it was");
         }
+        assertFramesArrive(b, frames);
+    }
+
+    /** @return {@code size} bytes that differ with {@code salt} and repeat only after megabytes */
+    private static byte[] patterned(int size, int salt) {
+        byte[] frame = new byte[size];
+        for (int i = 0; i < frame.length; i++) {
+            frame[i] = (byte) (i * 31 + salt + (i >>> 13));
+        }
+        return frame;
+    }
+
+    /** Waits for {@code b} to have received exactly {@code frames}, in order. */
+    private static void assertFramesArrive(Node b, List<byte[]> frames) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> b.listener().frames.size() >= frames.size());
+        assertEquals(frames.size(), b.listener().frames.size());
+        for (int s = 0; s < frames.size(); s++) {
+            assertArrayEquals(frames.get(s), b.listener().frames.get(s), "frame " + s + " of " + frames.get(s).length + " bytes");
+        }
+    }
+
+    @Test
+    void largeFramesAfterALargerOneReuseItsBufferAndArriveExact() throws Exception {
+        var options = Transports.with(Duration.ofSeconds(60), Duration.ofSeconds(30), 3 << 20);
+        Node a = transports.node("127.0.0.1", options);
+        Node b = transports.node("127.0.0.1", options);
+        // Every frame after the first fits the buffer the first left, which each gives back.
+        int[] sizes = {3 << 20, (2 << 20) + 17, FrameDecoder.FULL_BUFFER_AFTER + 1, FrameDecoder.LARGE_FRAME + 1, 3 << 20};
+        List<byte[]> frames = new ArrayList<>();
+        for (int s = 0; s < sizes.length; s++) {
+            byte[] frame = new byte[sizes[s]];
+            java.util.Arrays.fill(frame, (byte) (s + 1));
+            frame[frame.length - 1] = (byte) 0x7f;
+            frames.add(frame);
+            a.transport().sendFrame(b.address(), ByteBuffer.wrap(frame)).get(30, TimeUnit.SECONDS);
+            int received = s + 1;
+            await().atMost(Duration.ofSeconds(30)).until(() -> b.listener().frames.size() == received);
+        }
+        for (int s = 0; s < sizes.length; s++) {
+            assertArrayEquals(frames.get(s), b.listener().frames.get(s), "frame " + s + " of " + sizes[s] + " bytes");
+        }
+        assertEquals(4, b.transport().spareFrameBuffer().reuses(), "every frame after the first fits the 3 MiB buffer kept");
         await().atMost(Duration.ofSeconds(30)).until(() -> b.transport().inboundBudget().used() == 0);
     }
 

@@ -41,6 +41,7 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
             if (WebSocketTransport.STREAM.equals(done.selectedSubprotocol())) {
                 InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
                 WsStreamChannel.Handler stream = new WsStreamChannel.Handler(transport, remote, null);
+                transport.streamPipeline(ctx.pipeline());
                 ctx.pipeline().replace(this, "stream", stream);
                 stream.accepted(ctx.channel());
             }

@@ -26,6 +26,7 @@ import io.tamtam.spi.StreamChannel;
 import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
 import io.tamtam.transport.tcp.Closing;
+import io.tamtam.transport.tcp.InboundBudget;
 import io.tamtam.transport.tcp.InboundLimits;
 import io.tamtam.transport.tcp.TlsHandshakeWatcher;
 import io.tamtam.transport.udp.EventLoopLease;
@@ -55,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * or {@value #STREAM} (a dedicated byte stream). A request for another path gets 404 and is counted as
  * {@code MALFORMED}.
  *
- * <p>Frames: each {@link #sendFrame} is one binary message. A node opens one connection per destination
+ * <p>Frames: each {@link #sendFrame} is one binary message: one WebSocket frame, or for a frame over
+ * {@value #MAX_WIRE_FRAME} bytes a binary frame and continuation frames of at most that size. A node opens one connection per destination
  * address for its own frames, and receives the remote's frames on the remote's connection (two
  * connections per pair that talk both ways, since behind a proxy the accepting side cannot tell the
  * connecting node's address). Frames to one address are written in call order; at most 64 MiB of frames
@@ -66,10 +68,20 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Inbound limits</h2>
  * <ul>
- *   <li>A message (one frame, or the fragments of one message) longer than {@code maxFrameSize} is refused
- *       when its header says so, before its payload is buffered: the listener hears {@code OVERSIZED}
- *       and the connection is closed with status 1009. So one connection holds at most
- *       {@code maxFrameSize} bytes of a frame in progress.</li>
+ *   <li>A single WebSocket frame with a payload over {@value #MAX_WIRE_FRAME} bytes (or {@code maxFrameSize}
+ *       when smaller) is refused when its header says so, before its payload is buffered, and a message
+ *       whose fragments add up to more than {@code maxFrameSize} when the fragment that crosses it arrives:
+ *       the listener hears {@code OVERSIZED} and the connection is closed with status 1009.</li>
+ *   <li>Past 64 KiB of an unfinished message, each further fragment reserves its size from one budget of
+ *       {@code inboundBufferBudget} bytes shared by all connections of the transport (the TCP transport's
+ *       rule, counted per fragment since a fragment's bytes have arrived when it is decoded: the budget is
+ *       exceeded by at most one fragment per connection). When the budget has no room the connection
+ *       stops reading until it has; after waiting {@code receiveGrace} it is closed
+ *       ({@code OVER_BUDGET}).</li>
+ *   <li>Bytes in progress on a frame connection (a WebSocket frame not yet complete, or a message whose
+ *       last fragment has not come) must keep up {@code minReceiveRate}: by {@code receiveGrace + t} after
+ *       the first of them, {@code rate × t} bytes must have arrived, else the connection is closed
+ *       ({@code SLOW_SENDER}).</li>
  *   <li>Accepted connections beyond {@code maxInboundConnections} in all or
  *       {@code maxInboundConnectionsPerIp} per remote IP are closed at once ({@code CONNECTION_LIMIT}).</li>
  *   <li>A connection that has not completed its WebSocket upgrade within {@code prefaceTimeout} is closed
@@ -77,8 +89,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>With TLS, a failed handshake (untrusted, expired or wrong-name certificate) is counted as
  *       {@code TLS_REFUSED} on either side.</li>
  * </ul>
- * Not implemented here, unlike the TCP transport: the shared inbound buffer budget and the minimum receive
- * rate of a frame in progress; the per-connection bound above and the connection limits bound memory.
+ * A stream connection's messages are at most {@value #MAX_WIRE_FRAME} bytes; its buffer bounds the rest.
  *
  * <h2>Streams</h2>
  * {@link #openStream} opens a dedicated connection; bytes travel as binary messages of at most 64 KiB
@@ -100,12 +111,18 @@ public final class WebSocketTransport implements StreamTransport {
     /** Bytes a stream buffers per direction. */
     public static final int STREAM_BUFFER_BYTES = 1 << 20;
     static final long MAX_QUEUED_BYTES = 64L << 20;
+    /**
+     * Largest payload of one WebSocket frame, sent or accepted: a longer message goes as fragments (a
+     * binary frame and continuation frames), and a longer inbound frame is refused from its header.
+     */
+    static final int MAX_WIRE_FRAME = 64 * 1024;
     private static final int MAX_HTTP_HEADERS = 8192;
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
 
     private final TransportOptions options;
     private final WebSocketConfig config;
     private final InboundLimits inboundLimits;
+    private final InboundBudget inboundBudget;
     private final ConcurrentHashMap<InetSocketAddress, WsConnection> pool = new ConcurrentHashMap<>();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -132,6 +149,7 @@ public final class WebSocketTransport implements StreamTransport {
             }
         }
         this.inboundLimits = new InboundLimits(options.maxInboundConnections(), options.maxInboundConnectionsPerIp());
+        this.inboundBudget = new InboundBudget(options.inboundBufferBudget());
     }
 
     /**
@@ -194,10 +212,14 @@ public final class WebSocketTransport implements StreamTransport {
 
     private WebSocketDecoderConfig decoderConfig() {
         return WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(options.maxFrameSize())
+                .maxFramePayloadLength(maxWireFrame())
                 .allowExtensions(false)
                 .closeOnProtocolViolation(true)
                 .build();
+    }
+
+    private int maxWireFrame() {
+        return Math.min(options.maxFrameSize(), MAX_WIRE_FRAME);
     }
 
     private void initServerChannel(Channel ch) {
@@ -205,6 +227,7 @@ public final class WebSocketTransport implements StreamTransport {
         if (config.tls() != null) {
             p.addLast(config.tls().newServerHandler(ch.alloc()), tlsWatcher());
         }
+        InboundMeter meter = new InboundMeter(this, true);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(config.path())
                 .subprotocols(FRAMES + "," + STREAM)
@@ -212,11 +235,13 @@ public final class WebSocketTransport implements StreamTransport {
                 .handshakeTimeoutMillis(Math.max(1, options.prefaceTimeout().toMillis()))
                 .decoderConfig(decoderConfig())
                 .build();
+        p.addLast(ARRIVALS, meter.arrivals());
         p.addLast(new HttpServerCodec(4096, MAX_HTTP_HEADERS, 8192),
-                new HttpObjectAggregator(MAX_HTTP_HEADERS),
-                new WebSocketServerProtocolHandler(ws),
-                new WebSocketFrameAggregator(options.maxFrameSize()),
-                new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS),
+                new HttpObjectAggregator(MAX_HTTP_HEADERS));
+        p.addLast(METER, meter);
+        p.addLast(new WebSocketServerProtocolHandler(ws));
+        p.addLast(AGGREGATOR, new WebSocketFrameAggregator(options.maxFrameSize()));
+        p.addLast(new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS),
                 new InboundHandler(this));
     }
 
@@ -238,16 +263,24 @@ public final class WebSocketTransport implements StreamTransport {
                 .webSocketUri(uri(to))
                 .subprotocol(subprotocol)
                 .version(WebSocketVersion.V13)
-                .maxFramePayloadLength(options.maxFrameSize())
+                .maxFramePayloadLength(maxWireFrame())
                 .handshakeTimeoutMillis(Math.max(1, options.connectTimeout().toMillis()))
                 .dropPongFrames(true)
                 .build();
+        boolean frames = subprotocol.equals(FRAMES);
+        InboundMeter meter = frames ? new InboundMeter(this, false) : null;
+        if (meter != null) {
+            p.addLast(ARRIVALS, meter.arrivals());
+        }
         p.addLast(new HttpClientCodec(4096, MAX_HTTP_HEADERS, 8192),
-                new HttpObjectAggregator(MAX_HTTP_HEADERS),
-                new WebSocketClientProtocolHandler(ws),
-                new WebSocketFrameAggregator(options.maxFrameSize()),
+                new HttpObjectAggregator(MAX_HTTP_HEADERS));
+        if (meter != null) {
+            p.addLast(METER, meter);
+        }
+        p.addLast(new WebSocketClientProtocolHandler(ws),
+                new WebSocketFrameAggregator(frames ? options.maxFrameSize() : maxWireFrame()),
                 new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS));
-        if (subprotocol.equals(FRAMES)) {
+        if (frames) {
             p.addLast(new IdleStateHandler(0, 0, options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         }
         p.addLast(last);
@@ -410,6 +443,30 @@ public final class WebSocketTransport implements StreamTransport {
     }
 
     // ---- for the handlers ----------------------------------------------------------------------
+
+    private static final String ARRIVALS = "tamtam-arrivals";
+    private static final String METER = "tamtam-meter";
+    private static final String AGGREGATOR = "tamtam-aggregator";
+
+    /**
+     * Turns an accepted connection's pipeline into a stream's: its messages are at most
+     * {@link #MAX_WIRE_FRAME} bytes and the stream bounds what it buffers, so the frame meter goes.
+     *
+     * @param p the pipeline, right after the upgrade
+     */
+    void streamPipeline(ChannelPipeline p) {
+        p.remove(METER);
+        p.remove(ARRIVALS);
+        p.replace(AGGREGATOR, AGGREGATOR, new WebSocketFrameAggregator(maxWireFrame()));
+    }
+
+    InboundBudget inboundBudget() {
+        return inboundBudget;
+    }
+
+    TransportOptions options() {
+        return options;
+    }
 
     void track(Channel ch) {
         channels.add(ch);

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.WriteTimeoutException;
@@ -104,7 +105,7 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
         while ((p = outbound.poll()) != null) {
             int size = p.frame().readableBytes();
             CompletableFuture<Void> future = p.future();
-            channel.write(new BinaryWebSocketFrame(p.frame())).addListener(w -> {
+            writeMessage(p.frame()).addListener(w -> {
                 synchronized (this) {
                     queuedBytes -= size;
                 }
@@ -120,6 +121,33 @@ final class WsConnection extends ChannelInboundHandlerAdapter {
         if (written > 0) {
             channel.flush();
         }
+    }
+
+    /**
+     * Writes one frame as one WebSocket message: a single binary frame, or a binary frame and continuation
+     * frames of at most {@link WebSocketTransport#MAX_WIRE_FRAME} bytes each.
+     *
+     * @param frame the frame's bytes, released here
+     * @return the future of the message's last write
+     */
+    private ChannelFuture writeMessage(ByteBuf frame) {
+        int size = frame.readableBytes();
+        if (size <= WebSocketTransport.MAX_WIRE_FRAME) {
+            return channel.write(new BinaryWebSocketFrame(frame));
+        }
+        ChannelFuture last = null;
+        try {
+            for (int offset = 0; offset < size; offset += WebSocketTransport.MAX_WIRE_FRAME) {
+                int length = Math.min(WebSocketTransport.MAX_WIRE_FRAME, size - offset);
+                boolean fin = offset + length == size;
+                ByteBuf part = frame.retainedSlice(frame.readerIndex() + offset, length);
+                last = channel.write(offset == 0 ? new BinaryWebSocketFrame(fin, 0, part)
+                        : new ContinuationWebSocketFrame(fin, 0, part));
+            }
+        } finally {
+            frame.release();
+        }
+        return last;
     }
 
     /** Fails what waits and closes; any thread. */

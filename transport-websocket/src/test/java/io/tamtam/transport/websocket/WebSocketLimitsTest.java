@@ -1,7 +1,6 @@
 package io.tamtam.transport.websocket;
 
 import io.tamtam.DropReason;
-import io.tamtam.spi.StreamChannel;
 import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
 import java.net.InetSocketAddress;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +30,9 @@ class WebSocketLimitsTest {
 
     private static final int MAX_FRAME = 1024;
 
-    private final Queue<byte[]> frames = new ConcurrentLinkedQueue<>();
-    private final Queue<DropReason> drops = new ConcurrentLinkedQueue<>();
+    private final RecordingListener recorded = new RecordingListener();
+    private final Queue<byte[]> frames = recorded.frames;
+    private final Queue<DropReason> drops = recorded.drops;
     private final WebSocketTransport transport = new WebSocketTransport(new TransportOptions(1400, MAX_FRAME,
             Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5)), WebSocketConfig.defaults());
     private final HttpClient http = HttpClient.newHttpClient();
@@ -44,24 +43,7 @@ class WebSocketLimitsTest {
     }
 
     private InetSocketAddress bind() throws Exception {
-        return transport.bind(new InetSocketAddress("127.0.0.1", 0), new StreamTransport.Listener() {
-            @Override
-            public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
-                byte[] b = new byte[frame.remaining()];
-                frame.get(b);
-                frames.add(b);
-            }
-
-            @Override
-            public void onStream(StreamChannel stream) {
-                stream.close();
-            }
-
-            @Override
-            public void onDropped(InetSocketAddress remote, DropReason reason) {
-                drops.add(reason);
-            }
-        });
+        return transport.bind(new InetSocketAddress("127.0.0.1", 0), recorded);
     }
 
     @Test

@@ -1,0 +1,166 @@
+package io.tamtam.transport.websocket;
+
+import io.tamtam.DropReason;
+import io.tamtam.spi.StreamTransport;
+import io.tamtam.spi.TransportOptions;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The WebSocket transport's shared inbound buffer budget, minimum receive rate and wire-frame limit, seen
+ * from real WebSocket clients (the JDK's) and a second transport on loopback.
+ */
+class WebSocketBudgetTest {
+
+    private static final int MAX_FRAME = 4 << 20;
+    private static final int BUDGET = 256 * 1024;
+
+    private final RecordingListener recorded = new RecordingListener();
+    private final Queue<byte[]> frames = recorded.frames;
+    private final Queue<DropReason> drops = recorded.drops;
+    private final List<StreamTransport> transports = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void close() {
+        transports.forEach(StreamTransport::close);
+    }
+
+    private WebSocketTransport transport(int minReceiveRate) {
+        TransportOptions options = new TransportOptions(1400, MAX_FRAME, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(5)).withInboundLimits(Duration.ofSeconds(5), minReceiveRate, Duration.ofSeconds(1),
+                64, 64, BUDGET);
+        WebSocketTransport t = new WebSocketTransport(options, WebSocketConfig.defaults());
+        transports.add(t);
+        return t;
+    }
+
+    private InetSocketAddress bind(WebSocketTransport t) throws Exception {
+        return t.bind(new InetSocketAddress("127.0.0.1", 0), recorded);
+    }
+
+    /** A client connection that records how it ended. */
+    private WebSocket client(InetSocketAddress at, CompletableFuture<Integer> closed) throws Exception {
+        return http.newWebSocketBuilder().subprotocols(WebSocketTransport.FRAMES)
+                .buildAsync(URI.create("ws://127.0.0.1:" + at.getPort() + WebSocketConfig.DEFAULT_PATH),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                                closed.complete(statusCode);
+                                return null;
+                            }
+
+                            @Override
+                            public void onError(WebSocket webSocket, Throwable error) {
+                                closed.complete(-1);
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aFrameLargerThanOneWireFrameTravelsAsFragmentsAndGivesItsBudgetBack() throws Exception {
+        WebSocketTransport receiver = transport(1);
+        InetSocketAddress at = bind(receiver);
+        WebSocketTransport sender = transport(1);
+        bind(sender);
+        byte[] big = new byte[1 << 20];
+        new Random(7).nextBytes(big);
+        sender.sendFrame(at, ByteBuffer.wrap(big)).get(10, TimeUnit.SECONDS);
+        sender.sendFrame(at, ByteBuffer.wrap(new byte[] {42})).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() == 2);
+        assertArrayEquals(big, frames.poll());
+        assertArrayEquals(new byte[] {42}, frames.poll());
+        assertEquals(0, receiver.inboundBudget().used(), "the message's reservation was given back");
+        assertTrue(drops.isEmpty(), drops::toString);
+    }
+
+    @Test
+    void aSingleWireFrameOverTheFragmentSizeIsRefused() throws Exception {
+        InetSocketAddress at = bind(transport(1));
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = client(at, closed);
+        ws.sendBinary(ByteBuffer.wrap(new byte[WebSocketTransport.MAX_WIRE_FRAME + 1]), true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> drops.contains(DropReason.OVERSIZED));
+        closed.get(10, TimeUnit.SECONDS);
+        assertTrue(frames.isEmpty());
+    }
+
+    @Test
+    void unfinishedMessagesBeyondTheSharedBudgetWaitThenTheConnectionIsClosed() throws Exception {
+        WebSocketTransport receiver = transport(1); // 1 byte/s: only the budget can close these connections
+        InetSocketAddress at = bind(receiver);
+        int clients = 3;
+        List<CompletableFuture<Integer>> closed = new ArrayList<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            CompletableFuture<Integer> end = new CompletableFuture<>();
+            closed.add(end);
+            sockets.add(client(at, end));
+        }
+        // each holds 64 KiB free and reserves 128 KiB more: three do not fit in 256 KiB
+        for (WebSocket ws : sockets) {
+            for (int part = 0; part < 3; part++) {
+                ws.sendBinary(ByteBuffer.wrap(new byte[64 * 1024]), false).get(10, TimeUnit.SECONDS);
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> drops.contains(DropReason.OVER_BUDGET));
+        await().atMost(Duration.ofSeconds(10)).until(() -> closed.stream().anyMatch(CompletableFuture::isDone));
+        assertTrue(receiver.inboundBudget().used() <= BUDGET, "reserved " + receiver.inboundBudget().used());
+        assertFalse(drops.contains(DropReason.SLOW_SENDER), drops::toString);
+        assertTrue(frames.isEmpty(), "no message was complete");
+        for (WebSocket ws : sockets) {
+            ws.abort();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.inboundBudget().used() == 0);
+    }
+
+    @Test
+    void aMessageThatStopsArrivingIsCutAsASlowSender() throws Exception {
+        WebSocketTransport receiver = transport(128 * 1024);
+        InetSocketAddress at = bind(receiver);
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = client(at, closed);
+        ws.sendBinary(ByteBuffer.wrap(new byte[1000]), false).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> drops.contains(DropReason.SLOW_SENDER));
+        closed.get(10, TimeUnit.SECONDS);
+        assertTrue(frames.isEmpty());
+    }
+
+    @Test
+    void aConnectionThatFinishesItsMessagesIsNotCutWhenIdle() throws Exception {
+        WebSocketTransport receiver = transport(128 * 1024);
+        InetSocketAddress at = bind(receiver);
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = client(at, closed);
+        ws.sendBinary(ByteBuffer.wrap(new byte[1000]), false).get(10, TimeUnit.SECONDS);
+        ws.sendBinary(ByteBuffer.wrap(new byte[60_000]), true).get(10, TimeUnit.SECONDS);
+        ws.sendPing(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() == 1);
+        // idle for longer than the grace: nothing is in progress, so nothing is cut
+        await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        ws.sendBinary(ByteBuffer.wrap(new byte[] {9}), true).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() == 2);
+        assertFalse(closed.isDone(), "the connection stayed open");
+        assertTrue(drops.isEmpty(), drops::toString);
+        assertEquals(0, receiver.inboundBudget().used());
+    }
+}
