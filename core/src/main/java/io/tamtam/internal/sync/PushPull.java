@@ -36,6 +36,8 @@ public final class PushPull {
     }
 
     private final Map<Integer, Pending> pending = new HashMap<>();
+    /** Joins not yet done, failed when the node stops. */
+    private final java.util.Set<CompletableFuture<MemberInfo>> joining = new java.util.HashSet<>();
     private int nextRequest;
     private boolean stopped;
     private long lastPeriodic;
@@ -84,6 +86,10 @@ public final class PushPull {
             p.future().completeExceptionally(new TamTamException("the cluster node is closed"));
         }
         pending.clear();
+        // Joins waiting to try their seed again.
+        for (CompletableFuture<MemberInfo> j : List.copyOf(joining)) {
+            j.completeExceptionally(new TamTamException("the cluster node is closed"));
+        }
     }
 
     /**
@@ -165,6 +171,8 @@ public final class PushPull {
      */
     public CompletableFuture<MemberInfo> join(InetSocketAddress seed) {
         CompletableFuture<MemberInfo> result = new CompletableFuture<>();
+        joining.add(result);
+        result.whenComplete((info, err) -> joining.remove(result));
         joinAttempt(seed, 1, ctx.config().probeInterval().toNanos(), result);
         return result;
     }
