@@ -88,10 +88,9 @@ public final class ClusterConfig {
     public static final int DEFAULT_GOSSIP_FANOUT = 3;
 
     /**
-     * As soon as a node first learns a dissemination item, it pushes it to twice this many random
-     * members, on top of piggybacking. This is what makes a broadcast reach N nodes in about
-     * log(N)/log(2 × fanout + 1) network round trips instead of several gossip intervals. 0 turns eager
-     * push off. 3.
+     * How many members a node pushes a dissemination item to as soon as it first learns it, on top of
+     * piggybacking. This is what makes a broadcast reach N nodes in about log(N)/log(fanout+1) network
+     * round trips instead of several gossip intervals. 0 turns eager push off. 3.
      */
     public static final int DEFAULT_EAGER_PUSH_FANOUT = 3;
 

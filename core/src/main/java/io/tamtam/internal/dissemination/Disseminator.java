@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Spreads membership changes and user broadcasts. Every item is queued for piggybacking on probes and
  * on periodic gossip to random members, up to {@code retransmitMultiplier * ceil(log10(N + 1))}
- * times; a fresh item is also pushed at once to twice {@code eagerPushFanout} random members, so that
- * it reaches N nodes in about log(N) network round trips. Protocol thread only.
+ * times; a fresh item is also pushed at once to a few random members, and again to a few others a
+ * tenth of a gossip interval later (eager push in two waves), so that it reaches N nodes in about
+ * log(N) network round trips. Protocol thread only.
  */
 public final class Disseminator {
     private final Context ctx;
@@ -94,12 +95,20 @@ public final class Disseminator {
         }
         List<byte[]> items = new ArrayList<>(fresh);
         fresh.clear();
-        // Two waves' worth of members at once: with fanout f about e^-f of the nodes are never pushed to
-        // and wait for a gossip round; 2f makes that e^-2f. Sent together, the second wave's members do
-        // not wait: the hops a broadcast takes to its last member are what its latency is made of.
-        for (Member t : ctx.table().random(2 * ctx.config().eagerPushFanout(), this::isPeer)) {
+        List<Member> first = ctx.table().random(ctx.config().eagerPushFanout(), this::isPeer);
+        for (Member t : first) {
             sendAll(t, items);
         }
+        // A second wave to other members shortly after: with one wave of fanout f about e^-f of the
+        // nodes are never pushed to and wait for a gossip round; two waves make that e^-2f.
+        ctx.scheduler().schedule(() -> {
+            if (stopped) {
+                return;
+            }
+            for (Member t : ctx.table().random(ctx.config().eagerPushFanout(), m -> isPeer(m) && !first.contains(m))) {
+                sendAll(t, items);
+            }
+        }, Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 10));
     }
 
     private boolean isPeer(Member m) {
