@@ -374,7 +374,7 @@ public final class ClusterNode implements Cluster {
             for (InetSocketAddress seed : list) {
                 CompletableFuture<MemberInfo> attempt = seed.equals(self)
                         ? CompletableFuture.failedFuture(new TamTamException("seed " + seed + " is this node's own address"))
-                        : pushPull.exchange(seed, true);
+                        : pushPull.join(seed);
                 attempt.whenComplete((info, err) -> {
                     if (err == null) {
                         Member m = ctx.table().get(info.id());

@@ -85,6 +85,7 @@ final class Nodes {
         int n = nodes.size();
         long deadline = System.nanoTime() + timeout.toNanos();
         int from = 0;
+        long nextReport = System.nanoTime() + 5_000_000_000L;
         while (true) {
             while (from < n && nodes.get(from).liveMembers().size() == n) {
                 from++;
@@ -111,8 +112,28 @@ final class Nodes {
                 throw new TimeoutException(n + " nodes not converged within " + timeout
                         + "; the node seeing the fewest sees " + min + " alive");
             }
+            if (System.nanoTime() > nextReport) {
+                nextReport += 5_000_000_000L;
+                Results.log(progress(nodes));
+            }
             LockSupport.parkNanos(2_000_000);
         }
+    }
+
+    /** @return how far the nodes are from convergence, for a log line */
+    private static String progress(List<Cluster> nodes) {
+        int n = nodes.size();
+        int min = Integer.MAX_VALUE;
+        int alone = 0;
+        int all = 0;
+        for (Cluster c : nodes) {
+            int live = c.liveMembers().size();
+            min = Math.min(min, live);
+            alone += live == 1 ? 1 : 0;
+            all += live == n ? 1 : 0;
+        }
+        return "not converged yet: " + all + " of " + n + " nodes see all alive, the fewest seen is " + min
+                + ", " + alone + " nodes see only themselves";
     }
 
     /**

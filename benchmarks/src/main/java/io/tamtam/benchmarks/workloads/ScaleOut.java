@@ -104,7 +104,32 @@ final class ScaleOut {
                 }
             }
         }
-        return "drops " + sum + ", kernel UDP receive buffer errors so far " + Probes.udpReceiveBufferErrors();
+        Map<Integer, Long> sentKinds = new java.util.TreeMap<>();
+        Map<Integer, Long> receivedKinds = new java.util.TreeMap<>();
+        long suspicions = 0;
+        long dgSent = 0;
+        long dgReceived = 0;
+        for (Cluster c : nodes) {
+            dgSent += c.stats().packetsSent(io.tamtam.ClusterStats.Path.DATAGRAM);
+            dgReceived += c.stats().packetsReceived(io.tamtam.ClusterStats.Path.DATAGRAM);
+            c.stats().messagesSentByType().forEach((k, v) -> sentKinds.merge(k, v, Long::sum));
+            c.stats().messagesReceivedByType().forEach((k, v) -> receivedKinds.merge(k, v, Long::sum));
+            suspicions += c.stats().suspicionsRaised();
+        }
+        long relayed = 0;
+        long queued = 0;
+        long maxQueued = 0;
+        long maxBacklog = 0;
+        for (Cluster c : nodes) {
+            relayed += c.stats().broadcastsRelayed();
+            queued += c.stats().broadcastQueueItems();
+            maxQueued = Math.max(maxQueued, c.stats().broadcastQueueItems());
+            maxBacklog = Math.max(maxBacklog, c.stats().protocolBacklog());
+        }
+        return "drops " + sum + ", kernel UDP receive buffer errors so far " + Probes.udpReceiveBufferErrors()
+                + "; broadcasts relayed " + relayed + ", dissemination items queued " + queued + " (most at a node "
+                + maxQueued + "), largest protocol backlog " + maxBacklog
+                + "; datagrams sent " + dgSent + ", received " + dgReceived + "; suspicions raised " + suspicions + "; messages sent by kind " + sentKinds + ", received " + receivedKinds;
     }
 
     private static int received(List<Cluster> nodes) {

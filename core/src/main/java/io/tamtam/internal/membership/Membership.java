@@ -204,7 +204,9 @@ public final class Membership {
         }
         if (state == NodeState.SUSPECT && m.suspicion != null && incarnation == m.suspicion.incarnation()) {
             if (m.suspicion.confirm(from)) {
-                dissemination.enqueue(node, new Message.Suspect(node, incarnation, from), true, null);
+                // Queued, not pushed: when many nodes suspect the same one (an overloaded host), pushing
+                // every confirmation from every node that hears it multiplies the traffic that overloaded it.
+                dissemination.enqueue(node, new Message.Suspect(node, incarnation, from), false, null);
             }
             return;
         }

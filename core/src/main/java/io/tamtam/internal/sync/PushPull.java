@@ -36,11 +36,30 @@ public final class PushPull {
     }
 
     private final Map<Integer, Pending> pending = new HashMap<>();
+    /** Joins not yet done, failed when the node stops. */
+    private final java.util.Set<CompletableFuture<MemberInfo>> joining = new java.util.HashSet<>();
     private int nextRequest;
     private boolean stopped;
     private long lastPeriodic;
     /** Most times a join follow-up waits for the membership to quiet down. */
-    private static final int FOLLOW_UP_POSTPONES = 10;
+    static final int FOLLOW_UP_POSTPONES = 40;
+    /** Most exchanges a join makes with one seed. */
+    static final int JOIN_ATTEMPTS = 3;
+    /** The request id of a one-way push: a reply no exchange waits for, merged by its receiver. */
+    static final int PUSH_REQUEST_ID = 0;
+    /**
+     * This node's state as last listed, with the member table version and this node's own record it was
+     * listed at (a refutation or a metadata change replaces the record without a new version).
+     */
+    private List<MemberInfo> state;
+    private long stateVersion = -1;
+    private Object stateSelf;
+    /** The last one-way push packet, shared by the pushes of one state and app state; plaintext only. */
+    private byte[] pushPacket;
+    private Message.PushPull pushMessage;
+    private List<MemberInfo> pushState;
+    private byte[] pushAppState;
+    private long pushesEncoded;
 
     /**
      * @param ctx        shared parts
@@ -67,6 +86,10 @@ public final class PushPull {
             p.future().completeExceptionally(new TamTamException("the cluster node is closed"));
         }
         pending.clear();
+        // Joins waiting to try their seed again.
+        for (CompletableFuture<MemberInfo> j : List.copyOf(joining)) {
+            j.completeExceptionally(new TamTamException("the cluster node is closed"));
+        }
     }
 
     /**
@@ -119,23 +142,62 @@ public final class PushPull {
     }
 
     /**
-     * After a join, two early exchanges with random members fill in what the seed did not know yet:
-     * in a join storm, nodes that joined early would otherwise learn of later ones only by gossip.
-     * They run after 2 and 8 probe intervals.
+     * After a join, one exchange with a random member, 8 probe intervals (plus up to one of jitter)
+     * later, fills in what neither the seed's answer nor its follow-up push told this node (a follow-up
+     * lost, or a seed that left). An earlier one would run in the middle of a join storm, when every
+     * joiner's exchange costs two full states and most members know little more than the seed did.
      */
     public void afterJoin() {
         long interval = ctx.config().probeInterval().toNanos();
-        for (long delay : new long[] {2 * interval, 8 * interval}) {
+        ctx.scheduler().schedule(() -> {
+            if (stopped || membership.leaving()) {
+                return;
+            }
+            List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
+            if (!peers.isEmpty()) {
+                exchange(peers.get(0).snapshot().address(), false);
+            }
+        }, 8 * interval + (long) (ctx.random().nextDouble() * interval));
+    }
+
+    /**
+     * Joins through one seed: an exchange with JOIN, made again when it times out or its frame cannot be
+     * sent (a seed swamped by a join storm answers late or accepts no more connections for a while), up
+     * to {@link #JOIN_ATTEMPTS} attempts, the second a probe interval after the first failed and each
+     * later one after twice the wait before, jittered by up to a quarter. A refusal is not retried.
+     *
+     * @param seed the seed
+     * @return completes with the seed as it described itself; fails with the last attempt's reason
+     */
+    public CompletableFuture<MemberInfo> join(InetSocketAddress seed) {
+        CompletableFuture<MemberInfo> result = new CompletableFuture<>();
+        joining.add(result);
+        result.whenComplete((info, err) -> joining.remove(result));
+        joinAttempt(seed, 1, ctx.config().probeInterval().toNanos(), result);
+        return result;
+    }
+
+    private void joinAttempt(InetSocketAddress seed, int attempt, long wait, CompletableFuture<MemberInfo> result) {
+        exchange(seed, true).whenComplete((info, err) -> {
+            if (err == null) {
+                result.complete(info);
+                return;
+            }
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                    ? err.getCause() : err;
+            boolean retry = cause instanceof TimeoutException || cause instanceof io.tamtam.DeliveryException;
+            if (!retry || attempt >= JOIN_ATTEMPTS || stopped) {
+                result.completeExceptionally(err);
+                return;
+            }
             ctx.scheduler().schedule(() -> {
-                if (stopped || membership.leaving()) {
-                    return;
+                if (stopped) {
+                    result.completeExceptionally(err);
+                } else {
+                    joinAttempt(seed, attempt + 1, 2 * wait, result);
                 }
-                List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
-                if (!peers.isEmpty()) {
-                    exchange(peers.get(0).snapshot().address(), false);
-                }
-            }, delay + (long) (ctx.random().nextDouble() * interval));
-        }
+            }, wait - (long) (ctx.random().nextDouble() * wait / 4));
+        });
     }
 
     /**
@@ -147,18 +209,22 @@ public final class PushPull {
      */
     public CompletableFuture<MemberInfo> exchange(InetSocketAddress to, boolean join) {
         int id = nextRequest++;
+        if (id == PUSH_REQUEST_ID) {
+            id = nextRequest++;
+        }
         CompletableFuture<MemberInfo> f = new CompletableFuture<>();
         if (stopped) {
             f.completeExceptionally(new TamTamException("the cluster node is closed"));
             return f;
         }
         pending.put(id, new Pending(f, join));
-        Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, membership.localState(),
+        Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, localState(),
                 appStates.forWire());
+        int sent = id;
         ctx.outbox().sendFrame(to, msg).whenComplete((v, err) -> {
             if (err != null) {
                 ctx.scheduler().execute(() -> {
-                    Pending p = pending.remove(id);
+                    Pending p = pending.remove(sent);
                     if (p != null) {
                         p.future().completeExceptionally(err);
                     }
@@ -166,7 +232,7 @@ public final class PushPull {
             }
         });
         ctx.scheduler().schedule(() -> {
-            Pending p = pending.remove(id);
+            Pending p = pending.remove(sent);
             if (p != null) {
                 p.future().completeExceptionally(new TimeoutException("no answer from " + to + " within " + ctx.config().joinTimeout()
                         + (ctx.config().encryptionKeys().isEmpty() ? "" : "; this node encrypts with its keys, and a node"
@@ -237,7 +303,7 @@ public final class PushPull {
         // Merge first: a refutation of a false DEAD raises this node's incarnation before it answers.
         membership.merge(pp.members(), sender);
         ctx.outbox().sendFrame(from.address(), new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY,
-                membership.localState(), appStates.forWire()));
+                localState(), appStates.forWire()));
         if (pp.appState() != null) {
             appStates.received(sender, pp.appState(), pp.join());
         }
@@ -249,9 +315,10 @@ public final class PushPull {
     /**
      * In a join storm the seed answers the first joiners before it knows the later ones, and gossip
      * alone would take several rounds to tell them (most members it reaches already know). So a seed
-     * sends its state once more to each joiner once its membership has been quiet for half a gossip
+     * pushes its state once more to each joiner once its membership has been quiet for half a gossip
      * interval (the storm is over; at most {@link #FOLLOW_UP_POSTPONES} postponements), if it changed
-     * since the seed answered.
+     * since the seed answered. The push is one way ({@link #push}): the joiner's state is what the seed
+     * merged when it answered, so it does not answer.
      */
     private void followUp(InetSocketAddress joiner, long versionAtReply) {
         long quiet = Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 2);
@@ -268,8 +335,53 @@ public final class PushPull {
                 followUp(joiner, versionAtReply, quiet, postpones - 1);
                 return;
             }
-            exchange(joiner, false);
+            push(joiner);
         }, quiet);
+    }
+
+    /**
+     * Sends this node's state one way: a REPLY with request id {@link #PUSH_REQUEST_ID}, which its
+     * receiver merges and answers with nothing. The joiners a seed follows up after a join storm all
+     * get the same state: without encryption the packet is encoded once per member table version and
+     * app state, and sent to each of them (a sealed packet is encrypted for each send).
+     *
+     * @param to the other node
+     */
+    void push(InetSocketAddress to) {
+        List<MemberInfo> members = localState();
+        byte[] app = appStates.forWire();
+        byte[] packet = pushPacket;
+        if (packet == null || pushState != members || pushAppState != app) {
+            Message.PushPull msg = new Message.PushPull(PUSH_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, app);
+            packet = ctx.outbox().codec().encode(msg);
+            pushesEncoded++;
+            if (ctx.config().encryptionKeys().isEmpty()) {
+                pushPacket = packet;
+                pushMessage = msg;
+                pushState = members;
+                pushAppState = app;
+            }
+        } else {
+            ctx.outbox().codec().countAgain(pushMessage);
+        }
+        ctx.outbox().sendFramePacket(to, packet);
+    }
+
+    /** @return one-way pushes encoded (tests: pushes of one state share one encoding) */
+    long pushesEncoded() {
+        return pushesEncoded;
+    }
+
+    /** @return this node's members as records, listed again only when the member table changed */
+    private List<MemberInfo> localState() {
+        long version = ctx.table().version();
+        Object self = membership.self().snapshot();
+        if (state == null || stateVersion != version || stateSelf != self) {
+            state = membership.localState();
+            stateVersion = version;
+            stateSelf = self;
+        }
+        return state;
     }
 
     /** @param refuse the other node refused this node's join */

@@ -137,6 +137,18 @@ public final class Rejoin {
         }
         long now = ctx.now();
         InetSocketAddress self = membership.self().snapshot().address();
+        if (ctx.table().liveCount() > 1 && ctx.table().count(NodeState.DEAD) == 0
+                && membership.reconnectAddresses().isEmpty()) {
+            // Nothing lost and not alone, the usual case: no candidates, and no pass over every member
+            // each probe interval (in a JVM running a thousand nodes of a thousand members, that pass
+            // was a good part of the allocation).
+            backoff.clear();
+            seedBackoff.delay = minDelay;
+            seedBackoff.next = now;
+            snapshotIfDue(now, self);
+            ctx.scheduler().schedule(this::tick, minDelay);
+            return;
+        }
         Set<InetSocketAddress> live = new HashSet<>();
         List<InetSocketAddress> dead = new ArrayList<>();
         for (Member m : ctx.table().members()) {
@@ -179,6 +191,11 @@ public final class Rejoin {
                 attempt(a, alone);
             }
         }
+        snapshotIfDue(now, self);
+        ctx.scheduler().schedule(this::tick, minDelay);
+    }
+
+    private void snapshotIfDue(long now, InetSocketAddress self) {
         if (snapshotDirty && snapshot != null && now - lastSnapshot >= SNAPSHOT_EVERY_NANOS && !writing) {
             snapshotDirty = false;
             lastSnapshot = now;
@@ -189,7 +206,6 @@ public final class Rejoin {
                 writing = false;
             });
         }
-        ctx.scheduler().schedule(this::tick, minDelay);
     }
 
     private void attempt(InetSocketAddress a, boolean join) {

@@ -111,6 +111,16 @@ public final class PacketCodec {
         this.counter = counter;
     }
 
+    /**
+     * Counts a message as sent once more without encoding it again: for a packet encoded once and sent
+     * several times.
+     *
+     * @param m the message the packet holds
+     */
+    public void countAgain(Message m) {
+        counter.message(m);
+    }
+
     /** @return bytes a packet adds around its body, header and encryption included */
     public int overhead() {
         List<Cipher> cs = ciphers;

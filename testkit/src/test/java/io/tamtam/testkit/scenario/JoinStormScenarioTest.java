@@ -1,0 +1,81 @@
+package io.tamtam.testkit.scenario;
+
+import io.tamtam.JoinException;
+import io.tamtam.Node;
+import io.tamtam.testkit.SimNetwork;
+import io.tamtam.testkit.SimNode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A join storm through one seed, and joins that the seed does not answer at first. */
+class JoinStormScenarioTest {
+    /** The PUSH_PULL message kind. */
+    private static final int PUSH_PULL = 0x0A;
+
+    @Test
+    void seedFollowsUpAJoinStormWithOneWayPushes() {
+        int n = 100;
+        try (SimNetwork net = SimNetwork.builder().seed(61).build()) {
+            List<SimNode> nodes = Scenarios.startCluster(net, n, Duration.ofSeconds(30));
+            SimNode seed = nodes.get(0);
+            long joinsPushedBack = 0;
+            for (SimNode node : nodes.subList(1, n)) {
+                joinsPushedBack += node.cluster().stats().messagesReceived(PUSH_PULL);
+            }
+            // Each joiner got the answer to its join, and most a follow-up push too: the seed learned of
+            // later joiners after answering the early ones.
+            assertTrue(joinsPushedBack > n, "push-pulls the joiners received: " + joinsPushedBack);
+            // The seed heard each join once; its follow-ups were not answered. Without one-way pushes
+            // each follow-up was an exchange, and the seed got a full state back from most joiners.
+            long atSeed = seed.cluster().stats().messagesReceived(PUSH_PULL);
+            assertTrue(atSeed >= n - 1, "the seed heard every join: " + atSeed);
+            assertTrue(atSeed < n - 1 + n / 10, "push-pulls the seed received: " + atSeed);
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
+    void aJoinTheSeedDoesNotAnswerAtFirstIsTriedAgain() throws Exception {
+        try (SimNetwork net = SimNetwork.builder().seed(62).build()) {
+            SimNode seed = net.addNode(b -> b.joinTimeout(Duration.ofSeconds(2)));
+            SimNode joiner = net.addNode(b -> b.joinTimeout(Duration.ofSeconds(2)));
+            net.partitionOneWay(joiner, seed);
+            CompletableFuture<Node> join = joiner.cluster().join(seed.address());
+            // The first attempt times out after 2 s; the next starts a probe interval later.
+            net.runFor(Duration.ofMillis(2_100));
+            assertFalse(join.isDone(), "the join waits for its next attempt");
+            net.heal();
+            assertTrue(net.runUntil(join::isDone, Duration.ofSeconds(10)));
+            assertEquals(seed.cluster().localNode().id(), join.get().id());
+            assertTrue(net.runUntil(net::converged, Duration.ofSeconds(10)));
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
+    void aJoinFailsAfterItsLastAttempt() {
+        try (SimNetwork net = SimNetwork.builder().seed(63).build()) {
+            SimNode seed = net.addNode(b -> b.joinTimeout(Duration.ofSeconds(1)));
+            SimNode joiner = net.addNode(b -> b.joinTimeout(Duration.ofSeconds(1)));
+            net.partitionOneWay(joiner, seed);
+            CompletableFuture<Node> join = joiner.cluster().join(seed.address());
+            // Three attempts of 1 s, with waits of at most 0.5 s and 1 s between them.
+            assertTrue(net.runUntil(join::isDone, Duration.ofSeconds(10)));
+            assertTrue(net.now().toMillis() >= 3_000, "failed after three attempts, at " + net.now());
+            ExecutionException e = assertThrows(ExecutionException.class, join::get);
+            assertInstanceOf(JoinException.class, e.getCause());
+            assertEquals(1, joiner.cluster().liveMembers().size());
+            Scenarios.assertNoFailures(net);
+        }
+    }
+}
