@@ -291,7 +291,11 @@ class TcpFramesTest {
         private final Thread acceptor;
 
         DeafServer() throws IOException {
-            server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            server = new ServerSocket();
+            // A small fixed receive buffer (inherited by the accepted socket, and no autotuning): what the
+            // peer can absorb does not depend on the machine's tcp_rmem, which may reach tens of MiB.
+            server.setReceiveBufferSize(64 * 1024);
+            server.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 50);
             acceptor = new Thread(() -> {
                 try {
                     Socket socket = server.accept();
