@@ -157,18 +157,23 @@ public final class ScaleReport {
                 }
                 check(net.runUntil(() -> done[0] + done[1] == expected, Duration.ofMinutes(2)),
                         "joins of nodes " + from + " to " + (to - 1) + " did not complete in 2 virtual minutes");
+                if (n >= 2000 && (to / WAVE) % 10 == 0) {
+                    progress(n, to + " of " + n + " joined", wallStart);
+                }
             }
             check(done[1] == 0, done[1] + " joins failed");
             check(net.runUntil(net::converged, Duration.ofMinutes(10), checkEvery),
                     "membership did not converge in 10 virtual minutes");
             long convergeMs = net.now().minus(start).toMillis();
             long heapMb = usedHeapMb();
+            progress(n, "converged, " + heapMb + " MB heap", wallStart);
 
             // steady-state traffic, once the join's dissemination has died down
             net.runFor(SETTLE);
             SimCounters before = net.counters();
             net.runFor(STEADY_WINDOW);
             SimCounters window = net.counters().minus(before);
+            progress(n, "steady-state traffic measured", wallStart);
             double perNodeSecond = (double) n * STEADY_WINDOW.toNanos() / 1e9;
 
             // broadcast
@@ -183,6 +188,7 @@ public final class ScaleReport {
                     Duration.ofMinutes(2)), "broadcast did not reach every node in 2 virtual minutes: "
                     + reached.cardinality());
             Duration broadcast = net.now().minus(broadcastStart);
+            progress(n, "broadcast reached every node", wallStart);
             double rounds = (double) broadcast.toNanos() / ClusterConfig.DEFAULT_GOSSIP_INTERVAL.toNanos();
 
             // crash detection
@@ -207,6 +213,11 @@ public final class ScaleReport {
                     window.messagesSent() / perNodeSecond, window.bytesSent() / perNodeSecond,
                     (System.nanoTime() - wallStart) / 1e9, heapMb);
         }
+    }
+
+    /** A line on the way, so that a long run shows where it is. */
+    private static void progress(int n, String what, long wallStart) {
+        System.out.printf("N=%d: %s at %.0f s wall%n", n, what, (System.nanoTime() - wallStart) / 1e9);
     }
 
     private static long usedHeapMb() {
