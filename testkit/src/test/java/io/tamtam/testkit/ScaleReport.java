@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  *   <li>convergence: N nodes join through node 0 in waves of 100 (each wave starts when the previous
  *       one's joins completed), until every node sees N alive; virtual time from the first join;</li>
  *   <li>traffic: datagrams plus frames, and bytes, sent per node per virtual second over 60 virtual
- *       seconds of steady state, 30 virtual seconds after every node's dissemination queue emptied of
- *       the joins' news: this must stay flat as N grows;</li>
+ *       seconds of steady state, 30 virtual seconds after the nodes' dissemination queues drained the
+ *       joins' news (one item per node left, on average): this must stay flat as N grows;</li>
  *   <li>broadcast: one {@code broadcast} from node 1 until every other node's handler got it; virtual time
  *       and gossip rounds (that time divided by the gossip interval);</li>
  *   <li>crash detection: the last node crashes; virtual time until every other node declared it DEAD;</li>
@@ -169,11 +169,12 @@ public final class ScaleReport {
             long heapMb = usedHeapMb();
             progress(n, "converged, " + heapMb + " MB heap", wallStart);
 
-            // steady-state traffic, once the join's dissemination has died down: every node's queue of
-            // membership news empty (at 2,000 nodes and more it still drains 30 s after convergence)
-            check(net.runUntil(() -> nodes.stream().allMatch(node -> node.cluster().stats().broadcastQueueItems() == 0),
-                    Duration.ofMinutes(10), Duration.ofSeconds(1)), "the join's news still queued after 10 virtual minutes");
-            progress(n, "queues drained at " + net.now().minus(start).toSeconds() + " s virtual", wallStart);
+            // steady-state traffic, once the join's dissemination has died down: the nodes' queues of
+            // membership news down to one item per node on average (at 2,000 nodes and more they still
+            // drain 30 s after convergence); at most 10 virtual minutes
+            boolean drained = net.runUntil(() -> queued(nodes) <= n, Duration.ofMinutes(10), Duration.ofSeconds(1));
+            progress(n, (drained ? "queues drained" : "queues still hold " + queued(nodes) + " items") + " at "
+                    + net.now().minus(start).toSeconds() + " s virtual", wallStart);
             net.runFor(SETTLE);
             SimCounters before = net.counters();
             net.runFor(STEADY_WINDOW);
@@ -218,6 +219,14 @@ public final class ScaleReport {
                     window.messagesSent() / perNodeSecond, window.bytesSent() / perNodeSecond,
                     (System.nanoTime() - wallStart) / 1e9, heapMb);
         }
+    }
+
+    private static long queued(List<SimNode> nodes) {
+        long items = 0;
+        for (SimNode node : nodes) {
+            items += node.cluster().stats().broadcastQueueItems();
+        }
+        return items;
     }
 
     /** A line on the way, so that a long run shows where it is. */
