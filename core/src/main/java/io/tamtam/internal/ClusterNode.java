@@ -185,7 +185,7 @@ public final class ClusterNode implements Cluster {
         MemberTable table = new MemberTable(random, config.clock());
         inboundBudget = new ByteBudget(MAX_PENDING_MESSAGE_BYTES, MAX_PENDING_MESSAGES);
         InOrder inOrder = new InOrder(scheduler, 2 * config.connectTimeout().toNanos(), inboundBudget);
-        peers = new Peers(callbacks, inOrder);
+        peers = new Peers(callbacks, inOrder, table);
         Outbox outbox = new Outbox(codec, datagrams, streams, stats, config.maxDatagramSize(), config.maxFrameSize(),
                 config.clock(), peers, config.datagramBurstLimit());
         ctx = new Context(config, id, config.clock(), scheduler, random, table, outbox, stats);

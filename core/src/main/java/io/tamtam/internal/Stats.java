@@ -359,7 +359,7 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
     @Override
     public Optional<RoundTrips> probeRoundTrips(UUID member) {
         Peers p = peers;
-        Peer peer = p == null ? null : p.member(member);
+        Peer peer = p == null ? null : p.existing(member);
         RoundTripWindow w = peer == null ? null : peer.roundTrips();
         return w == null ? Optional.empty() : Optional.of(w.summary());
     }

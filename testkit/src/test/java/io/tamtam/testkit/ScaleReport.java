@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  *   <li>convergence: N nodes join through node 0 in waves of 100 (each wave starts when the previous
  *       one's joins completed), until every node sees N alive; virtual time from the first join;</li>
  *   <li>traffic: datagrams plus frames, and bytes, sent per node per virtual second over 60 virtual
- *       seconds of steady state, 30 virtual seconds after convergence: this must stay flat as N grows;</li>
+ *       seconds of steady state, 30 virtual seconds after the nodes' dissemination queues drained the
+ *       joins' news (one item per node left, on average): this must stay flat as N grows;</li>
  *   <li>broadcast: one {@code broadcast} from node 1 until every other node's handler got it; virtual time
  *       and gossip rounds (that time divided by the gossip interval);</li>
  *   <li>crash detection: the last node crashes; virtual time until every other node declared it DEAD;</li>
@@ -157,18 +158,28 @@ public final class ScaleReport {
                 }
                 check(net.runUntil(() -> done[0] + done[1] == expected, Duration.ofMinutes(2)),
                         "joins of nodes " + from + " to " + (to - 1) + " did not complete in 2 virtual minutes");
+                if (n >= 2000 && (to / WAVE) % 10 == 0) {
+                    progress(n, to + " of " + n + " joined", wallStart);
+                }
             }
             check(done[1] == 0, done[1] + " joins failed");
             check(net.runUntil(net::converged, Duration.ofMinutes(10), checkEvery),
                     "membership did not converge in 10 virtual minutes");
             long convergeMs = net.now().minus(start).toMillis();
             long heapMb = usedHeapMb();
+            progress(n, "converged, " + heapMb + " MB heap", wallStart);
 
-            // steady-state traffic, once the join's dissemination has died down
+            // steady-state traffic, once the join's dissemination has died down: the nodes' queues of
+            // membership news down to one item per node on average (at 2,000 nodes and more they still
+            // drain 30 s after convergence); at most 10 virtual minutes
+            boolean drained = net.runUntil(() -> queued(nodes) <= n, Duration.ofMinutes(10), Duration.ofSeconds(1));
+            progress(n, (drained ? "queues drained" : "queues still hold " + queued(nodes) + " items") + " at "
+                    + net.now().minus(start).toSeconds() + " s virtual", wallStart);
             net.runFor(SETTLE);
             SimCounters before = net.counters();
             net.runFor(STEADY_WINDOW);
             SimCounters window = net.counters().minus(before);
+            progress(n, "steady-state traffic measured", wallStart);
             double perNodeSecond = (double) n * STEADY_WINDOW.toNanos() / 1e9;
 
             // broadcast
@@ -183,6 +194,7 @@ public final class ScaleReport {
                     Duration.ofMinutes(2)), "broadcast did not reach every node in 2 virtual minutes: "
                     + reached.cardinality());
             Duration broadcast = net.now().minus(broadcastStart);
+            progress(n, "broadcast reached every node", wallStart);
             double rounds = (double) broadcast.toNanos() / ClusterConfig.DEFAULT_GOSSIP_INTERVAL.toNanos();
 
             // crash detection
@@ -207,6 +219,19 @@ public final class ScaleReport {
                     window.messagesSent() / perNodeSecond, window.bytesSent() / perNodeSecond,
                     (System.nanoTime() - wallStart) / 1e9, heapMb);
         }
+    }
+
+    private static long queued(List<SimNode> nodes) {
+        long items = 0;
+        for (SimNode node : nodes) {
+            items += node.cluster().stats().broadcastQueueItems();
+        }
+        return items;
+    }
+
+    /** A line on the way, so that a long run shows where it is. */
+    private static void progress(int n, String what, long wallStart) {
+        System.out.printf("N=%d: %s at %.0f s wall%n", n, what, (System.nanoTime() - wallStart) / 1e9);
     }
 
     private static long usedHeapMb() {

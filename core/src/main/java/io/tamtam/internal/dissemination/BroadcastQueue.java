@@ -45,7 +45,16 @@ public final class BroadcastQueue {
     /** Most bytes of queued items: 32 MiB (relayed broadcasts may each be as large as a frame). */
     public static final long MAX_BYTES = 32L << 20;
 
+    /**
+     * Items {@link #take} passes over, not fitting the room left, before it stops looking: without a
+     * bound a nearly full packet would walk the whole queue (thousands of items during a join storm)
+     * on every send.
+     */
+    static final int MAX_SKIPPED = 32;
+
     private final TreeSet<Item> ordered = new TreeSet<>(ORDER);
+    /** No item is longer than this (reset when the queue empties), so most rounds skip {@link #takeLarge}'s scan. */
+    private int longest;
     private final Map<Object, Item> byKey = new HashMap<>();
     private final int capacity;
     private long nextId;
@@ -103,6 +112,10 @@ public final class BroadcastQueue {
             retire(victim);
         }
         Item it = new Item(key, bytes, nextId++, onDone);
+        if (ordered.isEmpty()) {
+            longest = 0;
+        }
+        longest = Math.max(longest, bytes.length);
         ordered.add(it);
         byKey.put(key, it);
         this.bytes = this.bytes + bytes.length;
@@ -145,7 +158,8 @@ public final class BroadcastQueue {
         List<Item> taken = new ArrayList<>();
         Iterator<Item> it = ordered.iterator();
         int left = budget;
-        while (it.hasNext() && out.size() < maxItems && left > perItemOverhead) {
+        int skipped = 0;
+        while (it.hasNext() && out.size() < maxItems && left > perItemOverhead && skipped <= MAX_SKIPPED) {
             Item i = it.next();
             int need = i.bytes.length + perItemOverhead;
             if (need <= left) {
@@ -153,6 +167,8 @@ public final class BroadcastQueue {
                 out.add(i.bytes);
                 taken.add(i);
                 it.remove();
+            } else {
+                skipped++;
             }
         }
         for (Item i : taken) {
@@ -178,6 +194,9 @@ public final class BroadcastQueue {
      */
     public List<byte[]> takeLarge(int threshold, int transmitLimit) {
         List<byte[]> out = new ArrayList<>();
+        if (longest <= threshold) {
+            return out;
+        }
         List<Item> taken = new ArrayList<>();
         for (Item i : ordered) {
             if (i.bytes.length > threshold) {

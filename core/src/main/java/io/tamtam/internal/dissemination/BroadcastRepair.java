@@ -99,7 +99,8 @@ public final class BroadcastRepair {
     }
 
     private final Context ctx;
-    private final Message.Broadcast[] log = new Message.Broadcast[LOG_ITEMS];
+    /** Made on this node's first broadcast: most nodes of a large cluster never originate one. */
+    private Message.Broadcast[] log;
     private long logLo = -1;
     private long logHi = -1;
     private long logBytes;
@@ -122,6 +123,9 @@ public final class BroadcastRepair {
 
     /** @param b a broadcast this node originated, with the next consecutive sequence */
     void originated(Message.Broadcast b) {
+        if (log == null) {
+            log = new Message.Broadcast[LOG_ITEMS];
+        }
         if (logLo < 0 || b.seq() != logHi) {
             java.util.Arrays.fill(log, null);
             logLo = b.seq();

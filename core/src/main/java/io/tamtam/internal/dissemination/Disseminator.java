@@ -9,6 +9,8 @@ import io.tamtam.internal.wire.WireFormat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Spreads membership changes and user broadcasts. Every item is queued for piggybacking on probes and
@@ -49,6 +51,36 @@ public final class Disseminator {
         return multiplier * (int) Math.ceil(Math.log10(n + 1.0));
     }
 
+    /** Most membership items {@link #shared} holds; when full it starts over. */
+    static final int MAX_SHARED = 65_536;
+    /** Longest membership item {@link #shared} holds, so that it holds at most 32 MiB. */
+    static final int MAX_SHARED_BYTES = 512;
+    private static final ConcurrentHashMap<UUID, byte[]> SHARED = new ConcurrentHashMap<>();
+
+    /**
+     * The nodes of one JVM (the simulator, many nodes on a host) queue the same news about a member, byte
+     * for byte, once each: they share one copy of the latest item about each member. Items are never
+     * written once encoded.
+     *
+     * @param member the member the item is about
+     * @param item   its encoding
+     * @return an equal item another node queued, or {@code item}, which is then the one shared
+     */
+    static byte[] shared(UUID member, byte[] item) {
+        if (item.length > MAX_SHARED_BYTES) {
+            return item;
+        }
+        byte[] had = SHARED.get(member);
+        if (had != null && java.util.Arrays.equals(had, item)) {
+            return had;
+        }
+        if (had == null && SHARED.size() >= MAX_SHARED) {
+            SHARED.clear();
+        }
+        SHARED.put(member, item);
+        return item;
+    }
+
     /**
      * Queues a message for dissemination.
      *
@@ -74,6 +106,9 @@ public final class Disseminator {
 
     private boolean offer(Object key, Message m, boolean eager, Runnable onDone, boolean evictUnsent) {
         byte[] item = PacketCodec.item(m);
+        if (key instanceof UUID member && (m instanceof Message.Alive || m instanceof Message.Suspect || m instanceof Message.Dead)) {
+            item = shared(member, item);
+        }
         if (!queue.add(key, item, onDone, evictUnsent)) {
             return false;
         }

@@ -9,20 +9,18 @@ import java.util.UUID;
 
 /**
  * One member's protocol state. Mutable fields are touched only on the protocol thread; other threads
- * read the immutable {@link #snapshot()}.
+ * read the immutable {@link #snapshot()}. A node keeps one per member, so it holds only what is this
+ * node's own (32 bytes): the view it shares with the JVM's other nodes, when its state last changed,
+ * the running suspicion and its place in the table.
  */
 public final class Member {
-    private final UUID id;
     private volatile NodeSnapshot snapshot;
     long stateChangeNanos;
     Suspicion suspicion;
     int index = -1;
-    /** The table counting this member by state while it is in it; null before it is added. */
-    MemberTable table;
 
     Member(NodeSnapshot snapshot, long now) {
-        this.id = snapshot.id();
-        this.snapshot = snapshot;
+        this.snapshot = Interned.snapshot(snapshot);
         this.stateChangeNanos = now;
     }
 
@@ -33,7 +31,7 @@ public final class Member {
 
     /** @return the id */
     public UUID id() {
-        return id;
+        return snapshot.id();
     }
 
     /** @return the current immutable view */
@@ -41,12 +39,9 @@ public final class Member {
         return snapshot;
     }
 
-    void update(NodeSnapshot s) {
-        NodeState before = snapshot.state();
+    /** @param s the new view; only through {@link MemberTable#update}, which keeps its indexes */
+    void set(NodeSnapshot s) {
         snapshot = s;
-        if (index >= 0 && table != null && before != s.state()) {
-            table.stateChanged(before, s.state());
-        }
     }
 
     /** @return the state */

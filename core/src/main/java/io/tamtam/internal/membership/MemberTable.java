@@ -2,23 +2,26 @@ package io.tamtam.internal.membership;
 
 import io.tamtam.NodeState;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
- * Every member this node knows, itself included: lookup by id for any thread, plus, for the protocol
- * thread, an array for uniform random choice and a shuffled round-robin probe order.
+ * Every member this node knows, itself included: lookup by id and by address for any thread, plus, for
+ * the protocol thread, an array for uniform random choice and a shuffled round-robin probe order. Written
+ * by the protocol thread only. An entry costs a {@link Member} (32 bytes), two index slots and two array
+ * slots; the member's {@link NodeSnapshot} is shared with every other node of the JVM that holds the same
+ * view of it ({@link Interned#snapshot}).
  */
 public final class MemberTable {
     private static final NodeState[] STATES = NodeState.values();
-    private final Map<UUID, Member> byId = new ConcurrentHashMap<>();
+    private final MemberIndex<UUID> byId = new MemberIndex<>(Member::id);
+    private final MemberIndex<InetSocketAddress> byAddress = new MemberIndex<>(m -> m.snapshot().address());
     private volatile java.util.Set<String> reachable;
     /** Members in the table per state, by ordinal; kept as states change, readable from any thread. */
     private final AtomicIntegerArray byState = new AtomicIntegerArray(STATES.length);
@@ -51,14 +54,22 @@ public final class MemberTable {
         lastChange = clock.nanoTime();
     }
 
-    /** @param id a node id @return the member or null */
+    /** @param id a node id @return the member or null; any thread */
     public Member get(UUID id) {
         return byId.get(id);
     }
 
-    /** @return every member; safe to iterate from any thread */
+    /**
+     * @param address an address
+     * @return the member at that address (the one that took it last, when several did), or null; any thread
+     */
+    public Member at(InetSocketAddress address) {
+        return byAddress.get(address);
+    }
+
+    /** @return every member; safe to iterate from any thread (weakly consistent, like a concurrent map's values) */
     public Collection<Member> members() {
-        return byId.values();
+        return byId.view();
     }
 
     /** @return a counter that changes whenever a member is added, removed or changes state */
@@ -83,9 +94,9 @@ public final class MemberTable {
 
     void add(Member m) {
         changed();
-        byId.put(m.id(), m);
+        byId.put(m);
+        byAddress.put(m);
         m.index = all.size();
-        m.table = this;
         all.add(m);
         byState.incrementAndGet(m.state().ordinal());
         // Insert at a random place among the members not yet probed this round.
@@ -101,7 +112,8 @@ public final class MemberTable {
 
     void remove(Member m) {
         changed();
-        byId.remove(m.id());
+        byId.remove(m, m.id());
+        byAddress.remove(m, m.snapshot().address());
         int i = m.index;
         Member last = all.remove(all.size() - 1);
         if (last != m) {
@@ -115,9 +127,27 @@ public final class MemberTable {
         }
     }
 
-    void stateChanged(NodeState before, NodeState after) {
-        byState.decrementAndGet(before.ordinal());
-        byState.incrementAndGet(after.ordinal());
+    /**
+     * Gives a member its new view, keeping the counts per state and the address index.
+     *
+     * @param m a member, in the table or not
+     * @param s its new view
+     */
+    void update(Member m, NodeSnapshot s) {
+        NodeSnapshot before = m.snapshot();
+        boolean indexed = m.index >= 0;
+        boolean moved = indexed && !before.address().equals(s.address());
+        if (moved) {
+            byAddress.remove(m, before.address());
+        }
+        m.set(Interned.snapshot(s));
+        if (moved) {
+            byAddress.put(m);
+        }
+        if (indexed && before.state() != s.state()) {
+            byState.decrementAndGet(before.state().ordinal());
+            byState.incrementAndGet(s.state().ordinal());
+        }
     }
 
     /**

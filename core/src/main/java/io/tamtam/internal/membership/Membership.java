@@ -146,7 +146,7 @@ public final class Membership {
             ctx.table().add(m);
             events.emit(Type.JOINED, m.snapshot(), null, Cause.DISCOVERED, info.id(), 0);
             if (spreadNew) {
-                dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
+                dissemination.enqueue(m.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
             }
             return;
         }
@@ -157,7 +157,7 @@ public final class Membership {
         NodeState prev = old.state();
         cancelSuspicion(m);
         NodeSnapshot now = Member.snapshotOf(info, NodeState.ALIVE);
-        m.update(now);
+        ctx.table().update(m, now);
         ctx.table().touch();
         boolean changed = !Objects.equals(old.metadata(), now.metadata()) || !old.address().equals(now.address())
                 || !old.advertised().equals(now.advertised())
@@ -175,7 +175,7 @@ public final class Membership {
         } else if (changed) {
             events.emit(Type.UPDATED, now, old, Cause.METADATA_CHANGED, info.id(), 0);
         }
-        dissemination.enqueue(info.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
+        dissemination.enqueue(m.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
     }
 
     /**
@@ -206,7 +206,7 @@ public final class Membership {
             if (m.suspicion.confirm(from)) {
                 // Queued, not pushed: when many nodes suspect the same one (an overloaded host), pushing
                 // every confirmation from every node that hears it multiplies the traffic that overloaded it.
-                dissemination.enqueue(node, new Message.Suspect(node, incarnation, from), false, null);
+                dissemination.enqueue(m.id(), new Message.Suspect(node, incarnation, from), false, null);
             }
             return;
         }
@@ -214,7 +214,7 @@ public final class Membership {
         NodeSnapshot old = m.snapshot();
         NodeSnapshot now = new NodeSnapshot(old.id(), old.address(), NodeState.SUSPECT, incarnation, old.metadata(),
                 old.protocolVersion(), old.applicationVersion(), old.advertised());
-        m.update(now);
+        ctx.table().update(m, now);
         ctx.table().touch();
         m.stateChangeNanos = ctx.now();
         int n = ctx.table().liveCount();
@@ -226,7 +226,7 @@ public final class Membership {
         if (state == NodeState.ALIVE) {
             events.emit(Type.SUSPECT, now, old, Cause.SUSPECTED, from, 0);
         }
-        dissemination.enqueue(node, new Message.Suspect(node, incarnation, from), true, null);
+        dissemination.enqueue(m.id(), new Message.Suspect(node, incarnation, from), true, null);
     }
 
     private void suspicionTimedOut(Member m, long incarnation) {
@@ -264,7 +264,7 @@ public final class Membership {
         NodeSnapshot old = m.snapshot();
         NodeSnapshot now = new NodeSnapshot(old.id(), old.address(), next, incarnation, old.metadata(),
                 old.protocolVersion(), old.applicationVersion(), old.advertised());
-        m.update(now);
+        ctx.table().update(m, now);
         m.stateChangeNanos = ctx.now();
         ctx.table().liveChanged(false);
         if (state == NodeState.SUSPECT && next == NodeState.DEAD) {
@@ -277,7 +277,7 @@ public final class Membership {
         } else {
             events.emit(Type.DEAD, now, old, Cause.DECLARED_DEAD, from, 0);
         }
-        dissemination.enqueue(node, new Message.Dead(node, incarnation, from), true, null);
+        dissemination.enqueue(m.id(), new Message.Dead(node, incarnation, from), true, null);
     }
 
     private void cancelSuspicion(Member m) {
@@ -292,7 +292,7 @@ public final class Membership {
         long inc = Math.max(incarnation, s.incarnation()) + 1;
         NodeSnapshot now = new NodeSnapshot(s.id(), s.address(), NodeState.ALIVE, inc, s.metadata(),
                 s.protocolVersion(), s.applicationVersion(), s.advertised());
-        self.update(now);
+        ctx.table().update(self, now);
         dissemination.enqueue(s.id(), new Message.Alive(self.toInfo()), true, null);
     }
 
@@ -339,7 +339,7 @@ public final class Membership {
         Map<String, String> meta = metadata.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         NodeSnapshot now = new NodeSnapshot(s.id(), s.address(), s.state(), s.incarnation() + 1, meta,
                 s.protocolVersion(), s.applicationVersion(), s.advertised());
-        self.update(now);
+        ctx.table().update(self, now);
         ctx.table().touch();
         events.emit(Type.UPDATED, now, s, Cause.METADATA_CHANGED, s.id(), 0);
         dissemination.enqueue(s.id(), new Message.Alive(self.toInfo()), true, null);
@@ -353,7 +353,7 @@ public final class Membership {
     public void leave(Runnable onDone) {
         leaving = true;
         NodeSnapshot s = self.snapshot();
-        self.update(new NodeSnapshot(s.id(), s.address(), NodeState.LEFT, s.incarnation(), s.metadata(),
+        ctx.table().update(self, new NodeSnapshot(s.id(), s.address(), NodeState.LEFT, s.incarnation(), s.metadata(),
                 s.protocolVersion(), s.applicationVersion(), s.advertised()));
         ctx.table().liveChanged(false);
         dissemination.enqueue(s.id(), new Message.Dead(s.id(), s.incarnation(), s.id()), true, onDone);

@@ -1,5 +1,7 @@
 package io.tamtam.internal.peer;
 
+import io.tamtam.internal.membership.Member;
+import io.tamtam.internal.membership.MemberTable;
 import io.tamtam.internal.messaging.InOrder;
 
 import java.net.InetSocketAddress;
@@ -10,10 +12,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * The sessions of this node: one {@link Peer} per member, created when the member is accepted ALIVE and
- * freed when it is REMOVED. A message from a sender that is not (yet) a member, such as a node whose
+ * The sessions of this node: a {@link Peer} for each member this node exchanges messages with, created
+ * when the first message goes to or comes from the member (a member that is only known costs nothing
+ * here) and freed when it is REMOVED. A message from a sender that is not (yet) a member, such as a node whose
  * join has not reached this node, gets a stranger session from a pool of at most {@link #MAX_STRANGERS};
  * the least recently used one is evicted (its held messages handed on, counted) when the pool is full,
  * and a stranger that becomes a member keeps its session. Senders cannot grow this node's state beyond
@@ -26,7 +31,8 @@ public final class Peers {
     public static final int REMEMBER_REMOVED = 10_000;
 
     private final Map<UUID, Peer> members = new ConcurrentHashMap<>();
-    private final Map<InetSocketAddress, Peer> byAddress = new ConcurrentHashMap<>();
+    private final Predicate<UUID> isMember;
+    private final Function<InetSocketAddress, UUID> memberAt;
     private final LinkedHashMap<UUID, Peer> strangers = new LinkedHashMap<>(16, 0.75f, true);
     private final Executor callbacks;
     private final InOrder inOrder;
@@ -41,10 +47,26 @@ public final class Peers {
     /**
      * @param callbacks where each session delivers to handlers
      * @param inOrder   releases a session's held messages when it goes
+     * @param table     the members: who is one, and at which address
      */
-    public Peers(Executor callbacks, InOrder inOrder) {
+    public Peers(Executor callbacks, InOrder inOrder, MemberTable table) {
+        this(callbacks, inOrder, id -> table.get(id) != null, address -> {
+            Member m = table.at(address);
+            return m == null ? null : m.id();
+        });
+    }
+
+    /**
+     * @param callbacks where each session delivers to handlers
+     * @param inOrder   releases a session's held messages when it goes
+     * @param isMember  whether an id is a member's (any thread)
+     * @param memberAt  the id of the member at an address, or null (any thread)
+     */
+    public Peers(Executor callbacks, InOrder inOrder, Predicate<UUID> isMember, Function<InetSocketAddress, UUID> memberAt) {
         this.callbacks = callbacks;
         this.inOrder = inOrder;
+        this.isMember = isMember;
+        this.memberAt = memberAt;
     }
 
     /**
@@ -57,20 +79,29 @@ public final class Peers {
         synchronized (removedIds) {
             removedIds.remove(id);
         }
+    }
+
+    /** @return the member's session, made (or taken over from the strangers) on first use; null for a non-member */
+    private Peer session(UUID id) {
         Peer p = members.get(id);
-        if (p == null) {
-            synchronized (strangers) {
-                p = strangers.remove(id);
-            }
-            if (p == null) {
-                p = new Peer(id, callbacks);
-            }
-            Peer raced = members.putIfAbsent(id, p);
-            if (raced != null) {
-                p = raced;
-            }
+        if (p != null || !isMember.test(id)) {
+            return p;
         }
-        byAddress.put(address, p);
+        synchronized (strangers) {
+            p = strangers.remove(id);
+        }
+        if (p == null) {
+            p = new Peer(id, callbacks);
+        }
+        Peer raced = members.putIfAbsent(id, p);
+        if (raced != null) {
+            return raced;
+        }
+        if (!isMember.test(id) && members.remove(id, p)) {
+            release(p); // removed meanwhile: the protocol thread's removed() may have run before the put
+            return null;
+        }
+        return p;
     }
 
     /**
@@ -85,8 +116,6 @@ public final class Peers {
         }
         Peer p = members.remove(id);
         if (p != null) {
-            byAddress.remove(address, p);
-            byAddress.values().removeIf(v -> v == p); // and any earlier address of the member
             release(p);
         }
     }
@@ -103,7 +132,7 @@ public final class Peers {
      * @return its session: the member's, or a stranger session (created, possibly evicting another)
      */
     public Peer sender(UUID id) {
-        Peer p = members.get(id);
+        Peer p = session(id);
         if (p != null) {
             return p;
         }
@@ -129,18 +158,27 @@ public final class Peers {
 
     /**
      * @param id a member
-     * @return its session, or null when it is not a member
+     * @return its session (made on first use), or null when it is not a member
      */
     public Peer member(UUID id) {
+        return session(id);
+    }
+
+    /**
+     * @param id a member
+     * @return its session if one was made, else null
+     */
+    public Peer existing(UUID id) {
         return members.get(id);
     }
 
     /**
      * @param address a destination
-     * @return the session of the member at that address, or null
+     * @return the session of the member at that address (made on first use), or null when no member is there
      */
     public Peer at(InetSocketAddress address) {
-        return byAddress.get(address);
+        UUID id = memberAt.apply(address);
+        return id == null ? null : session(id);
     }
 
     /**
@@ -153,7 +191,7 @@ public final class Peers {
         }
     }
 
-    /** @return sessions of members */
+    /** @return sessions of members (those this node exchanged messages with) */
     public int memberSessions() {
         return members.size();
     }

@@ -137,43 +137,38 @@ public final class Rejoin {
         }
         long now = ctx.now();
         InetSocketAddress self = membership.self().snapshot().address();
-        if (ctx.table().liveCount() > 1 && ctx.table().count(NodeState.DEAD) == 0
-                && membership.reconnectAddresses().isEmpty()) {
-            // Nothing lost and not alone, the usual case: no candidates, and no pass over every member
-            // each probe interval (in a JVM running a thousand nodes of a thousand members, that pass
-            // was a good part of the allocation).
-            backoff.clear();
+        boolean alone = ctx.table().liveCount() <= 1;
+        List<InetSocketAddress> reconnect = membership.reconnectAddresses();
+        if (ctx.table().count(NodeState.DEAD) == 0 && reconnect.isEmpty() && !(armed && alone) && backoff.isEmpty()) {
+            // Nothing lost and no seed to try: no candidate, so no pass over the members (O(N) per tick).
             seedBackoff.delay = minDelay;
             seedBackoff.next = now;
             snapshotIfDue(now, self);
             ctx.scheduler().schedule(this::tick, minDelay);
             return;
         }
-        Set<InetSocketAddress> live = new HashSet<>();
-        List<InetSocketAddress> dead = new ArrayList<>();
-        for (Member m : ctx.table().members()) {
-            if (m.isLive()) {
-                live.add(m.snapshot().address());
-            } else if (m.state() == NodeState.DEAD) {
-                dead.add(m.snapshot().address());
+        Set<InetSocketAddress> lost = new LinkedHashSet<>();
+        if (ctx.table().count(NodeState.DEAD) > 0) {
+            for (Member m : ctx.table().members()) {
+                if (m.state() == NodeState.DEAD) {
+                    lost.add(m.snapshot().address());
+                }
             }
         }
-        Set<InetSocketAddress> lost = new LinkedHashSet<>(dead);
-        for (InetSocketAddress a : membership.reconnectAddresses()) {
-            if (live.contains(a)) {
+        for (InetSocketAddress a : reconnect) {
+            if (liveAt(a)) {
                 membership.reconnected(a);
             } else {
                 lost.add(a);
             }
         }
         lost.remove(self);
-        lost.removeAll(live);
-        boolean alone = ctx.table().liveCount() <= 1;
+        lost.removeIf(this::liveAt);
         Set<InetSocketAddress> candidates = new LinkedHashSet<>(lost);
         if (armed && (alone || !lost.isEmpty())) {
             resolveSeeds(now);
             for (InetSocketAddress s : seeds) {
-                if (!s.equals(self) && !live.contains(s)) {
+                if (!s.equals(self) && !liveAt(s)) {
                     candidates.add(s);
                 }
             }
@@ -193,6 +188,12 @@ public final class Rejoin {
         }
         snapshotIfDue(now, self);
         ctx.scheduler().schedule(this::tick, minDelay);
+    }
+
+    /** @return whether a live member is at this address (the member that took the address last) */
+    private boolean liveAt(InetSocketAddress a) {
+        Member m = ctx.table().at(a);
+        return m != null && m.isLive();
     }
 
     private void snapshotIfDue(long now, InetSocketAddress self) {

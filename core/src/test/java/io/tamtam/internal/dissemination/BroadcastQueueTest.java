@@ -71,4 +71,35 @@ class BroadcastQueueTest {
         q.clear();
         assertEquals(0, q.bytes());
     }
+
+    @Test
+    void aNearlyFullPacketLooksAtABoundedNumberOfItemsThatDoNotFit() {
+        BroadcastQueue q = new BroadcastQueue(4096);
+        byte[] small = new byte[5];
+        q.add("small", small, null); // the oldest: last in line among unsent items
+        for (int i = 0; i < BroadcastQueue.MAX_SKIPPED - 1; i++) {
+            q.add("big" + i, new byte[60], null);
+        }
+        assertEquals(List.of(small), q.take(10, 2, 255, 10), "found behind fewer than the bound of items that do not fit");
+        q.clear();
+        q.add("small", small, null);
+        for (int i = 0; i < 3000; i++) {
+            q.add("big" + i, new byte[60], null);
+        }
+        assertEquals(0, q.take(10, 2, 255, 10).size(), "not searched for behind thousands of items");
+        assertEquals(3001, q.size());
+        assertEquals(3, q.take(200, 2, 255, 10).size(), "items that fit are taken as before");
+    }
+
+    @Test
+    void largeItemsAreFoundAgainAfterTheQueueEmptied() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        q.add("big", new byte[200], null);
+        assertEquals(1, q.takeLarge(98, 1).size());
+        assertEquals(0, q.size());
+        q.add("small", new byte[10], null);
+        assertEquals(0, q.takeLarge(98, 1).size());
+        q.add("big again", new byte[300], null);
+        assertEquals(1, q.takeLarge(98, 1).size());
+    }
 }

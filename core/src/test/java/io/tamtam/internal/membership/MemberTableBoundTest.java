@@ -28,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** ALIVE claims for new nodes, which anyone can send without keys, cannot grow the member table without bound. */
 class MemberTableBoundTest {
@@ -73,22 +75,31 @@ class MemberTableBoundTest {
     }
 
 
+    /** A node's membership over a network that carries nothing. */
+    private record Node(Context ctx, Membership membership, Stats stats) {
+        static Node start(UUID self, long seed) {
+            ClusterConfig config = ClusterConfig.local().build();
+            NanoClock clock = System::nanoTime;
+            SplittableRandom random = new SplittableRandom(seed);
+            Stats stats = new Stats();
+            NoNetwork net = new NoNetwork();
+            Peers peers = new Peers(Runnable::run, null, id -> false, a -> null);
+            PacketCodec codec = new PacketCodec(self, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize());
+            Outbox outbox = new Outbox(codec, net, net, stats, 1400, 1 << 20, clock, peers, 0);
+            Context ctx = new Context(config, self, clock, TestSchedulers.INLINE_NO_TIMERS, random, new MemberTable(random, clock), outbox, stats);
+            Membership membership = new Membership(ctx, new Disseminator(ctx), new Awareness(8),
+                    (type, node, previous, cause, source, confirmations) -> { },
+                    new MemberInfo(self, 0, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 7000), WireFormat.PROTOCOL_VERSION, "", Map.of()));
+            return new Node(ctx, membership, stats);
+        }
+    }
+
     @Test
     void aliveClaimsBeyondTheBoundAreDroppedAndCounted() {
-        ClusterConfig config = ClusterConfig.local().build();
-        UUID self = UUID.randomUUID();
-        NanoClock clock = System::nanoTime;
-        SplittableRandom random = new SplittableRandom(1);
-        Stats stats = new Stats();
-        NoNetwork net = new NoNetwork();
-        Peers peers = new Peers(Runnable::run, null);
-        PacketCodec codec = new PacketCodec(self, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize());
-        Outbox outbox = new Outbox(codec, net, net, stats, 1400, 1 << 20, clock, peers, 0);
-        Context ctx = new Context(config, self, clock, TestSchedulers.INLINE_NO_TIMERS, random, new MemberTable(random, clock), outbox, stats);
-        InetSocketAddress at = new InetSocketAddress("127.0.0.1", 7000);
-        Membership membership = new Membership(ctx, new Disseminator(ctx), new Awareness(8),
-                (type, node, previous, cause, source, confirmations) -> { },
-                new MemberInfo(self, 0, NodeState.ALIVE, at, WireFormat.PROTOCOL_VERSION, "", Map.of()));
+        Node node = Node.start(UUID.randomUUID(), 1);
+        Context ctx = node.ctx();
+        Membership membership = node.membership();
+        Stats stats = node.stats();
         int extra = 10;
         for (int i = 0; i < Membership.MAX_MEMBERS + extra; i++) {
             membership.onAlive(new MemberInfo(new UUID(7, i), 0, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 1 + i % 60000),
@@ -96,5 +107,28 @@ class MemberTableBoundTest {
         }
         assertEquals(Membership.MAX_MEMBERS, ctx.table().size());
         assertEquals(extra + 1, stats.dropped(DropReason.QUEUE_FULL), "the table holds this node too");
+    }
+
+    @Test
+    void aMemberThatMovesIsFoundAtItsNewAddressOnlyAndCountedByItsState() {
+        UUID self = UUID.randomUUID();
+        Node node = Node.start(self, 2);
+        MemberTable table = node.ctx().table();
+        Membership membership = node.membership();
+        UUID other = new UUID(9, 1);
+        InetSocketAddress first = new InetSocketAddress("127.0.0.1", 7001);
+        InetSocketAddress second = new InetSocketAddress("127.0.0.1", 7002);
+        membership.onAlive(new MemberInfo(other, 0, NodeState.ALIVE, first, WireFormat.PROTOCOL_VERSION, "", Map.of()));
+        assertEquals(other, table.at(first).id());
+        assertEquals(self, table.at(new InetSocketAddress("127.0.0.1", 7000)).id());
+        membership.onAlive(new MemberInfo(other, 1, NodeState.ALIVE, second, WireFormat.PROTOCOL_VERSION, "", Map.of()));
+        assertNull(table.at(first));
+        assertSame(table.get(other), table.at(second));
+        assertEquals(2, table.count(NodeState.ALIVE));
+        membership.onSuspect(other, 1, self);
+        assertEquals(1, table.count(NodeState.ALIVE));
+        assertEquals(1, table.count(NodeState.SUSPECT));
+        assertEquals(NodeState.SUSPECT, table.at(second).state());
+        assertEquals(2, table.members().size());
     }
 }

@@ -38,7 +38,7 @@ class MessagingBudgetTest {
     void aBlockedHandlerCannotMakeTheNodeHoldMoreThanTheBudget() throws Exception {
         ByteBudget budget = new ByteBudget(100_000, 1_000);
         Stats stats = new Stats();
-        Peers peers = new Peers(callbacks, new InOrder(TestSchedulers.INLINE_NO_TIMERS, 1, budget));
+        Peers peers = new Peers(callbacks, new InOrder(TestSchedulers.INLINE_NO_TIMERS, 1, budget), id -> false, a -> null);
         Messaging messaging = new Messaging(peers, budget, new Payloads(null), stats, (c, e) -> { }, id -> null);
         CountDownLatch release = new CountDownLatch(1);
         messaging.handle(TYPE, p -> release.await());
