@@ -4,7 +4,6 @@ import io.tamtam.DropReason;
 import io.tamtam.spi.StreamTransport;
 import io.tamtam.spi.TransportOptions;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,24 +56,6 @@ class WebSocketBudgetTest {
         return t.bind(new InetSocketAddress("127.0.0.1", 0), recorded);
     }
 
-    /** A client connection that records how it ended. */
-    private WebSocket client(InetSocketAddress at, CompletableFuture<Integer> closed) throws Exception {
-        return http.newWebSocketBuilder().subprotocols(WebSocketTransport.FRAMES)
-                .buildAsync(URI.create("ws://127.0.0.1:" + at.getPort() + WebSocketConfig.DEFAULT_PATH),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                                closed.complete(statusCode);
-                                return null;
-                            }
-
-                            @Override
-                            public void onError(WebSocket webSocket, Throwable error) {
-                                closed.complete(-1);
-                            }
-                        }).get(10, TimeUnit.SECONDS);
-    }
-
     @Test
     void aFrameLargerThanOneWireFrameTravelsAsFragmentsAndGivesItsBudgetBack() throws Exception {
         WebSocketTransport receiver = transport(1);
@@ -97,7 +77,7 @@ class WebSocketBudgetTest {
     void aSingleWireFrameOverTheFragmentSizeIsRefused() throws Exception {
         InetSocketAddress at = bind(transport(1));
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = client(at, closed);
+        WebSocket ws = JdkClients.frames(http, at, closed);
         ws.sendBinary(ByteBuffer.wrap(new byte[WebSocketTransport.MAX_WIRE_FRAME + 1]), true);
         await().atMost(Duration.ofSeconds(10)).until(() -> drops.contains(DropReason.OVERSIZED));
         closed.get(10, TimeUnit.SECONDS);
@@ -114,7 +94,7 @@ class WebSocketBudgetTest {
         for (int i = 0; i < clients; i++) {
             CompletableFuture<Integer> end = new CompletableFuture<>();
             closed.add(end);
-            sockets.add(client(at, end));
+            sockets.add(JdkClients.frames(http, at, end));
         }
         // each holds 64 KiB free and reserves 128 KiB more: three do not fit in 256 KiB
         for (WebSocket ws : sockets) {
@@ -138,7 +118,7 @@ class WebSocketBudgetTest {
         WebSocketTransport receiver = transport(128 * 1024);
         InetSocketAddress at = bind(receiver);
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = client(at, closed);
+        WebSocket ws = JdkClients.frames(http, at, closed);
         ws.sendBinary(ByteBuffer.wrap(new byte[1000]), false).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(20)).until(() -> drops.contains(DropReason.SLOW_SENDER));
         closed.get(10, TimeUnit.SECONDS);
@@ -150,7 +130,7 @@ class WebSocketBudgetTest {
         WebSocketTransport receiver = transport(128 * 1024);
         InetSocketAddress at = bind(receiver);
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = client(at, closed);
+        WebSocket ws = JdkClients.frames(http, at, closed);
         ws.sendBinary(ByteBuffer.wrap(new byte[1000]), false).get(10, TimeUnit.SECONDS);
         ws.sendBinary(ByteBuffer.wrap(new byte[60_000]), true).get(10, TimeUnit.SECONDS);
         ws.sendPing(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);

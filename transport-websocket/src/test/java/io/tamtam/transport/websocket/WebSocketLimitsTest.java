@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -50,19 +49,7 @@ class WebSocketLimitsTest {
     void framesAboveTheLimitAreRefusedCountedAndCloseTheConnection() throws Exception {
         InetSocketAddress at = bind();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
-        WebSocket ws = http.newWebSocketBuilder().subprotocols(WebSocketTransport.FRAMES)
-                .buildAsync(URI.create("ws://127.0.0.1:" + at.getPort() + WebSocketConfig.DEFAULT_PATH), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-                        closed.complete(statusCode);
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket webSocket, Throwable error) {
-                        closed.complete(-1);
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        WebSocket ws = JdkClients.frames(http, at, closed);
         assertEquals(WebSocketTransport.FRAMES, ws.getSubprotocol());
 
         ws.sendBinary(ByteBuffer.wrap(new byte[MAX_FRAME]), true).get(10, TimeUnit.SECONDS);
