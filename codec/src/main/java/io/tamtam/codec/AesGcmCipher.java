@@ -91,14 +91,36 @@ public final class AesGcmCipher implements Cipher {
     public byte[] encrypt(byte[] plain, int offset, int length, byte[] aad) throws GeneralSecurityException {
         Objects.checkFromIndexSize(offset, length, plain.length);
         byte[] out = new byte[NONCE_LENGTH + length + TAG_LENGTH];
-        writeNextNonce(out);
+        encrypt(plain, offset, length, aad, out, 0);
+        return out;
+    }
+
+    /**
+     * Encrypts into {@code out}: nonce, ciphertext and tag, as {@link #encrypt(byte[], int, int, byte[])}
+     * returns them.
+     *
+     * @param plain     plaintext
+     * @param offset    where it starts
+     * @param length    its length
+     * @param aad       data authenticated but not encrypted; null means none
+     * @param out       receives nonce, ciphertext and tag; must not overlap the plaintext
+     * @param outOffset where they go
+     * @return {@code length + 28}
+     * @throws GeneralSecurityException when encryption fails
+     */
+    @Override
+    public int encrypt(byte[] plain, int offset, int length, byte[] aad, byte[] out, int outOffset)
+            throws GeneralSecurityException {
+        Objects.checkFromIndexSize(offset, length, plain.length);
+        Objects.checkFromIndexSize(outOffset, NONCE_LENGTH + length + TAG_LENGTH, out.length);
+        writeNextNonce(out, outOffset);
         javax.crypto.Cipher gcm = encryptors.get();
-        gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, out, 0, NONCE_LENGTH));
+        gcm.init(javax.crypto.Cipher.ENCRYPT_MODE, key,
+                new GCMParameterSpec(TAG_BITS, out, outOffset, NONCE_LENGTH));
         if (aad != null && aad.length > 0) {
             gcm.updateAAD(aad);
         }
-        gcm.doFinal(plain, offset, length, out, NONCE_LENGTH);
-        return out;
+        return NONCE_LENGTH + gcm.doFinal(plain, offset, length, out, outOffset + NONCE_LENGTH);
     }
 
     /**
@@ -113,34 +135,60 @@ public final class AesGcmCipher implements Cipher {
     @Override
     public byte[] decrypt(byte[] data, int offset, int length, byte[] aad) throws GeneralSecurityException {
         Objects.checkFromIndexSize(offset, length, data.length);
-        if (length < overhead()) {
-            throw new GeneralSecurityException("an AES-GCM packet is at least " + overhead() + " bytes, not "
-                    + length);
-        }
+        checkLength(length);
+        byte[] out = new byte[length - overhead()];
+        decrypt(data, offset, length, aad, out, 0);
+        return out;
+    }
+
+    /**
+     * Decrypts into {@code out}.
+     *
+     * @param data      nonce, ciphertext and tag from {@link #encrypt}
+     * @param offset    where they start
+     * @param length    their length
+     * @param aad       the additional data given to {@link #encrypt}; null means none
+     * @param out       receives the plaintext; must not overlap the data
+     * @param outOffset where it goes
+     * @return the plaintext's length, {@code length - 28}
+     * @throws GeneralSecurityException when the data is shorter than the overhead, or was not encrypted
+     *                                  with this key and aad, or was altered
+     */
+    @Override
+    public int decrypt(byte[] data, int offset, int length, byte[] aad, byte[] out, int outOffset)
+            throws GeneralSecurityException {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        checkLength(length);
+        Objects.checkFromIndexSize(outOffset, length - overhead(), out.length);
         javax.crypto.Cipher gcm = decryptors.get();
         gcm.init(javax.crypto.Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, offset, NONCE_LENGTH));
         if (aad != null && aad.length > 0) {
             gcm.updateAAD(aad);
         }
-        byte[] out = new byte[length - overhead()];
         try {
-            gcm.doFinal(data, offset + NONCE_LENGTH, length - NONCE_LENGTH, out, 0);
+            return gcm.doFinal(data, offset + NONCE_LENGTH, length - NONCE_LENGTH, out, outOffset);
         } catch (AEADBadTagException e) {
             throw new AEADBadTagException("AES-GCM authentication failed: the packet was altered, or was "
                     + "encrypted with another key or header; check that every node uses the same key");
         }
-        return out;
     }
 
-    private void writeNextNonce(byte[] out) {
+    private void checkLength(int length) throws GeneralSecurityException {
+        if (length < overhead()) {
+            throw new GeneralSecurityException("an AES-GCM packet is at least " + overhead() + " bytes, not "
+                    + length);
+        }
+    }
+
+    private void writeNextNonce(byte[] out, int at) {
         long count = counter.getAndIncrement();
         int prefix = noncePrefix;
         for (int i = 3; i >= 0; i--) {
-            out[i] = (byte) prefix;
+            out[at + i] = (byte) prefix;
             prefix >>>= 8;
         }
         for (int i = NONCE_LENGTH - 1; i >= 4; i--) {
-            out[i] = (byte) count;
+            out[at + i] = (byte) count;
             count >>>= 8;
         }
     }

@@ -212,4 +212,27 @@ class AesGcmCipherTest {
                 + "0388dace60b6a392f328c2b971b2fe78" + "ab6e47d42cec13bdf53a67b21257bddf");
         assertArrayEquals(new byte[16], factory.create(new byte[16]).decrypt(packet, 0, packet.length, null));
     }
+
+    @Test
+    void sealsAndOpensIntoCallerBuffersAsTheArrayMethodsDo() throws GeneralSecurityException {
+        Cipher a = factory.create(key(32));
+        byte[] plain = new byte[70_000];
+        random.nextBytes(plain);
+        byte[] out = new byte[5 + plain.length + 28 + 3];
+        int sealed = a.encrypt(plain, 7, 65_000, AAD, out, 5);
+        assertEquals(65_000 + 28, sealed);
+        assertArrayEquals(Arrays.copyOfRange(plain, 7, 65_007), a.decrypt(out, 5, sealed, AAD),
+                "what the buffer method sealed, the array method opens");
+        byte[] arraySealed = a.encrypt(plain, 7, 65_000, AAD);
+        byte[] opened = new byte[2 + 65_000];
+        assertEquals(65_000, a.decrypt(arraySealed, 0, arraySealed.length, AAD, opened, 2));
+        assertArrayEquals(Arrays.copyOfRange(plain, 7, 65_007), Arrays.copyOfRange(opened, 2, opened.length),
+                "what the array method sealed, the buffer method opens");
+        out[5 + 100] ^= 1;
+        assertThrows(AEADBadTagException.class, () -> a.decrypt(out, 5, sealed, AAD, opened, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> a.encrypt(plain, 0, 100, AAD, new byte[127], 0),
+                "a buffer one byte short of the sealed length is refused");
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> a.decrypt(arraySealed, 0, arraySealed.length, AAD, new byte[64_999], 0));
+    }
 }

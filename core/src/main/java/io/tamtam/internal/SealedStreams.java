@@ -19,17 +19,28 @@ import java.util.List;
 final class SealedStreams {
     /** Most user bytes in one chunk. */
     static final int CHUNK = 64 * 1024;
+    /**
+     * Full chunks sealed before they are written on together: each write to the transport is handed to
+     * its event loop, so fewer, larger writes cost fewer hand-offs between threads.
+     */
+    static final int CHUNKS_PER_WRITE = 4;
 
     private SealedStreams() {
     }
 
-    private static byte[] aad(long openerNonce, long acceptorNonce, int direction, long index) {
+    /** @return a chunk's additional data, with the index left for {@link #aad(byte[], long)} to fill */
+    private static byte[] aadTemplate(long openerNonce, long acceptorNonce, int direction) {
         byte[] a = new byte[25];
         putLong(a, 0, openerNonce);
         putLong(a, 8, acceptorNonce);
         a[16] = (byte) direction;
-        putLong(a, 17, index);
         return a;
+    }
+
+    /** @return {@code template}, now the additional data of chunk {@code index} */
+    private static byte[] aad(byte[] template, long index) {
+        putLong(template, 17, index);
+        return template;
     }
 
     private static void putLong(byte[] b, int at, long v) {
@@ -39,14 +50,19 @@ final class SealedStreams {
         }
     }
 
-    /** Seals what is written, one chunk at a time; {@link #close()} writes the final chunk and half-closes. */
+    /**
+     * Seals what is written, one chunk at a time, and writes the sealed chunks on {@value #CHUNKS_PER_WRITE}
+     * at a time; {@link #flush()} seals and writes what it holds, {@link #close()} writes the final chunk and
+     * half-closes. The chunk, its sealed form and its additional data live in buffers reused for every chunk.
+     */
     static final class Output extends OutputStream {
         private final OutputStream raw;
         private final Cipher cipher;
-        private final long openerNonce;
-        private final long acceptorNonce;
-        private final int direction;
+        private final byte[] aad;
         private final byte[] buffer = new byte[1 + CHUNK];
+        /** Sealed chunks, each after its length prefix, written to {@code raw} in one call. */
+        private final byte[] framed;
+        private int framedLength;
         private int filled = 1;
         private long index;
         private boolean closed;
@@ -54,9 +70,8 @@ final class SealedStreams {
         Output(OutputStream raw, Cipher cipher, long openerNonce, long acceptorNonce, int direction) {
             this.raw = raw;
             this.cipher = cipher;
-            this.openerNonce = openerNonce;
-            this.acceptorNonce = acceptorNonce;
-            this.direction = direction;
+            this.aad = aadTemplate(openerNonce, acceptorNonce, direction);
+            this.framed = new byte[CHUNKS_PER_WRITE * (4 + buffer.length + cipher.overhead())];
         }
 
         @Override
@@ -84,28 +99,40 @@ final class SealedStreams {
 
         private void seal(boolean last) throws IOException {
             buffer[0] = (byte) (last ? 1 : 0);
-            byte[] sealed;
+            int sealed;
             try {
-                sealed = cipher.encrypt(buffer, 0, filled, aad(openerNonce, acceptorNonce, direction, index++));
+                sealed = cipher.encrypt(buffer, 0, filled, aad(aad, index++), framed, framedLength + 4);
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot encrypt the stream: " + e.getMessage(), e);
             }
-            // Length and chunk in one write: the transport flushes every write, and a 4-byte write of
+            // Lengths and chunks in one write: the transport flushes every write, and a 4-byte write of
             // its own would cost a packet and a wake-up of the reader per chunk.
-            byte[] framed = new byte[4 + sealed.length];
-            framed[0] = (byte) (sealed.length >>> 24);
-            framed[1] = (byte) (sealed.length >>> 16);
-            framed[2] = (byte) (sealed.length >>> 8);
-            framed[3] = (byte) sealed.length;
-            System.arraycopy(sealed, 0, framed, 4, sealed.length);
-            raw.write(framed);
+            framed[framedLength] = (byte) (sealed >>> 24);
+            framed[framedLength + 1] = (byte) (sealed >>> 16);
+            framed[framedLength + 2] = (byte) (sealed >>> 8);
+            framed[framedLength + 3] = (byte) sealed;
+            framedLength += 4 + sealed;
             filled = 1;
+            if (last || framed.length - framedLength < 4 + buffer.length + cipher.overhead()) {
+                writeSealed();
+            }
+        }
+
+        private void writeSealed() throws IOException {
+            if (framedLength > 0) {
+                int n = framedLength;
+                framedLength = 0;
+                raw.write(framed, 0, n);
+            }
         }
 
         @Override
         public void flush() throws IOException {
-            if (!closed && filled > 1) {
-                seal(false);
+            if (!closed) {
+                if (filled > 1) {
+                    seal(false);
+                }
+                writeSealed();
             }
             raw.flush();
         }
@@ -121,16 +148,20 @@ final class SealedStreams {
         }
     }
 
-    /** Opens the sealed chunks the other side writes; end of stream only after its final chunk. */
+    /**
+     * Opens the sealed chunks the other side writes; end of stream only after its final chunk. A chunk
+     * is read into, and opened into, buffers reused for every chunk.
+     */
     static final class Input extends InputStream {
         private final DataInputStream raw;
         private final List<Cipher> ciphers;
         private final int maxSealed;
-        private final long openerNonce;
-        private final long acceptorNonce;
-        private final int direction;
+        private final byte[] aad;
+        private final byte[] sealed;
+        private final byte[] plain;
         private Cipher chosen;
-        private byte[] plain = new byte[0];
+        /** Bytes of the current chunk's plaintext in {@code plain}, its final flag included. */
+        private int plainLength;
         private int pos = 1;
         private long index;
         private boolean ended;
@@ -139,9 +170,9 @@ final class SealedStreams {
             this.raw = new DataInputStream(raw);
             this.ciphers = ciphers;
             this.maxSealed = 1 + CHUNK + ciphers.get(0).overhead() + 64;
-            this.openerNonce = openerNonce;
-            this.acceptorNonce = acceptorNonce;
-            this.direction = direction;
+            this.aad = aadTemplate(openerNonce, acceptorNonce, direction);
+            this.sealed = new byte[maxSealed];
+            this.plain = new byte[maxSealed];
         }
 
         @Override
@@ -157,13 +188,13 @@ final class SealedStreams {
             if (len == 0) {
                 return 0;
             }
-            while (pos >= plain.length) {
+            while (pos >= plainLength) {
                 if (ended) {
                     return -1;
                 }
                 next();
             }
-            int n = Math.min(len, plain.length - pos);
+            int n = Math.min(len, plainLength - pos);
             System.arraycopy(plain, pos, b, off, n);
             pos += n;
             return n;
@@ -171,7 +202,7 @@ final class SealedStreams {
 
         @Override
         public int available() {
-            return Math.max(0, plain.length - pos);
+            return Math.max(0, plainLength - pos);
         }
 
         private void next() throws IOException {
@@ -184,30 +215,30 @@ final class SealedStreams {
             if (length < 0 || length > maxSealed) {
                 throw new IOException("sealed stream chunk of " + length + " bytes exceeds the limit of " + maxSealed);
             }
-            byte[] sealed = new byte[length];
-            raw.readFully(sealed);
-            byte[] aad = aad(openerNonce, acceptorNonce, direction, index++);
-            plain = open(sealed, aad);
-            if (plain.length < 1) {
+            raw.readFully(sealed, 0, length);
+            plainLength = 0;
+            plainLength = open(length, aad(aad, index++));
+            if (plainLength < 1) {
                 throw new IOException("empty sealed stream chunk");
             }
             ended = plain[0] == 1;
             pos = 1;
         }
 
-        private byte[] open(byte[] sealed, byte[] aad) throws IOException {
+        /** @return the plaintext's length, in {@code plain} */
+        private int open(int length, byte[] aad) throws IOException {
             if (chosen != null) {
                 try {
-                    return chosen.decrypt(sealed, 0, sealed.length, aad);
+                    return chosen.decrypt(sealed, 0, length, aad, plain, 0);
                 } catch (GeneralSecurityException e) {
                     throw new IOException("a stream chunk failed authentication (tampered, reordered or from another stream)", e);
                 }
             }
             for (Cipher c : ciphers) {
                 try {
-                    byte[] p = c.decrypt(sealed, 0, sealed.length, aad);
+                    int n = c.decrypt(sealed, 0, length, aad, plain, 0);
                     chosen = c;
-                    return p;
+                    return n;
                 } catch (GeneralSecurityException e) {
                     // try the next key
                 }
