@@ -8,6 +8,7 @@ import io.tamtam.NodeStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  * {@link #WARMUPS} discarded warm-up rounds; every figure is the median of the per-round rates with min and max. The
  * payload is random bytes (incompressible) unless the environment variable PAYLOAD is {@code pattern}
  * (bytes repeating every 256). The whole set runs twice: with compression on (Snappy, found on the
- * class path) and off ({@code compressionDisabled}); each JSON line says which. The message is timed
+ * class path) and off ({@code compressionDisabled}), the two sets taking turns round by round (each
+ * first in every other round); each JSON line says which. The message is timed
  * from the call to its acknowledgement (the receiver's handler returned); a stream and the socket copy
  * from the first byte written (the connection already open) to the last byte read by the receiver.
  */
@@ -67,54 +69,94 @@ final class LargeTransfer {
             default -> throw new IllegalArgumentException("PAYLOAD is random or pattern, not " + kind);
         }
         new SplittableRandom(32).nextBytes(KEY);
-        for (boolean compression : new boolean[] {true, false}) {
-            run(payload, kind, compression);
+        List<TransferSet> sets = new ArrayList<>();
+        try (RawSocketCopy raw = new RawSocketCopy()) {
+            for (boolean compression : new boolean[] {true, false}) {
+                sets.add(new TransferSet(compression, raw));
+            }
+            // The two sets take turns round by round, each first in every other round, so both meet the
+            // same heap (memory the JVM touches for the first time is slow on some virtual machines) and
+            // the same load on a shared machine.
+            for (int r = -WARMUPS; r < REPEATS; r++) {
+                for (int i = 0; i < sets.size(); i++) {
+                    sets.get(Math.floorMod(r + i, sets.size())).measure(payload, r);
+                }
+            }
+            for (TransferSet set : sets) {
+                set.emitAll(kind);
+            }
+        } finally {
+            for (TransferSet set : sets) {
+                set.close();
+            }
         }
     }
 
-    private static void run(byte[] payload, String kind, boolean compression)
-            throws TimeoutException, InterruptedException, ExecutionException, IOException {
-        List<Cluster> plain = Nodes.converged(2, b -> b.compressionDisabled(!compression));
-        List<Cluster> sealed = null;
-        try (RawSocketCopy raw = new RawSocketCopy()) {
-            sealed = Nodes.converged(2, b -> b.compressionDisabled(!compression).encryptionKeys(KEY));
-            Node b = receiver(plain);
-            Node bSealed = receiver(sealed);
-            double[] large = new double[REPEATS];
-            double[] stream = new double[REPEATS];
-            double[] streamSealed = new double[REPEATS];
-            double[] rawRate = new double[REPEATS];
-            double[] vsRaw = new double[REPEATS];
-            double[] sealedVsPlain = new double[REPEATS];
-            double[] longStream = new double[REPEATS];
-            double[] longRaw = new double[REPEATS];
-            double[] longVsRaw = new double[REPEATS];
-            double mb = SIZE / MB;
-            for (int r = -WARMUPS; r < REPEATS; r++) {
-                long t0 = System.nanoTime();
-                plain.get(0).sendReliable(b, MSG_TYPE, payload).get(60, TimeUnit.SECONDS);
-                long mt = System.nanoTime() - t0;
-                long st = streamCopy(plain.get(0), b, payload);
-                long et = streamCopy(sealed.get(0), bSealed, payload);
-                long rt = raw.copy(payload);
-                long lt = streamCopy(plain.get(0), b, payload, LONG_STREAM_TYPE, LONG_STREAM_TIMES);
-                long lrt = raw.copy(payload, LONG_STREAM_TIMES);
-                Results.log("W5 compression " + (compression ? "on" : "off") + " round " + r + ": message "
-                        + mt / 1_000_000 + " ms, stream " + st / 1_000_000 + " ms, encrypted stream "
-                        + et / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms; 256 MiB: stream " + lt / 1_000_000
-                        + " ms, raw " + lrt / 1_000_000 + " ms");
-                if (r >= 0) {
-                    large[r] = mb / (mt / 1e9);
-                    stream[r] = mb / (st / 1e9);
-                    streamSealed[r] = mb / (et / 1e9);
-                    rawRate[r] = mb / (rt / 1e9);
-                    vsRaw[r] = stream[r] / rawRate[r];
-                    sealedVsPlain[r] = streamSealed[r] / stream[r];
-                    longStream[r] = mb * LONG_STREAM_TIMES / (lt / 1e9);
-                    longRaw[r] = mb * LONG_STREAM_TIMES / (lrt / 1e9);
-                    longVsRaw[r] = longStream[r] / longRaw[r];
+    /** One set of W5's transfers, compression on or off, with its nodes and its figures per round. */
+    private static final class TransferSet implements AutoCloseable {
+        private final boolean compression;
+        private final RawSocketCopy raw;
+        private final List<Cluster> plain;
+        private final List<Cluster> sealed;
+        private final Node b;
+        private final Node bSealed;
+        private final double[] large = new double[REPEATS];
+        private final double[] stream = new double[REPEATS];
+        private final double[] streamSealed = new double[REPEATS];
+        private final double[] rawRate = new double[REPEATS];
+        private final double[] vsRaw = new double[REPEATS];
+        private final double[] sealedVsPlain = new double[REPEATS];
+        private final double[] longStream = new double[REPEATS];
+        private final double[] longRaw = new double[REPEATS];
+        private final double[] longVsRaw = new double[REPEATS];
+
+        TransferSet(boolean compression, RawSocketCopy raw) throws TimeoutException {
+            this.compression = compression;
+            this.raw = raw;
+            plain = Nodes.converged(2, c -> c.compressionDisabled(!compression));
+            List<Cluster> keyed = null;
+            try {
+                keyed = Nodes.converged(2, c -> c.compressionDisabled(!compression).encryptionKeys(KEY));
+            } finally {
+                if (keyed == null) {
+                    Nodes.closeAll(plain);
                 }
             }
+            sealed = keyed;
+            b = receiver(plain);
+            bSealed = receiver(sealed);
+        }
+
+        /** Runs round {@code r} (negative: a discarded warm-up round). */
+        void measure(byte[] payload, int r)
+                throws TimeoutException, InterruptedException, ExecutionException, IOException {
+            double mb = SIZE / MB;
+            long t0 = System.nanoTime();
+            plain.get(0).sendReliable(b, MSG_TYPE, payload).get(60, TimeUnit.SECONDS);
+            long mt = System.nanoTime() - t0;
+            long st = streamCopy(plain.get(0), b, payload);
+            long et = streamCopy(sealed.get(0), bSealed, payload);
+            long rt = raw.copy(payload);
+            long lt = streamCopy(plain.get(0), b, payload, LONG_STREAM_TYPE, LONG_STREAM_TIMES);
+            long lrt = raw.copy(payload, LONG_STREAM_TIMES);
+            Results.log("W5 compression " + (compression ? "on" : "off") + " round " + r + ": message "
+                    + mt / 1_000_000 + " ms, stream " + st / 1_000_000 + " ms, encrypted stream "
+                    + et / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms; 256 MiB: stream " + lt / 1_000_000
+                    + " ms, raw " + lrt / 1_000_000 + " ms");
+            if (r >= 0) {
+                large[r] = mb / (mt / 1e9);
+                stream[r] = mb / (st / 1e9);
+                streamSealed[r] = mb / (et / 1e9);
+                rawRate[r] = mb / (rt / 1e9);
+                vsRaw[r] = stream[r] / rawRate[r];
+                sealedVsPlain[r] = streamSealed[r] / stream[r];
+                longStream[r] = mb * LONG_STREAM_TIMES / (lt / 1e9);
+                longRaw[r] = mb * LONG_STREAM_TIMES / (lrt / 1e9);
+                longVsRaw[r] = longStream[r] / longRaw[r];
+            }
+        }
+
+        void emitAll(String kind) {
             Map<String, Object> cfg = new LinkedHashMap<>();
             cfg.put("preset", "lan");
             cfg.put("payload", kind);
@@ -122,6 +164,8 @@ final class LargeTransfer {
             cfg.put("payload_mib", SIZE >> 20);
             cfg.put("chunk_kib", Workloads.CHUNK >> 10);
             cfg.put("warmups", WARMUPS);
+            cfg.put("sets", "alternating");
+            cfg.put("raw", "nio-direct");
             emit("large_mb_per_s", large, cfg);
             emit("stream_mb_per_s", stream, cfg);
             emit("raw_tcp_mb_per_s", rawRate, cfg);
@@ -135,11 +179,12 @@ final class LargeTransfer {
             emit("stream_256m_mb_per_s", longStream, longCfg);
             emit("raw_tcp_256m_mb_per_s", longRaw, longCfg);
             emit("stream_256m_vs_raw", longVsRaw, longCfg);
-        } finally {
+        }
+
+        @Override
+        public void close() {
             Nodes.closeAll(plain);
-            if (sealed != null) {
-                Nodes.closeAll(sealed);
-            }
+            Nodes.closeAll(sealed);
         }
     }
 
