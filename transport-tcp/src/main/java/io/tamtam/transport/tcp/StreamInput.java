@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bounded: once {@link TcpTransport#STREAM_BUFFER_BYTES} bytes wait unread, the channel stops reading
  * from the socket (auto-read off), so TCP flow control pushes back on the writer; when the reader has
  * drained the buffer to half of that, reading resumes. (The socket read that crosses the bound may add
- * one read buffer, 256 KiB at most, beyond it.) The event loop only appends, and wakes the reader once
+ * one read buffer, 1 MiB at most, beyond it.) The event loop only appends, and wakes the reader once
  * per read burst; it never waits for the reader.
  */
 final class StreamInput extends InputStream {

@@ -123,9 +123,9 @@ public final class TcpTransport implements StreamTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
-    /** Stream sockets read up to 256 KiB at once: fewer, larger hand-offs to the reading thread. */
+    /** Stream sockets read up to 1 MiB at once: fewer, larger hand-offs to the reading thread. */
     private static final AdaptiveRecvByteBufAllocator STREAM_READS =
-            new AdaptiveRecvByteBufAllocator(512, 64 << 10, 256 << 10);
+            new AdaptiveRecvByteBufAllocator(512, 64 << 10, 1 << 20);
     private static final int FRAME_PREFIX = 4;
     /** Frames above this many bytes (length prefix included) are copied into pooled buffers of this size. */
     static final int FRAME_CHUNK = 1 << 20;
