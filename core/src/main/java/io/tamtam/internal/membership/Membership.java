@@ -305,9 +305,11 @@ public final class Membership {
      */
     public void merge(List<MemberInfo> remote, UUID sender) {
         for (MemberInfo info : remote) {
-            boolean fromSender = info.id().equals(sender);
+            // A member this node had removed while cut off from it (a partition that outlasted the
+            // retention) is news to the nodes on this side too, not only to this one: it is passed on.
+            boolean spread = info.id().equals(sender) || reconnect.containsKey(info.address());
             switch (info.state()) {
-                case ALIVE -> onAlive(info, fromSender, fromSender);
+                case ALIVE -> onAlive(info, spread, spread);
                 case SUSPECT, DEAD -> {
                     if (ctx.table().get(info.id()) == null && !info.id().equals(ctx.selfId())) {
                         continue;
