@@ -226,7 +226,10 @@ public final class Membership {
         if (state == NodeState.ALIVE) {
             events.emit(Type.SUSPECT, now, old, Cause.SUSPECTED, from, 0);
         }
-        dissemination.enqueue(m.id(), new Message.Suspect(node, incarnation, from), true, null);
+        // Pushed only by the node whose probe raised it (the suspect is told directly and refutes at
+        // once); a suspicion heard from another is queued: re-pushed by every node that hears it, the
+        // suspicions of an overloaded host multiply the traffic that overloaded it.
+        dissemination.enqueue(m.id(), new Message.Suspect(node, incarnation, from), from.equals(ctx.selfId()), null);
     }
 
     private void suspicionTimedOut(Member m, long incarnation) {
