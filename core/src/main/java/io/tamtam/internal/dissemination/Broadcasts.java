@@ -75,7 +75,7 @@ public final class Broadcasts {
             long seq = nextSeq;
             Id id = new Id(ctx.selfId(), seq);
             Message.Broadcast b = new Message.Broadcast(ctx.selfId(), seq, type, bytes);
-            if (!dissemination.offerBroadcast(id, b)) {
+            if (!dissemination.offerUserBroadcast(id, b)) {
                 completions.fail(f, new DeliveryException("the broadcast queue is full of "
                         + ctx.config().broadcastQueueCapacity() + " messages not yet sent; broadcast more slowly or raise "
                         + "ClusterConfig.broadcastQueueCapacity"));
@@ -113,7 +113,7 @@ public final class Broadcasts {
         if (b.origin().equals(ctx.selfId()) || !seen.firstTime(id)) {
             return;
         }
-        if (dissemination.offerBroadcast(id, b)) {
+        if (dissemination.offerUserBroadcast(id, b)) {
             ctx.stats().broadcastRelayed();
         } else {
             // Full of items not yet sent: this node delivers but does not relay; others still do.

@@ -8,16 +8,21 @@ import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Spreads membership changes and user broadcasts. Every item is queued for piggybacking on probes and
  * on periodic gossip to random members, up to {@code retransmitMultiplier * ceil(log10(N + 1))}
- * times; a fresh item is also pushed at once to a few random members, and again to a few others a
- * tenth of a gossip interval later (eager push in two waves), so that it reaches N nodes in about
- * log(N) network round trips. Protocol thread only.
+ * times. A fresh membership item is also pushed at once to a few random members, and again to a few
+ * others a tenth of a gossip interval later (eager push in two waves), so that it reaches N nodes in
+ * about log(N) network round trips. A user broadcast is pushed, by its origin and by each member when
+ * it first gets it, down a tree of fanout {@link #TREE_FANOUT} that every member derives from the
+ * broadcast's id and its view (about N datagrams, log_4(N) hops), and to {@link #TREE_EXTRA} random
+ * member. Protocol thread only.
  */
 public final class Disseminator {
     private final Context ctx;
@@ -94,7 +99,8 @@ public final class Disseminator {
     }
 
     /**
-     * Queues a user broadcast unless the queue is full of items not yet sent.
+     * Queues a broadcast with a lifetime unless the queue is full of items not yet sent, and pushes it
+     * to random members as a membership item is.
      *
      * @param key the broadcast's id
      * @param m   the message
@@ -102,6 +108,107 @@ public final class Disseminator {
      */
     public boolean offerBroadcast(Object key, Message m) {
         return offer(key, m, true, null, false);
+    }
+
+    /** Children per node in a user broadcast's dissemination tree. */
+    static final int TREE_FANOUT = 4;
+    /** Random members a user broadcast is pushed to besides its tree children, for views that disagree. */
+    static final int TREE_EXTRA = 1;
+
+    /**
+     * Queues a user broadcast, originated here or received for the first time, and pushes it at once
+     * down its dissemination tree (see
+     * {@link #treeChildren(List, Function, UUID, UUID, long, int)}) and to {@link #TREE_EXTRA} random member.
+     *
+     * @param key the broadcast's id
+     * @param b   the broadcast
+     * @return false when refused because the queue is full of items not yet sent
+     */
+    public boolean offerUserBroadcast(Object key, Message.Broadcast b) {
+        byte[] item = PacketCodec.item(b);
+        if (!queue.add(key, item, null, false)) {
+            return false;
+        }
+        if (ctx.config().eagerPushFanout() <= 0 || stopped) {
+            return true;
+        }
+        List<byte[]> items = List.of(item);
+        List<Member> children = treeChildren(b.origin(), b.seq(), TREE_FANOUT);
+        for (Member t : children) {
+            if (isPeer(t)) {
+                sendAll(t, items);
+            }
+        }
+        for (Member t : ctx.table().random(TREE_EXTRA, m -> isPeer(m) && !m.id().equals(b.origin()) && !children.contains(m))) {
+            sendAll(t, items);
+        }
+        return true;
+    }
+
+    /** @return this node's children in the tree of the broadcast (origin, seq), among its live members */
+    private List<Member> treeChildren(UUID origin, long seq, int k) {
+        List<Member> ranked = new ArrayList<>(ctx.table().liveCount());
+        for (Member m : ctx.table().members()) {
+            if (m.isLive() && !m.id().equals(origin)) {
+                ranked.add(m);
+            }
+        }
+        return treeChildren(ranked, Member::id, ctx.selfId(), origin, seq, k);
+    }
+
+    /**
+     * The members a node pushes a broadcast to in the broadcast's tree. The members other than the
+     * origin are ranked by a hash of the broadcast's id and their own; the origin sends to ranks 0 to
+     * k - 1 and the member of rank i to ranks k(i + 1) to k(i + 1) + k - 1. Nodes whose views agree
+     * compute the same tree, so that each member is pushed to once, in about log_k(N) hops.
+     *
+     * @param members the live members other than the origin (this node among them unless it is the origin)
+     * @param id      a member's id
+     * @param self    this node
+     * @param origin  the broadcast's origin
+     * @param seq     its sequence
+     * @param k       children per node
+     * @param <T>     the member type
+     * @return this node's children; none when it is neither the origin nor among {@code members}
+     */
+    static <T> List<T> treeChildren(List<T> members, Function<T, UUID> id, UUID self, UUID origin, long seq, int k) {
+        long seed = mix(mix(origin.getMostSignificantBits() ^ seq) ^ origin.getLeastSignificantBits());
+        long[] hash = new long[members.size()];
+        long mine = 0;
+        boolean found = origin.equals(self);
+        for (int i = 0; i < hash.length; i++) {
+            UUID m = id.apply(members.get(i));
+            hash[i] = mix(seed ^ mix(m.getMostSignificantBits() ^ mix(m.getLeastSignificantBits())));
+            if (m.equals(self)) {
+                mine = hash[i];
+                found = true;
+            }
+        }
+        if (!found) {
+            return List.of();
+        }
+        long[] sorted = hash.clone();
+        Arrays.sort(sorted);
+        long first = origin.equals(self) ? 0 : (long) k * (Arrays.binarySearch(sorted, mine) + 1);
+        if (first >= sorted.length) {
+            return List.of();
+        }
+        long lo = sorted[(int) first];
+        long hi = sorted[(int) Math.min(sorted.length - 1, first + k - 1)];
+        List<T> out = new ArrayList<>(k);
+        for (int i = 0; i < hash.length; i++) {
+            if (hash[i] >= lo && hash[i] <= hi) {
+                out.add(members.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** SplitMix64's finalizer. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     private boolean offer(Object key, Message m, boolean eager, Runnable onDone, boolean evictUnsent) {

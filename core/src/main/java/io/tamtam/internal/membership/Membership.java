@@ -226,7 +226,10 @@ public final class Membership {
         if (state == NodeState.ALIVE) {
             events.emit(Type.SUSPECT, now, old, Cause.SUSPECTED, from, 0);
         }
-        dissemination.enqueue(m.id(), new Message.Suspect(node, incarnation, from), true, null);
+        // Pushed only by the node whose probe raised it (the suspect is told directly and refutes at
+        // once); a suspicion heard from another is queued: re-pushed by every node that hears it, the
+        // suspicions of an overloaded host multiply the traffic that overloaded it.
+        dissemination.enqueue(m.id(), new Message.Suspect(node, incarnation, from), from.equals(ctx.selfId()), null);
     }
 
     private void suspicionTimedOut(Member m, long incarnation) {
@@ -305,9 +308,11 @@ public final class Membership {
      */
     public void merge(List<MemberInfo> remote, UUID sender) {
         for (MemberInfo info : remote) {
-            boolean fromSender = info.id().equals(sender);
+            // A member this node had removed while cut off from it (a partition that outlasted the
+            // retention) is news to the nodes on this side too, not only to this one: it is passed on.
+            boolean spread = info.id().equals(sender) || reconnect.containsKey(info.address());
             switch (info.state()) {
-                case ALIVE -> onAlive(info, fromSender, fromSender);
+                case ALIVE -> onAlive(info, spread, spread);
                 case SUSPECT, DEAD -> {
                     if (ctx.table().get(info.id()) == null && !info.id().equals(ctx.selfId())) {
                         continue;
