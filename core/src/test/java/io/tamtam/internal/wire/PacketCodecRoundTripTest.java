@@ -105,6 +105,32 @@ class PacketCodecRoundTripTest {
     }
 
     @Test
+    void messagesEncodedTogetherAreTheBytesOfTheirItems() throws WireException {
+        PacketCodec c = Variant.PLAIN.codec();
+        List<Message> all = SampleMessages.all(100);
+        List<byte[]> items = new ArrayList<>();
+        for (Message m : all) {
+            items.add(PacketCodec.item(m));
+        }
+        byte[] packet = c.encodeAll(all);
+        assertTrue(Arrays.equals(c.encodeItems(items), packet), "same bytes as the items' compound packet");
+        MessageAssert.assertMessages(all, decode(c, packet).messages());
+        assertTrue(Arrays.equals(c.encode(all.get(0)), c.encodeAll(all.subList(0, 1))), "one message alone");
+        for (Variant v : Variant.values()) {
+            MessageAssert.assertMessages(all, decode(v.codec(), v.codec().encodeAll(all)).messages());
+        }
+        assertThrows(IllegalArgumentException.class, () -> c.encodeAll(List.of()));
+        List<Message> tooMany = new ArrayList<>();
+        for (int i = 0; i <= WireFormat.COMPOUND_MAX_ITEMS; i++) {
+            tooMany.add(new Message.Ack(i));
+        }
+        assertThrows(IllegalArgumentException.class, () -> c.encodeAll(tooMany));
+        List<Message> tooLarge = List.of(new Message.Ack(1),
+                new Message.Reliable(1, 2, 3, 200, new byte[0x10000]));
+        assertThrows(IllegalArgumentException.class, () -> c.encodeAll(tooLarge));
+    }
+
+    @Test
     void packetSizeIsHeaderPlusBodyPlusCipherOverhead() {
         Message m = new Message.Ack(1);
         assertEquals(WireFormat.HEADER_SIZE + 4, Variant.PLAIN.codec().encode(m).length);
