@@ -87,7 +87,8 @@ public final class OutboundLane {
             Entry e;
             while (batch.size() < WireFormat.COMPOUND_MAX_ITEMS && (e = queue.peek()) != null
                     && e.message().payload().length <= ALONE_BYTES
-                    && bytes + e.message().payload().length <= BATCH_BYTES && e.to().equals(first.to())) {
+                    && bytes + e.message().payload().length <= BATCH_BYTES
+                    && (e.to() == first.to() || e.to().equals(first.to()))) {
                 queue.poll();
                 bytes += e.message().payload().length;
                 batch.add(e);
