@@ -131,6 +131,23 @@ class PacketCodecRoundTripTest {
     }
 
     @Test
+    void messagesEncodedTogetherAreCompressedOnlyWhenOneWouldBeAlone() throws WireException {
+        PacketCodec c = new PacketCodec(SENDER, new DeflateCompressor(), 512, List.of(), MAX_DECODED);
+        List<Message> small = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            small.add(new Message.Reliable(i, 7, i + 1, 200, new byte[100]));
+        }
+        byte[] together = c.encodeAll(small);
+        assertEquals(0, together[3] & WireFormat.FLAG_COMPRESSED, "20 messages of 100 bytes: not compressed");
+        MessageAssert.assertMessages(small, decode(c, together).messages());
+        List<Message> withLarge = new ArrayList<>(small);
+        withLarge.add(new Message.Reliable(99, 7, 21, 200, new byte[1000]));
+        byte[] compressed = c.encodeAll(withLarge);
+        assertEquals(WireFormat.FLAG_COMPRESSED, compressed[3] & WireFormat.FLAG_COMPRESSED, "one of 1000 bytes");
+        MessageAssert.assertMessages(withLarge, decode(c, compressed).messages());
+    }
+
+    @Test
     void packetSizeIsHeaderPlusBodyPlusCipherOverhead() {
         Message m = new Message.Ack(1);
         assertEquals(WireFormat.HEADER_SIZE + 4, Variant.PLAIN.codec().encode(m).length);
