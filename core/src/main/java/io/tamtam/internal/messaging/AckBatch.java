@@ -1,5 +1,6 @@
 package io.tamtam.internal.messaging;
 
+import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.WireFormat;
 import io.tamtam.spi.Scheduler;
 
@@ -19,20 +20,20 @@ public final class AckBatch {
     /** Longest an acknowledgement waits for others: 2 ms. */
     static final long MAX_DELAY_NANOS = 2_000_000L;
 
-    private final List<byte[]> items = new ArrayList<>();
+    private List<Message> items = new ArrayList<>();
     private boolean timerArmed;
 
     /**
-     * @param item      an encoded acknowledgement (PacketCodec item)
+     * @param ack       an acknowledgement
      * @param more      whether the sender's lane has more messages queued after this one
-     * @param send      sends a list of items in one packet
+     * @param send      sends a list of messages in one packet
      * @param scheduler runs the latest flush
      */
-    public void add(byte[] item, boolean more, Consumer<List<byte[]>> send, Scheduler scheduler) {
-        List<byte[]> now = null;
+    public void add(Message.ReliableAck ack, boolean more, Consumer<List<Message>> send, Scheduler scheduler) {
+        List<Message> now = null;
         boolean arm = false;
         synchronized (this) {
-            items.add(item);
+            items.add(ack);
             if (!more || items.size() >= WireFormat.COMPOUND_MAX_ITEMS) {
                 now = takeLocked();
             } else if (!timerArmed) {
@@ -53,8 +54,8 @@ public final class AckBatch {
         return items.size();
     }
 
-    private void flushLate(Consumer<List<byte[]>> send) {
-        List<byte[]> now;
+    private void flushLate(Consumer<List<Message>> send) {
+        List<Message> now;
         synchronized (this) {
             timerArmed = false;
             now = items.isEmpty() ? null : takeLocked();
@@ -64,9 +65,9 @@ public final class AckBatch {
         }
     }
 
-    private List<byte[]> takeLocked() {
-        List<byte[]> out = List.copyOf(items);
-        items.clear();
+    private List<Message> takeLocked() {
+        List<Message> out = items;
+        items = new ArrayList<>();
         return out;
     }
 }

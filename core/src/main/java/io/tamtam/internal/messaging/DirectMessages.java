@@ -14,8 +14,11 @@ import io.tamtam.internal.wire.PacketCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -129,9 +132,103 @@ public final class DirectMessages {
         }
         long seq = nextCorrelation.getAndIncrement();
         CompletableFuture<Void> f = replies.awaitAck(seq, node, ctx.config().reliableTimeout());
-        sendWithRetry(m.snapshot().address(), codec.encodeFrame(
-                new Message.Reliable(seq, peer.outboundLane(), peer.takeOutboundOrder(), type.id(), bytes)), seq, 1);
+        OutboundLane out = peer.outbound();
+        List<OutboundLane.Entry> now;
+        synchronized (out.lock()) {
+            if (out.full(bytes.length)) {
+                now = null;
+                replies.fail(seq, new DeliveryException("send queue full for node " + node + ": more than "
+                        + (OutboundLane.MAX_QUEUED_BYTES >> 20) + " MiB of reliable messages wait to be written;"
+                        + " slow down or check that the node is reachable"));
+            } else {
+                now = out.offer(new OutboundLane.Entry(new Message.Reliable(seq, peer.outboundLane(), out.takeOrder(),
+                        type.id(), bytes), m.snapshot().address()));
+            }
+        }
+        if (now != null) {
+            write(out, now);
+        }
         return f;
+    }
+
+    /**
+     * Writes a lane's batches one after the other, each when the write of the one before completed (on
+     * the thread that completes it), until the lane has nothing waiting.
+     *
+     * @param out   the lane
+     * @param batch its first batch
+     */
+    private void write(OutboundLane out, List<OutboundLane.Entry> batch) {
+        List<OutboundLane.Entry> next = batch;
+        while (next != null) {
+            List<OutboundLane.Entry> b = next;
+            CompletableFuture<Void> written = writeBatch(b);
+            if (!written.isDone()) {
+                written.whenComplete((v, err) -> {
+                    retryFailed(b, err);
+                    write(out, out.next());
+                });
+                return;
+            }
+            Throwable err = null;
+            try {
+                written.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                err = e.getCause() != null ? e.getCause() : e;
+            }
+            retryFailed(b, err);
+            next = out.next();
+        }
+    }
+
+    /** @return completes when the batch's packet was written: a message alone, or a compound packet */
+    private CompletableFuture<Void> writeBatch(List<OutboundLane.Entry> batch) {
+        InetSocketAddress to = batch.get(0).to();
+        try {
+            if (batch.size() == 1) {
+                return ctx.outbox().sendFrameParts(to, codec.encodeFrame(batch.get(0).message()));
+            }
+            List<Message> messages = new ArrayList<>(batch.size());
+            for (OutboundLane.Entry e : batch) {
+                messages.add(e.message());
+            }
+            return ctx.outbox().sendFramePacket(to, codec.encodeAll(messages));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * A batch whose write failed (its connection broke) is written once more, with those of its messages
+     * that still wait for their acknowledgement (the transport reconnects on the next send); what fails
+     * again fails the messages' futures.
+     */
+    private void retryFailed(List<OutboundLane.Entry> batch, Throwable err) {
+        if (err == null) {
+            return;
+        }
+        List<OutboundLane.Entry> again = new ArrayList<>(batch.size());
+        for (OutboundLane.Entry e : batch) {
+            if (!closed.getAsBoolean() && replies.waiting(e.message().seq())) {
+                again.add(e);
+            }
+        }
+        if (again.isEmpty()) {
+            failAll(batch, err);
+            return;
+        }
+        writeBatch(again).whenComplete((v, err2) -> {
+            if (err2 != null) {
+                failAll(batch, err2);
+            }
+        });
+    }
+
+    private void failAll(List<OutboundLane.Entry> batch, Throwable err) {
+        for (OutboundLane.Entry e : batch) {
+            replies.fail(e.message().seq(), new DeliveryException("cannot reach " + e.to() + ": "
+                    + Completions.describe(err), err));
+        }
     }
 
     /**

@@ -6,7 +6,6 @@ import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.peer.Peer;
 import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.wire.Message;
-import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +72,14 @@ public final class Inbound {
         // the messages queued behind it, to go in one packet (AckBatch).
         Messaging.Outcome handled = (status, reply) -> {
             if (status == WireFormat.STATUS_OK) {
-                peer.acks().add(PacketCodec.item(new Message.ReliableAck(r.seq(), status, "")),
-                        peer.delivery().hasQueued(), items -> answerAll(sender, from, items), ctx.scheduler());
+                peer.acks().add(new Message.ReliableAck(r.seq(), status, ""),
+                        peer.delivery().hasQueued(), acks -> answerAll(sender, from, acks), ctx.scheduler());
             } else {
                 ack.done(status, reply);
             }
         };
         InOrder.Outcome o = inOrder.accept(peer.inbound(), r.lane(), r.order(), r.payload().length,
-                () -> messaging.deliver(sender, r.userType(), r.payload(), false, handled));
+                () -> messaging.deliver(sender, peer, r.userType(), r.payload(), false, handled));
         if (o == InOrder.Outcome.DUPLICATE) {
             ack.done(WireFormat.STATUS_OK, new byte[0]);
         } else if (o == InOrder.Outcome.REFUSED) {
@@ -98,14 +97,14 @@ public final class Inbound {
         return member != null ? member.snapshot().address() : from;
     }
 
-    private void answerAll(UUID to, InetSocketAddress from, List<byte[]> items) {
+    private void answerAll(UUID to, InetSocketAddress from, List<Message> acks) {
         InetSocketAddress address = replyAddress(to, from);
         if (address == null) {
             return;
         }
-        ctx.outbox().sendFrameItems(address, items).whenComplete((v, err) -> {
+        ctx.outbox().sendFramePacket(address, ctx.outbox().codec().encodeAll(acks)).whenComplete((v, err) -> {
             if (err != null) {
-                LOG.debug("could not acknowledge {} messages of {}: {}", items.size(), to, err.toString());
+                LOG.debug("could not acknowledge {} messages of {}: {}", acks.size(), to, err.toString());
             }
         });
     }

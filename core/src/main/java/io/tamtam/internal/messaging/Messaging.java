@@ -169,6 +169,21 @@ public final class Messaging {
      * @param outcome  told the result, or null
      */
     public void deliver(UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
+        deliver(sender, null, userType, payload, request, outcome);
+    }
+
+    /**
+     * Delivers one message to its handler, through a session the caller already looked up.
+     *
+     * @param sender   the sending (or originating) node
+     * @param session  its session, or null to look it up
+     * @param userType the type
+     * @param payload  encoded payload
+     * @param request  whether a reply is expected
+     * @param outcome  told the result, or null
+     */
+    void deliver(UUID sender, io.tamtam.internal.peer.Peer session, int userType, byte[] payload, boolean request,
+                 Outcome outcome) {
         Registration reg = handlers.get(userType);
         if (reg == null || (request && reg.requestHandler() == null) || (!request && reg.handler() == null)) {
             stats.drop(DropReason.NO_HANDLER);
@@ -182,7 +197,7 @@ public final class Messaging {
             return;
         }
         try {
-            peers.sender(sender).delivery().execute(() -> run(reg, sender, userType, payload, request, outcome));
+            (session != null ? session : peers.sender(sender)).delivery().execute(() -> run(reg, sender, userType, payload, request, outcome));
         } catch (RuntimeException e) {
             budget.release(payload.length);
             stats.drop(DropReason.QUEUE_FULL);

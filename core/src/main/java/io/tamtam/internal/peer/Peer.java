@@ -2,6 +2,7 @@ package io.tamtam.internal.peer;
 
 import io.tamtam.internal.messaging.AckBatch;
 import io.tamtam.internal.messaging.InOrder;
+import io.tamtam.internal.messaging.OutboundLane;
 import io.tamtam.internal.runtime.SerialExecutor;
 
 import java.util.UUID;
@@ -19,8 +20,8 @@ public final class Peer {
     private volatile SerialExecutor delivery;
     private volatile InOrder.Lane inbound;
     private volatile AckBatch acks;
+    private volatile OutboundLane outbound;
     private final long outboundLane = ThreadLocalRandom.current().nextLong();
-    private long outboundNext = 1;
     private long burstStart;
     private int burstCount;
     private volatile RoundTripWindow roundTrips;
@@ -90,9 +91,19 @@ public final class Peer {
         return outboundLane;
     }
 
-    /** @return the next place in the outbound lane, taken */
-    public synchronized long takeOutboundOrder() {
-        return outboundNext++;
+    /** @return this node's reliable messages to the remote waiting to be written, made on first use */
+    public OutboundLane outbound() {
+        OutboundLane o = outbound;
+        if (o == null) {
+            synchronized (this) {
+                o = outbound;
+                if (o == null) {
+                    o = new OutboundLane();
+                    outbound = o;
+                }
+            }
+        }
+        return o;
     }
 
     /**

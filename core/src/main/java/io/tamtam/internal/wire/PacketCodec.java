@@ -277,14 +277,64 @@ public final class PacketCodec {
     }
 
     /**
+     * Encodes messages into one packet: the same bytes as {@link #encodeItems} of their {@link #item items},
+     * written straight into the packet (no array per message). The packet is compressed only when one of
+     * its messages would be on its own (its fields are at least {@code compressionMinBytes}): putting small
+     * messages together does not add the cost of compressing them.
+     *
+     * @param messages 1 to 255 messages, each with at most 65535 bytes of fields; one is encoded by
+     *                 {@link #encode(Message)}
+     * @return the packet
+     */
+    public byte[] encodeAll(List<? extends Message> messages) {
+        int n = messages.size();
+        if (n == 1) {
+            return encode(messages.get(0));
+        }
+        if (n == 0 || n > COMPOUND_MAX_ITEMS) {
+            throw new IllegalArgumentException("a packet holds 1 to 255 messages, got " + n);
+        }
+        int hint = headerSize + 1;
+        for (int i = 0; i < n; i++) {
+            hint += WireFormat.COMPOUND_ITEM_OVERHEAD + sizeHint(messages.get(i));
+        }
+        WireWriter w = new WireWriter(hint);
+        for (int i = 0; i < headerSize; i++) {
+            w.u8(0);
+        }
+        w.u8(n);
+        Counter c = counter;
+        boolean compress = false;
+        for (int i = 0; i < n; i++) {
+            Message m = messages.get(i);
+            w.u8(m.type());
+            int at = w.size();
+            w.u16(0);
+            MessageCodec.writeFields(m, w);
+            int length = w.size() - at - 2;
+            if (length > 0xFFFF) {
+                throw new IllegalArgumentException("a message in a compound packet is at most 65535 bytes");
+            }
+            w.patchU16(at, length);
+            compress |= length >= compressionMinBytes;
+            c.message(m);
+        }
+        return seal(COMPOUND, w.array(), headerSize, w.size() - headerSize, compress);
+    }
+
+    /**
      * Adds the header, compressing and encrypting the body as configured. When the body already sits
      * after {@code headerSize} free bytes and needs neither, the header is written in front of it.
      */
     private byte[] seal(int type, byte[] buf, int off, int bodyLen) {
+        return seal(type, buf, off, bodyLen, true);
+    }
+
+    private byte[] seal(int type, byte[] buf, int off, int bodyLen, boolean mayCompress) {
         int flags = 0;
         byte[] payload = null;
         int payloadLen = bodyLen;
-        if (compressor != null && bodyLen >= compressionMinBytes) {
+        if (mayCompress && compressor != null && bodyLen >= compressionMinBytes) {
             try {
                 if (worthCompressing(buf, off, bodyLen)) {
                     byte[] c = compressor.compress(buf, off, bodyLen);

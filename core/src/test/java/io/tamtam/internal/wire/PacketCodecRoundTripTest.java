@@ -105,6 +105,49 @@ class PacketCodecRoundTripTest {
     }
 
     @Test
+    void messagesEncodedTogetherAreTheBytesOfTheirItems() throws WireException {
+        PacketCodec c = Variant.PLAIN.codec();
+        List<Message> all = SampleMessages.all(100);
+        List<byte[]> items = new ArrayList<>();
+        for (Message m : all) {
+            items.add(PacketCodec.item(m));
+        }
+        byte[] packet = c.encodeAll(all);
+        assertTrue(Arrays.equals(c.encodeItems(items), packet), "same bytes as the items' compound packet");
+        MessageAssert.assertMessages(all, decode(c, packet).messages());
+        assertTrue(Arrays.equals(c.encode(all.get(0)), c.encodeAll(all.subList(0, 1))), "one message alone");
+        for (Variant v : Variant.values()) {
+            MessageAssert.assertMessages(all, decode(v.codec(), v.codec().encodeAll(all)).messages());
+        }
+        assertThrows(IllegalArgumentException.class, () -> c.encodeAll(List.of()));
+        List<Message> tooMany = new ArrayList<>();
+        for (int i = 0; i <= WireFormat.COMPOUND_MAX_ITEMS; i++) {
+            tooMany.add(new Message.Ack(i));
+        }
+        assertThrows(IllegalArgumentException.class, () -> c.encodeAll(tooMany));
+        List<Message> tooLarge = List.of(new Message.Ack(1),
+                new Message.Reliable(1, 2, 3, 200, new byte[0x10000]));
+        assertThrows(IllegalArgumentException.class, () -> c.encodeAll(tooLarge));
+    }
+
+    @Test
+    void messagesEncodedTogetherAreCompressedOnlyWhenOneWouldBeAlone() throws WireException {
+        PacketCodec c = new PacketCodec(SENDER, new DeflateCompressor(), 512, List.of(), MAX_DECODED);
+        List<Message> small = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            small.add(new Message.Reliable(i, 7, i + 1, 200, new byte[100]));
+        }
+        byte[] together = c.encodeAll(small);
+        assertEquals(0, together[3] & WireFormat.FLAG_COMPRESSED, "20 messages of 100 bytes: not compressed");
+        MessageAssert.assertMessages(small, decode(c, together).messages());
+        List<Message> withLarge = new ArrayList<>(small);
+        withLarge.add(new Message.Reliable(99, 7, 21, 200, new byte[1000]));
+        byte[] compressed = c.encodeAll(withLarge);
+        assertEquals(WireFormat.FLAG_COMPRESSED, compressed[3] & WireFormat.FLAG_COMPRESSED, "one of 1000 bytes");
+        MessageAssert.assertMessages(withLarge, decode(c, compressed).messages());
+    }
+
+    @Test
     void packetSizeIsHeaderPlusBodyPlusCipherOverhead() {
         Message m = new Message.Ack(1);
         assertEquals(WireFormat.HEADER_SIZE + 4, Variant.PLAIN.codec().encode(m).length);
