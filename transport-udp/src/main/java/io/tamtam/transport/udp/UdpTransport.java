@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
 import io.tamtam.DropReason;
 import io.tamtam.spi.DatagramTransport;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The UDP datagram transport, on Netty: native epoll when it loads, NIO otherwise; IPv4 and IPv6.
  *
- * <p>Receiving: the socket reads into a buffer of {@code maxDatagramSize + 1} bytes, so a datagram
+ * <p>Receiving: the socket reads each datagram into {@code maxDatagramSize + 1} bytes (on epoll up to 16
+ * datagrams per {@code recvmmsg} call, each in its own slot of one buffer), so a datagram
  * longer than {@code maxDatagramSize} is recognised, dropped, counted in {@link #droppedOversized()} and
  * reported to {@link DatagramTransport.Listener#onDropped} as {@code OVERSIZED}. The {@link DatagramTransport.Listener} runs
  * on the Netty event loop thread that owns the socket and gets the datagram as the remaining bytes
@@ -71,6 +73,8 @@ public final class UdpTransport implements DatagramTransport {
      * not sent and is counted ({@code SEND_FAILED}).
      */
     public static final int MAX_QUEUED_BYTES = 4 << 20;
+    /** Datagrams one epoll read takes at most in one {@code recvmmsg} call. */
+    private static final int RECEIVE_BATCH = 16;
     /** Datagrams one drain writes at most before it yields the event loop to other channels. */
     private static final int MAX_WRITES_PER_DRAIN = 1024;
 
@@ -137,15 +141,22 @@ public final class UdpTransport implements DatagramTransport {
         }
         EventLoopLease acquired = userGroup == null ? EventLoopLease.shared() : EventLoopLease.borrowed(userGroup);
         int max = options.maxDatagramSize();
+        int slot = Math.min(max, MAX_UDP_PAYLOAD) + 1;
+        // On epoll, each read takes up to RECEIVE_BATCH datagrams in one recvmmsg call, each into its own
+        // slot of maxDatagramSize + 1 bytes of one buffer (an oversized datagram still shows as one byte
+        // too long); NIO reads one datagram per call.
+        int batch = acquired.epoll() ? Math.max(1, Math.min(RECEIVE_BATCH, MAX_UDP_PAYLOAD / slot)) : 1;
         Bootstrap bootstrap = new Bootstrap()
                 .group(acquired.group())
                 .channel(acquired.datagramChannelType())
-                .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(Math.min(max, MAX_UDP_PAYLOAD) + 1))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * batch))
                 .option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_SEND_BUFFER)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .handler(new DatagramReceiver(listener, max, droppedOversized, this::writable));
+        if (batch > 1) {
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
+        }
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             acquired.release();
