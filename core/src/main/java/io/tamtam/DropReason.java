@@ -57,5 +57,11 @@ public enum DropReason {
      * did not resolve. Counted by the sender, so that a best-effort send that could not go is never lost
      * without a count.
      */
-    SEND_FAILED
+    SEND_FAILED,
+    /**
+     * An inbound datagram the kernel dropped before this node read it, because the node's UDP socket
+     * receive buffer was full (the node reads slower than datagrams arrive). The UDP transport reads each
+     * socket's drop count once a second (Linux only).
+     */
+    RECEIVE_BUFFER_FULL
 }

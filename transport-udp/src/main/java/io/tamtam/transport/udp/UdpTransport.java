@@ -17,6 +17,7 @@ import io.tamtam.spi.TransportOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * and one to an unresolved address are not sent, counted in {@link #unsentFailed()} and reported to
  * {@link DatagramTransport.Listener#onDropped} as {@code SEND_FAILED}. A datagram longer than
  * {@code maxDatagramSize} is not sent and is counted in {@link #unsentOversized()}.
+ *
+ * <p>Datagrams the kernel drops because the socket's receive buffer is full (the node reads too slowly
+ * for what arrives) are read from the socket's drop count once a second on Linux ({@link SocketDrops}),
+ * counted in {@link #droppedBySocket()} and reported as {@code RECEIVE_BUFFER_FULL}.
  *
  * <p>Socket buffers: the transport asks for {@link #SOCKET_RECEIVE_BUFFER} and {@link #SOCKET_SEND_BUFFER}
  * bytes; Linux grants at most {@code net.core.rmem_max} / {@code wmem_max}, doubled for its bookkeeping.
@@ -92,7 +97,9 @@ public final class UdpTransport implements DatagramTransport {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final Runnable drain = this::drain;
     private final ChannelFutureListener written = this::written;
+    private final LongAdder droppedBySocket = new LongAdder();
     private volatile Listener listener;
+    private List<String> watchedDrops = List.of();
     private EventLoopLease lease;
     private volatile Channel channel;
     private volatile boolean closed;
@@ -168,6 +175,7 @@ public final class UdpTransport implements DatagramTransport {
         this.listener = listener;
         channel = bound.channel();
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        watchedDrops = SocketDrops.watch(local, channel.eventLoop(), this::droppedBySocket);
         LOG.debug("UDP transport bound to {} ({}), socket buffers granted: receive {} bytes, send {} bytes",
                 local, acquired.epoll() ? "epoll" : "nio", receiveBufferGranted(), sendBufferGranted());
         return local;
@@ -276,6 +284,22 @@ public final class UdpTransport implements DatagramTransport {
         }
     }
 
+    /** The kernel dropped datagrams for this socket: its receive buffer was full. */
+    private void droppedBySocket(long datagrams) {
+        droppedBySocket.add(datagrams);
+        Listener l = listener;
+        if (l == null) {
+            return;
+        }
+        try {
+            for (long i = 0; i < datagrams; i++) {
+                l.onDropped(null, DropReason.RECEIVE_BUFFER_FULL);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Datagram listener failed on a drop report", e);
+        }
+    }
+
     /** Releases what is still queued, counting each as not sent. */
     private void discardQueued() {
         DatagramPacket packet;
@@ -309,6 +333,14 @@ public final class UdpTransport implements DatagramTransport {
      */
     public long unsentFailed() {
         return unsentFailed.sum();
+    }
+
+    /**
+     * @return inbound datagrams the kernel dropped because this socket's receive buffer was full, as read
+     *         once a second from {@code /proc/net/udp} (Linux; 0 elsewhere)
+     */
+    public long droppedBySocket() {
+        return droppedBySocket.sum();
     }
 
     /** @return bytes of datagrams queued for the event loop now */
@@ -348,6 +380,7 @@ public final class UdpTransport implements DatagramTransport {
         if (ch == null) {
             return;
         }
+        SocketDrops.unwatch(watchedDrops);
         ChannelFuture closing = ch.close();
         closing.addListener(f -> discardQueued());
         if (!ch.eventLoop().inEventLoop()) {

@@ -202,6 +202,53 @@ class UdpTransportTest {
     }
 
     /**
+     * A receiver whose listener is slower than the sender: every datagram is received, or counted by the
+     * sender as not sent, or counted by the receiver as dropped by its socket (RECEIVE_BUFFER_FULL, read
+     * from the kernel's count), and the receiver's listener hears of each drop.
+     */
+    @Test
+    void datagramsASlowReceiverCannotTakeAreCountedAsReceiveBufferFull() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/udp")), "needs Linux's /proc/net/udp");
+        EventLoopGroup slowGroup = new NioEventLoopGroup(1);
+        try {
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong bufferFull = new java.util.concurrent.atomic.AtomicLong();
+            UdpTransport b = new UdpTransport(OPTIONS, slowGroup);
+            resources.add(b);
+            InetSocketAddress bAddress = b.bind(new InetSocketAddress("127.0.0.1", 0), new DatagramTransport.Listener() {
+                @Override
+                public void onDatagram(InetSocketAddress sender, ByteBuffer datagram) {
+                    received.incrementAndGet();
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000); // a slow node
+                }
+
+                @Override
+                public void onDropped(InetSocketAddress sender, DropReason reason) {
+                    if (reason == DropReason.RECEIVE_BUFFER_FULL) {
+                        bufferFull.incrementAndGet();
+                    }
+                }
+            });
+            UdpTransport a = transport();
+            a.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+            int sent = 20_000;
+            ByteBuffer datagram = ByteBuffer.allocate(1_000);
+            for (int i = 0; i < sent; i++) {
+                a.send(bAddress, datagram);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(sent,
+                    received.get() + a.unsentFailed() + b.droppedBySocket(),
+                    "received " + received.get() + ", not sent " + a.unsentFailed() + ", dropped by the socket "
+                            + b.droppedBySocket()));
+            assertTrue(b.droppedBySocket() > 0, "the burst overran the receiver");
+            assertEquals(b.droppedBySocket(), bufferFull.get());
+            b.close();
+        } finally {
+            slowGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * @return the drop count of the UDP socket bound to 127.0.0.1:port (IPv4, or IPv6 mapped), from
      *         /proc/net/udp and /proc/net/udp6
      */
