@@ -68,7 +68,8 @@ public final class UdpTransport implements DatagramTransport {
      * {@code net.core.rmem_max} and doubles it; with {@code rmem_max} at 4 MiB it grants 8 MiB, which
      * holds about 3,600 datagrams of 1,400 bytes or 10,000 of 140 on loopback (the kernel charges each
      * datagram its buffer's true size, 2.3 KB and 830 bytes there). A receiver that falls behind loses
-     * what does not fit; the kernel counts it in {@code RcvbufErrors} ({@code netstat -su}).
+     * what does not fit; the kernel counts it in {@code RcvbufErrors} ({@code netstat -su}) and the
+     * transport in {@link #droppedBySocket()}.
      */
     public static final int SOCKET_RECEIVE_BUFFER = 4 << 20;
     /** The socket send buffer asked of the kernel, in bytes: 1 MiB (capped by {@code net.core.wmem_max}). */
