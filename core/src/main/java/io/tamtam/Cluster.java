@@ -257,17 +257,20 @@ public interface Cluster extends AutoCloseable {
     <T> CompletableFuture<Void> broadcast(MessageType<T> type, T payload);
 
     /**
-     * Sends a message to one node, best effort: no acknowledgement, no retry, no order. A message that
-     * fits a datagram goes by datagram; a larger one, or one beyond
-     * {@link ClusterConfig#datagramBurstLimit()} datagrams to that node within 10 ms, goes over the stream
-     * path (a burst would overflow the receiver's socket buffer). Datagrams may be lost or reordered, and
-     * messages on the two paths may overtake each other: use {@link #sendReliable} for order.
+     * Sends a message to one node, best effort: no acknowledgement, no retry, no order. Messages that
+     * fit a datagram are gathered, several to a datagram, and go by datagram, at most
+     * {@link ClusterConfig#datagramBurstLimit()} datagrams to that node within 10 ms (a burst would
+     * overflow the receiver's socket buffer): the rest wait for the next 10 ms, and spill onto the stream
+     * path when more than 16 windows' worth wait. A larger message goes over the stream path. Datagrams
+     * may be lost or reordered, and messages on the two paths may overtake each other: use
+     * {@link #sendReliable} for order.
      *
      * @param node    the destination's id
      * @param type    the message type
      * @param payload the payload
      * @param <T>     the payload class
-     * @return completes when handed to the transport; fails with the reason
+     * @return completes when handed to the transport (a message that fits a datagram: when it joined
+     *         the node's next datagram); fails with the reason
      */
     <T> CompletableFuture<Void> send(UUID node, MessageType<T> type, T payload);
 

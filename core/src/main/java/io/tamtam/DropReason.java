@@ -1,6 +1,6 @@
 package io.tamtam;
 
-/** Why an inbound packet was dropped; {@link ClusterStats#dropped(DropReason)} counts each. */
+/** Why a packet was dropped (an inbound one, or for {@link #SEND_FAILED} an outbound datagram); {@link ClusterStats#dropped(DropReason)} counts each. */
 public enum DropReason {
     /** Shorter than its header or than a length field inside it says. */
     TRUNCATED,
@@ -50,5 +50,18 @@ public enum DropReason {
      * A stream-path connection whose TLS handshake failed: the peer's certificate was untrusted, expired
      * or did not name the address connected to, or the peer did not speak TLS; the connection was closed.
      */
-    TLS_REFUSED
+    TLS_REFUSED,
+    /**
+     * An outbound datagram this node did not send: its datagram transport's send queue was at its byte
+     * bound (the socket drains slower than the node sends), the socket refused it, or its destination
+     * did not resolve. Counted by the sender, so that a best-effort send that could not go is never lost
+     * without a count.
+     */
+    SEND_FAILED,
+    /**
+     * An inbound datagram the kernel dropped before this node read it, because the node's UDP socket
+     * receive buffer was full (the node reads slower than datagrams arrive). The UDP transport reads each
+     * socket's drop count once a second (Linux only).
+     */
+    RECEIVE_BUFFER_FULL
 }

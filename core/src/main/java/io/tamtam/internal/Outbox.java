@@ -89,6 +89,22 @@ public final class Outbox {
         }
     }
 
+    /** @return the largest datagram sent, in bytes */
+    public int maxDatagram() {
+        return maxDatagram;
+    }
+
+    /**
+     * Sends a packet by datagram, whatever the burst window says.
+     *
+     * @param to     destination
+     * @param packet an encoded packet of at most {@link #maxDatagram()} bytes
+     */
+    public void sendDatagram(InetSocketAddress to, byte[] packet) {
+        stats.sent(ClusterStats.Path.DATAGRAM, packet.length);
+        datagrams.send(to, ByteBuffer.wrap(packet));
+    }
+
     /**
      * Destinations that are not members (a joining node, the source of a ping) keep no burst state: they
      * get the few protocol answers that are all this node sends them, by datagram.

@@ -1,10 +1,18 @@
 package io.tamtam.benchmarks.workloads;
 
 import io.tamtam.Cluster;
+import io.tamtam.ClusterConfig;
+import io.tamtam.ClusterStats;
+import io.tamtam.DropReason;
 import io.tamtam.MessageType;
 import io.tamtam.RequestType;
 import io.tamtam.Node;
 
+import io.tamtam.spi.TransportOptions;
+import io.tamtam.transport.udp.UdpTransport;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +85,9 @@ final class Messaging {
                 double[] ratio = new double[REPEATS];
                 long reliableReceived = 0;
                 long besteffortReceived = 0;
+                double[] beDatagrams = new double[REPEATS];
+                double[] beFrames = new double[REPEATS];
+                double[] beUdpShare = new double[REPEATS];
                 Warmup warmup = new Warmup();
                 for (int r = -1; r < REPEATS; r = warmup.next(r)) {
                     long before = received.get();
@@ -91,12 +102,16 @@ final class Messaging {
                     before = received.get();
                     long sentBefore = a.stats().packetsSent();
                     long recvBefore = nodes.get(1).stats().packetsReceived();
+                    PathCounts paths = new PathCounts(a);
                     t0 = System.nanoTime();
                     windowed("best effort", () -> a.send(b, TYPE, payload));
                     long done = awaitSettled(received, before);
                     long beGot = received.get() - before;
+                    paths.end(a);
                     Results.log("W4 best effort: A sent " + (a.stats().packetsSent() - sentBefore)
-                            + " packets, B received " + (nodes.get(1).stats().packetsReceived() - recvBefore)
+                            + " packets (" + paths.datagrams + " datagrams of " + paths.datagramBytes + " bytes, "
+                            + paths.frames + " frames of " + paths.frameBytes + " bytes, " + paths.unsent
+                            + " datagrams not sent), B received " + (nodes.get(1).stats().packetsReceived() - recvBefore)
                             + " packets (protocol traffic included), handler got " + beGot);
                     double beRate = beGot / ((Math.max(done, lastReceived.get()) - t0) / 1e9);
 
@@ -110,6 +125,9 @@ final class Messaging {
                         ratio[r] = rate / rawR;
                         reliableReceived = got;
                         besteffortReceived = Math.min(r == 0 ? Long.MAX_VALUE : besteffortReceived, beGot);
+                        beDatagrams[r] = paths.datagrams;
+                        beFrames[r] = paths.frames;
+                        beUdpShare[r] = paths.udpShare();
                     }
                 }
                 Map<String, Object> cfg = config(warmup.rounds);
@@ -117,6 +135,11 @@ final class Messaging {
                 Results.emit("W4", 2, "reliable_received", reliableReceived, Map.of("sent", COUNT));
                 Results.emit("W4", 2, "besteffort_msgs_per_s", Stats.median(besteffort), withBest(besteffort, cfg));
                 Results.emit("W4", 2, "besteffort_received", besteffortReceived, Map.of("sent", COUNT, "stat", "min"));
+                Map<String, Object> udp = config(warmup.rounds);
+                udp.put("udp_rcvbuf_granted", PathCounts.grantedReceiveBuffer());
+                Results.emit("W4", 2, "besteffort_datagrams", Stats.median(beDatagrams), Stats.spread(beDatagrams, udp));
+                Results.emit("W4", 2, "besteffort_frames", Stats.median(beFrames), Stats.spread(beFrames, udp));
+                Results.emit("W4", 2, "besteffort_udp_share", Stats.median(beUdpShare), Stats.spread(beUdpShare, udp));
                 Results.emit("W4", 2, "raw_netty_msgs_per_s", Stats.median(rawRate), withBest(rawRate, cfg));
                 Results.emit("W4", 2, "reliable_vs_raw", Stats.median(ratio), Stats.spread(ratio, cfg));
             }
@@ -208,6 +231,59 @@ final class Messaging {
         Results.emit("W4", 2, "rr_p99_vs_raw", Stats.median(p99Ratio), Stats.spread(p99Ratio, cfg));
         Map<String, Object> pipe = config(warmup.rounds);
         Results.emit("W4", 2, "rr_per_s", Stats.median(perS), Stats.spread(perS, pipe));
+    }
+
+    /**
+     * What the sender put on each path during one best-effort round (protocol traffic included): packets
+     * and bytes by datagram and by frame, and datagrams its transport did not send.
+     */
+    private static final class PathCounts {
+        private final long datagrams0;
+        private final long frames0;
+        private final long datagramBytes0;
+        private final long frameBytes0;
+        private final long unsent0;
+        long datagrams;
+        long frames;
+        long datagramBytes;
+        long frameBytes;
+        long unsent;
+
+        PathCounts(Cluster a) {
+            ClusterStats s = a.stats();
+            datagrams0 = s.packetsSent(ClusterStats.Path.DATAGRAM);
+            frames0 = s.packetsSent(ClusterStats.Path.FRAME);
+            datagramBytes0 = s.bytesSent(ClusterStats.Path.DATAGRAM);
+            frameBytes0 = s.bytesSent(ClusterStats.Path.FRAME);
+            unsent0 = s.dropped(DropReason.SEND_FAILED);
+        }
+
+        void end(Cluster a) {
+            ClusterStats s = a.stats();
+            datagrams = s.packetsSent(ClusterStats.Path.DATAGRAM) - datagrams0;
+            frames = s.packetsSent(ClusterStats.Path.FRAME) - frames0;
+            datagramBytes = s.bytesSent(ClusterStats.Path.DATAGRAM) - datagramBytes0;
+            frameBytes = s.bytesSent(ClusterStats.Path.FRAME) - frameBytes0;
+            unsent = s.dropped(DropReason.SEND_FAILED) - unsent0;
+        }
+
+        /** @return the fraction of the round's bytes sent by datagram */
+        double udpShare() {
+            long all = datagramBytes + frameBytes;
+            return all == 0 ? 0 : (double) datagramBytes / all;
+        }
+
+        /** @return the socket receive buffer the kernel grants a UDP transport here, in bytes */
+        static int grantedReceiveBuffer() {
+            try (UdpTransport probe = new UdpTransport(new TransportOptions(ClusterConfig.DEFAULT_MAX_DATAGRAM_SIZE,
+                    ClusterConfig.DEFAULT_MAX_FRAME_SIZE, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                    Duration.ofSeconds(1)))) {
+                probe.bind(new InetSocketAddress("127.0.0.1", 0), (from, datagram) -> { });
+                return probe.receiveBufferGranted();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
     }
 
     /**

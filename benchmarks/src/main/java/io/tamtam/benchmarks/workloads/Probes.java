@@ -43,4 +43,37 @@ final class Probes {
         }
         return -1;
     }
+
+    /**
+     * What the kernel holds for the UDP sockets bound to the given ports: bytes waiting to be read in
+     * their receive queues, and datagrams they dropped (each socket's own count, /proc/net/udp and udp6).
+     *
+     * @param ports the sockets' local ports
+     * @return {bytes waiting, datagrams dropped, sockets found}, or {-1, -1, 0} where /proc is not there
+     */
+    static long[] udpSocketQueues(java.util.Set<Integer> ports) {
+        long[] r = {0, 0, 0};
+        boolean any = false;
+        for (String file : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of(file));
+                any = true;
+                for (int i = 1; i < lines.size(); i++) {
+                    String[] f = lines.get(i).trim().split("\\s+");
+                    if (f.length < 13) {
+                        continue;
+                    }
+                    int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                    if (ports.contains(port)) {
+                        r[0] += Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                        r[1] += Long.parseLong(f[12]);
+                        r[2]++;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or another layout: reported as unknown below when no file was read
+            }
+        }
+        return any ? r : new long[] {-1, -1, 0};
+    }
 }

@@ -126,7 +126,14 @@ final class ScaleOut {
             maxQueued = Math.max(maxQueued, c.stats().broadcastQueueItems());
             maxBacklog = Math.max(maxBacklog, c.stats().protocolBacklog());
         }
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (Cluster c : nodes) {
+            ports.add(c.localNode().address().getPort());
+        }
+        long[] sockets = Probes.udpSocketQueues(ports);
         return "drops " + sum + ", kernel UDP receive buffer errors so far " + Probes.udpReceiveBufferErrors()
+                + "; the nodes' " + sockets[2] + " UDP sockets hold " + sockets[0] + " bytes unread and dropped "
+                + sockets[1] + " datagrams"
                 + "; broadcasts relayed " + relayed + ", dissemination items queued " + queued + " (most at a node "
                 + maxQueued + "), largest protocol backlog " + maxBacklog
                 + "; datagrams sent " + dgSent + ", received " + dgReceived + "; suspicions raised " + suspicions + "; messages sent by kind " + sentKinds + ", received " + receivedKinds;

@@ -3,6 +3,7 @@ package io.tamtam.internal.messaging;
 import io.tamtam.DeliveryException;
 import io.tamtam.MessageType;
 import io.tamtam.RequestType;
+import io.tamtam.internal.Coalescer;
 import io.tamtam.internal.Context;
 import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.peer.Peer;
@@ -35,6 +36,7 @@ public final class DirectMessages {
     private final BooleanSupplier closed;
     private final AtomicLong nextCorrelation;
     private final Peers peers;
+    private final Coalescer coalescer;
 
     /**
      * @param ctx         shared parts (member table, outbox, config)
@@ -55,6 +57,8 @@ public final class DirectMessages {
         this.completions = completions;
         this.closed = closed;
         this.nextCorrelation = new AtomicLong(ctx.random().nextLong());
+        this.coalescer = new Coalescer(ctx.outbox(), ctx.scheduler(), ctx.clock(), ctx.stats(),
+                ctx.config().datagramBurstLimit());
     }
 
     /**
@@ -84,7 +88,8 @@ public final class DirectMessages {
      * @param node    destination
      * @param type    user type
      * @param payload payload
-     * @return completes when handed to the transport
+     * @return completes when handed to the transport, or, for a message that fits a datagram, when it
+     *         joined the member's next datagram ({@link Coalescer})
      */
     public CompletableFuture<Void> send(UUID node, MessageType<?> type, Object payload) {
         byte[] bytes;
@@ -97,8 +102,17 @@ public final class DirectMessages {
         if (m == null) {
             return notLive(node);
         }
+        Message.User message = new Message.User(type.id(), bytes);
+        Peer peer = peers.member(node);
+        if (peer != null) {
+            byte[] item = PacketCodec.item(message);
+            if (coalescer.fits(item)) {
+                coalescer.send(peer, m.snapshot().address(), item);
+                return CompletableFuture.completedFuture(null);
+            }
+        }
         CompletableFuture<Void> f = new CompletableFuture<>();
-        ctx.outbox().sendAny(m.snapshot().address(), new Message.User(type.id(), bytes)).whenComplete((v, err) -> {
+        ctx.outbox().sendAny(m.snapshot().address(), message).whenComplete((v, err) -> {
             if (err == null) {
                 completions.complete(f, null);
             } else {

@@ -25,6 +25,7 @@ public final class Peer {
     private long burstStart;
     private int burstCount;
     private volatile RoundTripWindow roundTrips;
+    private volatile DatagramLane datagrams;
 
     Peer(UUID id, Executor callbacks) {
         this.id = id;
@@ -45,6 +46,21 @@ public final class Peer {
                 if (d == null) {
                     d = new SerialExecutor(callbacks);
                     delivery = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /** @return the best-effort messages waiting to go to this remote by datagram */
+    public DatagramLane datagrams() {
+        DatagramLane d = datagrams;
+        if (d == null) {
+            synchronized (this) {
+                d = datagrams;
+                if (d == null) {
+                    d = new DatagramLane();
+                    datagrams = d;
                 }
             }
         }

@@ -9,6 +9,7 @@ import io.tamtam.spi.DatagramTransport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * longer than the limit are counted, reported to the listener as {@link DropReason#OVERSIZED} and
  * dropped (the receive buffer is one byte larger than the limit, so an oversized datagram shows as
  * exactly that, never as a silently truncated one). Failures other than routine socket errors go to
- * {@link DatagramTransport.Listener#onFailure}.
+ * {@link DatagramTransport.Listener#onFailure}. Tells the transport when the channel's writability
+ * changes, so that it resumes draining its send queue.
  */
 final class DatagramReceiver extends ChannelInboundHandlerAdapter {
 
@@ -26,11 +28,20 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
     private final DatagramTransport.Listener listener;
     private final int maxDatagramSize;
     private final LongAdder droppedOversized;
+    private final Consumer<Boolean> writability;
 
-    DatagramReceiver(DatagramTransport.Listener listener, int maxDatagramSize, LongAdder droppedOversized) {
+    DatagramReceiver(DatagramTransport.Listener listener, int maxDatagramSize, LongAdder droppedOversized,
+                     Consumer<Boolean> writability) {
         this.listener = listener;
         this.maxDatagramSize = maxDatagramSize;
         this.droppedOversized = droppedOversized;
+        this.writability = writability;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        writability.accept(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -19,12 +19,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -154,6 +157,117 @@ class UdpTransportTest {
         assertArrayEquals(new byte[] {7}, atB.datagrams.get(0));
         assertEquals(2, b.droppedOversized());
         assertEquals(List.of(DropReason.OVERSIZED, DropReason.OVERSIZED), atB.drops);
+    }
+
+    /**
+     * A burst far larger than the receiver's socket buffer, to a receiver that does not read until the
+     * burst is over: every datagram is received, or counted as not sent by the sender (SEND_FAILED), or
+     * counted as dropped by the receiving socket (the kernel's per-socket drop count).
+     */
+    @Test
+    void aBurstThatOverrunsTheReceiverIsAccountedForDatagramByDatagram() throws Exception {
+        Path procUdp = Path.of("/proc/net/udp");
+        Assumptions.assumeTrue(Files.isReadable(procUdp), "needs Linux's /proc/net/udp for the socket's drop count");
+        Recorder atA = new Recorder();
+        UdpTransport a = transport();
+        a.bind(new InetSocketAddress("127.0.0.1", 0), atA);
+        int sent = 20_000;
+        int size = 1_000;
+        try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            raw.setReceiveBufferSize(64 * 1024);
+            InetSocketAddress to = (InetSocketAddress) raw.getLocalSocketAddress();
+            long dropsBefore = socketDrops(to.getPort());
+            ByteBuffer datagram = ByteBuffer.allocate(size);
+            for (int i = 0; i < sent; i++) {
+                a.send(to, datagram);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.queuedBytes() == 0);
+            raw.setSoTimeout(200);
+            DatagramPacket packet = new DatagramPacket(new byte[MAX], MAX);
+            int received = 0;
+            while (received < sent) {
+                try {
+                    raw.receive(packet);
+                    received++;
+                } catch (java.net.SocketTimeoutException e) {
+                    break;
+                }
+            }
+            long dropped = socketDrops(to.getPort()) - dropsBefore;
+            assertTrue(dropped > 0, "the burst overran the receiver's socket buffer");
+            assertEquals(sent, received + a.unsentFailed() + dropped,
+                    "received " + received + ", not sent " + a.unsentFailed() + ", dropped by the socket " + dropped);
+            assertEquals(a.unsentFailed(), atA.drops.stream().filter(r -> r == DropReason.SEND_FAILED).count());
+        }
+    }
+
+    /**
+     * A receiver whose listener is slower than the sender: every datagram is received, or counted by the
+     * sender as not sent, or counted by the receiver as dropped by its socket (RECEIVE_BUFFER_FULL, read
+     * from the kernel's count), and the receiver's listener hears of each drop.
+     */
+    @Test
+    void datagramsASlowReceiverCannotTakeAreCountedAsReceiveBufferFull() throws Exception {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/udp")), "needs Linux's /proc/net/udp");
+        EventLoopGroup slowGroup = new NioEventLoopGroup(1);
+        try {
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong bufferFull = new java.util.concurrent.atomic.AtomicLong();
+            UdpTransport b = new UdpTransport(OPTIONS, slowGroup);
+            resources.add(b);
+            InetSocketAddress bAddress = b.bind(new InetSocketAddress("127.0.0.1", 0), new DatagramTransport.Listener() {
+                @Override
+                public void onDatagram(InetSocketAddress sender, ByteBuffer datagram) {
+                    received.incrementAndGet();
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000); // a slow node
+                }
+
+                @Override
+                public void onDropped(InetSocketAddress sender, DropReason reason) {
+                    if (reason == DropReason.RECEIVE_BUFFER_FULL) {
+                        bufferFull.incrementAndGet();
+                    }
+                }
+            });
+            UdpTransport a = transport();
+            a.bind(new InetSocketAddress("127.0.0.1", 0), new Recorder());
+            int sent = 20_000;
+            ByteBuffer datagram = ByteBuffer.allocate(1_000);
+            for (int i = 0; i < sent; i++) {
+                a.send(bAddress, datagram);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(sent,
+                    received.get() + a.unsentFailed() + b.droppedBySocket(),
+                    "received " + received.get() + ", not sent " + a.unsentFailed() + ", dropped by the socket "
+                            + b.droppedBySocket()));
+            assertTrue(b.droppedBySocket() > 0, "the burst overran the receiver");
+            assertEquals(b.droppedBySocket(), bufferFull.get());
+            b.close();
+        } finally {
+            slowGroup.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * @return the drop count of the UDP socket bound to 127.0.0.1:port (IPv4, or IPv6 mapped), from
+     *         /proc/net/udp and /proc/net/udp6
+     */
+    private static long socketDrops(int port) throws IOException {
+        String v4 = String.format("0100007F:%04X", port);
+        String mapped = String.format("0000000000000000FFFF00000100007F:%04X", port);
+        for (String file : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+            Path path = Path.of(file);
+            if (!Files.isReadable(path)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(path)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 12 && (f[1].equals(v4) || f[1].equals(mapped))) {
+                    return Long.parseLong(f[12]);
+                }
+            }
+        }
+        throw new IllegalStateException("no socket bound to 127.0.0.1:" + port + " in /proc/net/udp or udp6");
     }
 
     @Test
