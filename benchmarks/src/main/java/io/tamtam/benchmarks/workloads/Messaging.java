@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -77,7 +78,7 @@ final class Messaging {
                     received.incrementAndGet();
                     lastReceived.set(System.nanoTime());
                 });
-                byte[] payload = new byte[SIZE];
+                byte[] payload = randomPayload();
 
                 double[] reliable = new double[REPEATS];
                 double[] besteffort = new double[REPEATS];
@@ -149,10 +150,18 @@ final class Messaging {
         }
     }
 
+    /** @return SIZE random bytes: compression, when on, finds nothing to gain, as with the raw baselines */
+    private static byte[] randomPayload() {
+        byte[] payload = new byte[SIZE];
+        new SplittableRandom(4).nextBytes(payload);
+        return payload;
+    }
+
     private static Map<String, Object> config(int warmups) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("preset", "lan");
         m.put("size", SIZE);
+        m.put("payload", "random");
         m.put("count", COUNT);
         m.put("window", WINDOW);
         m.put("warmups", warmups);
@@ -176,7 +185,7 @@ final class Messaging {
         Cluster a = nodes.get(0);
         Node b = a.member(nodes.get(1).localNode().id()).orElseThrow();
         nodes.get(1).handleRequest(ECHO, p -> p.payload());
-        byte[] payload = new byte[SIZE];
+        byte[] payload = randomPayload();
         double[] p50 = new double[REPEATS];
         double[] p99 = new double[REPEATS];
         double[] rawP50 = new double[REPEATS];
