@@ -64,6 +64,7 @@ public final class BroadcastQueue {
     private volatile long bytes;
     private volatile long evicted;
     private volatile long expired;
+    private volatile long heard;
 
     /** @param capacity most items held */
     public BroadcastQueue(int capacity) {
@@ -172,17 +173,44 @@ public final class BroadcastQueue {
             }
         }
         for (Item i : taken) {
-            i.transmits++;
-            if (i.transmits >= transmitLimit) {
-                byKey.remove(i.key);
-                expired = expired + 1;
-                retire(i);
-            } else {
-                ordered.add(i);
-            }
+            count(i, 1, transmitLimit);
         }
         size = ordered.size();
         return out;
+    }
+
+    /** Adds transmissions to an item taken out of the order: retires it at the limit, else puts it back. */
+    private void count(Item i, int transmissions, int transmitLimit) {
+        i.transmits += transmissions;
+        if (i.transmits >= transmitLimit) {
+            byKey.remove(i.key);
+            expired = expired + 1;
+            retire(i);
+        } else {
+            ordered.add(i);
+        }
+    }
+
+    /**
+     * Counts, for the queued item with this key, news heard again from another node: that node had it
+     * already, so the item has spread, and it is retired sooner. Only an item of the given type counts.
+     *
+     * @param key           what the item is about
+     * @param type          the item's message type (its first byte)
+     * @param weight        transmissions this counts as
+     * @param transmitLimit an item sent this many times is retired
+     * @return whether a queued item was counted
+     */
+    public boolean heard(Object key, int type, int weight, int transmitLimit) {
+        Item i = byKey.get(key);
+        if (i == null || i.bytes.length == 0 || (i.bytes[0] & 0xFF) != type) {
+            return false;
+        }
+        ordered.remove(i);
+        heard = heard + 1;
+        count(i, weight, transmitLimit);
+        size = ordered.size();
+        return true;
     }
 
     /**
@@ -206,14 +234,7 @@ public final class BroadcastQueue {
         for (Item i : taken) {
             ordered.remove(i);
             out.add(i.bytes);
-            i.transmits++;
-            if (i.transmits >= transmitLimit) {
-                byKey.remove(i.key);
-                expired = expired + 1;
-                retire(i);
-            } else {
-                ordered.add(i);
-            }
+            count(i, 1, transmitLimit);
         }
         size = ordered.size();
         return out;
@@ -237,6 +258,11 @@ public final class BroadcastQueue {
     /** @return items retired because they had been sent their transmit limit of times; any thread */
     public long expired() {
         return expired;
+    }
+
+    /** @return items counted as heard again from another node ({@link #heard}); any thread */
+    public long heard() {
+        return heard;
     }
 
     /** Retires every item. */

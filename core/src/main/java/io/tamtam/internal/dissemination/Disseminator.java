@@ -99,6 +99,26 @@ public final class Disseminator {
     }
 
     /**
+     * Part of each item's transmit limit that hearing it again from another node counts for: news a node
+     * hears back from {@value #HEARD_AGAIN_RETIRES} nodes that already had it has spread, and is retired
+     * even if this node sent it fewer times. In a join storm every node queues each joiner's ALIVE; most
+     * copies it then receives are news it has, and counting them keeps the queues short.
+     */
+    static final int HEARD_AGAIN_RETIRES = 4;
+
+    /**
+     * Counts a membership message heard again, unchanged, from another node (see
+     * {@link #HEARD_AGAIN_RETIRES}).
+     *
+     * @param member the member it is about
+     * @param type   its message type
+     */
+    public void heardAgain(UUID member, int type) {
+        int limit = transmitLimit();
+        queue.heard(member, type, Math.max(1, (limit + HEARD_AGAIN_RETIRES - 1) / HEARD_AGAIN_RETIRES), limit);
+    }
+
+    /**
      * Queues a broadcast with a lifetime unless the queue is full of items not yet sent, and pushes it
      * to random members as a membership item is.
      *

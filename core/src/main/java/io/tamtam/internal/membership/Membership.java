@@ -152,6 +152,9 @@ public final class Membership {
         }
         NodeSnapshot old = m.snapshot();
         if (info.incarnation() <= old.incarnation()) {
+            if (info.incarnation() == old.incarnation() && old.state() == NodeState.ALIVE && spreadNew) {
+                dissemination.heardAgain(m.id(), WireFormat.ALIVE);
+            }
             return;
         }
         NodeState prev = old.state();

@@ -33,6 +33,31 @@ class BroadcastQueueTest {
     }
 
     @Test
+    void newsHeardAgainCountsTowardsItsLimitAndGoesBehindFresherItems() {
+        BroadcastQueue q = new BroadcastQueue(16);
+        byte[] alive = {0x05, 1, 2};
+        byte[] other = {0x06, 1, 2};
+        AtomicInteger retired = new AtomicInteger();
+        q.add("a", alive, retired::incrementAndGet);
+        q.add("b", other, null);
+        assertFalse(q.heard("b", 0x05, 3, 12), "only an item of the type heard counts");
+        assertFalse(q.heard("c", 0x05, 3, 12), "nothing queued under that key");
+        assertTrue(q.heard("a", 0x05, 3, 12));
+        List<byte[]> first = q.take(5, 2, 255, 12);
+        assertEquals(1, first.size());
+        assertSame(other, first.get(0), "the item heard again has spread further and goes after the other");
+        q.heard("a", 0x05, 3, 12);
+        q.heard("a", 0x05, 3, 12);
+        assertEquals(0, retired.get());
+        q.heard("a", 0x05, 3, 12);
+        assertEquals(1, retired.get(), "retired once sends and news heard again reach the limit");
+        assertEquals(1, q.size());
+        assertEquals(other.length, q.bytes());
+        assertEquals(4, q.heard());
+        assertEquals(1, q.expired());
+    }
+
+    @Test
     void sameKeyReplacesAndFullQueueEvicts() {
         BroadcastQueue q = new BroadcastQueue(16);
         q.add("k", new byte[1], null);

@@ -21,6 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JoinStormScenarioTest {
     /** The PUSH_PULL message kind. */
     private static final int PUSH_PULL = 0x0A;
+    /** The ALIVE message kind. */
+    private static final int ALIVE = 0x05;
 
     @Test
     void seedFollowsUpAJoinStormWithOneWayPushes() {
@@ -40,6 +42,29 @@ class JoinStormScenarioTest {
             long atSeed = seed.cluster().stats().messagesReceived(PUSH_PULL);
             assertTrue(atSeed >= n - 1, "the seed heard every join: " + atSeed);
             assertTrue(atSeed < n - 1 + n / 10, "push-pulls the seed received: " + atSeed);
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
+    void joinNewsHeardBackFromOtherNodesIsRetiredEarly() {
+        int n = 200;
+        try (SimNetwork net = SimNetwork.builder().seed(64).build()) {
+            List<SimNode> nodes = Scenarios.startCluster(net, n, Duration.ofSeconds(30));
+            assertTrue(net.runUntil(() -> nodes.stream().allMatch(x -> x.cluster().stats().broadcastQueueItems() == 0),
+                    Duration.ofSeconds(60), Duration.ofMillis(100)), "every queue of join news drains");
+            long alivesSent = 0;
+            for (SimNode node : nodes) {
+                alivesSent += node.cluster().stats().messagesSent(ALIVE);
+            }
+            // Sent its full transmit limit of times (4 * ceil(log10(201)) = 12) by every node that
+            // queued it, each joiner's ALIVE would go out about 12 * n times. Counting the copies a node
+            // hears back retires most of them sooner.
+            long fullLimit = 12L * n * (n - 1);
+            System.out.printf("  [%d nodes] ALIVE items sent: %d (%.2f of the full limit)%n", n, alivesSent,
+                    (double) alivesSent / fullLimit);
+            assertTrue(alivesSent < fullLimit / 2, "ALIVE items sent: " + alivesSent + " (full limit " + fullLimit + ")");
+            assertTrue(net.converged());
             Scenarios.assertNoFailures(net);
         }
     }
