@@ -465,6 +465,7 @@ public final class ClusterNode implements Cluster {
             dissemination.stop();
         });
         replies.close("the cluster node is closed");
+        direct.close();
         transfers.close();
         nodeStreams.close();
         streams.close();

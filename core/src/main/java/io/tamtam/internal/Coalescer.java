@@ -10,6 +10,8 @@ import io.tamtam.spi.Scheduler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Best-effort messages to one member, gathered into compound datagrams and paced by the member's burst
@@ -27,7 +29,8 @@ import java.util.List;
  * into a socket buffer that cannot take it. Held datagrams are bounded ({@link #HELD_WINDOWS} windows'
  * worth, at most {@link #MAX_HELD_BYTES} per member); beyond that a datagram spills onto the stream path,
  * which has flow control. A spilled packet that cannot be written is counted as
- * {@link DropReason#SEND_FAILED}.
+ * {@link DropReason#SEND_FAILED}, and so is each datagram still gathering or held when the node closes
+ * ({@link #close()}).
  */
 public final class Coalescer {
     /** Held datagrams per member, in burst windows' worth: 16 (160 ms at the burst limit). */
@@ -43,6 +46,8 @@ public final class Coalescer {
     private final Stats stats;
     private final int burstLimit;
     private final int budget;
+    /** Lanes with a flush or a release scheduled: what {@link #close()} counts. Changed under the lane's lock. */
+    private final Set<DatagramLane> pending = ConcurrentHashMap.newKeySet();
 
     /**
      * @param outbox     where datagrams and spilled frames go
@@ -90,6 +95,7 @@ public final class Coalescer {
             if (!lane.flushScheduled) {
                 lane.flushScheduled = true;
                 schedule = true;
+                pending.add(lane);
             }
         }
         if (full != null) {
@@ -105,6 +111,7 @@ public final class Coalescer {
         synchronized (lane) {
             lane.flushScheduled = false;
             items = lane.takeItems();
+            track(lane);
         }
         if (items != null) {
             pace(peer, lane, to, outbox.codec().encodeItems(items));
@@ -129,6 +136,7 @@ public final class Coalescer {
                 if (!lane.releaseScheduled) {
                     lane.releaseScheduled = true;
                     schedule = true;
+                    pending.add(lane);
                 }
             } else {
                 spill = true;
@@ -156,6 +164,7 @@ public final class Coalescer {
             }
             again = !lane.held.isEmpty();
             lane.releaseScheduled = again;
+            track(lane);
         }
         for (byte[] p : go) {
             outbox.sendDatagram(to, p);
@@ -163,6 +172,37 @@ public final class Coalescer {
         if (again) {
             scheduler.schedule(() -> release(peer, lane, to), RELEASE_DELAY_NANOS);
         }
+    }
+
+    /** Keeps {@link #pending} to the lanes with a flush or release scheduled; under the lane's lock. */
+    private void track(DatagramLane lane) {
+        if (!lane.flushScheduled && !lane.releaseScheduled) {
+            pending.remove(lane);
+        }
+    }
+
+    /**
+     * Counts the datagrams still gathering or held, which the closed node's scheduler will not send, as
+     * {@link DropReason#SEND_FAILED}, and forgets them.
+     *
+     * @return the datagrams counted
+     */
+    public int close() {
+        int unsent = 0;
+        for (DatagramLane lane : pending) {
+            synchronized (lane) {
+                unsent += lane.held.size() + (lane.takeItems() != null ? 1 : 0);
+                lane.held.clear();
+                lane.heldBytes = 0;
+                lane.flushScheduled = false;
+                lane.releaseScheduled = false;
+                pending.remove(lane);
+            }
+        }
+        for (int i = 0; i < unsent; i++) {
+            stats.drop(DropReason.SEND_FAILED);
+        }
+        return unsent;
     }
 
     /** Sends a packet without pacing: by datagram if it fits, else by frame. */

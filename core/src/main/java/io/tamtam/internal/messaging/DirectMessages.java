@@ -61,6 +61,11 @@ public final class DirectMessages {
                 ctx.config().datagramBurstLimit());
     }
 
+    /** Counts the best-effort datagrams not yet sent when the node closes (see {@link Coalescer#close()}). */
+    public void close() {
+        coalescer.close();
+    }
+
     /**
      * @param type    a user type
      * @param payload the payload

@@ -4,6 +4,7 @@ import io.tamtam.ClusterConfig;
 import io.tamtam.DropReason;
 import io.tamtam.NodeState;
 import io.tamtam.internal.Context;
+import io.tamtam.internal.CountingNetwork;
 import io.tamtam.internal.Outbox;
 import io.tamtam.internal.Stats;
 import io.tamtam.internal.dissemination.Disseminator;
@@ -12,20 +13,15 @@ import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.wire.MemberInfo;
 import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
-import io.tamtam.spi.DatagramTransport;
 import io.tamtam.spi.NanoClock;
 import io.tamtam.internal.runtime.TestSchedulers;
-import io.tamtam.spi.StreamChannel;
-import io.tamtam.spi.StreamTransport;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,48 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** ALIVE claims for new nodes, which anyone can send without keys, cannot grow the member table without bound. */
 class MemberTableBoundTest {
-    /** Sends nothing: this test looks at the table only. */
-    private static final class NoNetwork implements DatagramTransport, StreamTransport {
-        @Override
-        public InetSocketAddress bind(InetSocketAddress address, DatagramTransport.Listener listener) {
-            return address;
-        }
-
-        @Override
-        public InetSocketAddress bind(InetSocketAddress address, StreamTransport.Listener listener) {
-            return address;
-        }
-
-        @Override
-        public int maxDatagramSize() {
-            return 1400;
-        }
-
-        @Override
-        public void send(InetSocketAddress to, ByteBuffer datagram) {
-        }
-
-        @Override
-        public int maxFrameSize() {
-            return 1 << 20;
-        }
-
-        @Override
-        public CompletableFuture<Void> sendFrame(InetSocketAddress to, ByteBuffer frame) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<StreamChannel> openStream(InetSocketAddress to) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException());
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-
     /** A node's membership over a network that carries nothing. */
     private record Node(Context ctx, Membership membership, Stats stats) {
         static Node start(UUID self, long seed) {
@@ -82,7 +36,7 @@ class MemberTableBoundTest {
             NanoClock clock = System::nanoTime;
             SplittableRandom random = new SplittableRandom(seed);
             Stats stats = new Stats();
-            NoNetwork net = new NoNetwork();
+            CountingNetwork net = new CountingNetwork();
             Peers peers = new Peers(Runnable::run, null, id -> false, a -> null);
             PacketCodec codec = new PacketCodec(self, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize());
             Outbox outbox = new Outbox(codec, net, net, stats, 1400, 1 << 20, clock, peers, 0);
