@@ -4,6 +4,7 @@ import io.tamtam.internal.wire.Message;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -32,12 +33,30 @@ public final class Dispatch {
     }
 
     /**
+     * Handles consecutive inbound messages of one kind from one packet, in their order.
+     *
+     * @param <M> the message kind
+     */
+    @FunctionalInterface
+    public interface BatchHandler<M extends Message> {
+        /**
+         * @param messages the messages, in packet order (a view: not to be kept after the call)
+         * @param sender   the node that sent the packet
+         * @param from     the address the packet came from (for a frame: the connection's remote end)
+         * @param viaFrame whether it came on the stream path
+         */
+        void handle(List<M> messages, UUID sender, InetSocketAddress from, boolean viaFrame);
+    }
+
+    /**
      * Where a kind is handled.
      *
      * @param handler        the owner's handler
      * @param protocolThread whether it runs on the protocol thread (else on the receiving thread)
+     * @param batch          handles a run of consecutive messages of the kind at once, or null: on the
+     *                       receiving thread only
      */
-    public record Route(Handler<Message> handler, boolean protocolThread) {
+    public record Route(Handler<Message> handler, boolean protocolThread, BatchHandler<Message> batch) {
     }
 
     private final Map<Class<?>, Route> routes = new HashMap<>();
@@ -53,6 +72,18 @@ public final class Dispatch {
 
     /**
      * @param kind    a message kind
+     * @param handler handles one message of it on the thread that received it; must not block
+     * @param batch   handles consecutive messages of it from one packet at once, in order, on the
+     *                receiving thread; must not block
+     * @param <M>     the kind
+     */
+    @SuppressWarnings("unchecked")
+    public <M extends Message> void onReceivingThread(Class<M> kind, Handler<M> handler, BatchHandler<M> batch) {
+        put(kind, new Route((Handler<Message>) handler, false, (BatchHandler<Message>) (BatchHandler<?>) batch));
+    }
+
+    /**
+     * @param kind    a message kind
      * @param handler handles it on the protocol thread
      * @param <M>     the kind
      */
@@ -62,7 +93,11 @@ public final class Dispatch {
 
     @SuppressWarnings("unchecked")
     private <M extends Message> void add(Class<M> kind, Handler<M> handler, boolean protocolThread) {
-        if (routes.putIfAbsent(kind, new Route((Handler<Message>) handler, protocolThread)) != null) {
+        put(kind, new Route((Handler<Message>) handler, protocolThread, null));
+    }
+
+    private void put(Class<?> kind, Route route) {
+        if (routes.putIfAbsent(kind, route) != null) {
             throw new IllegalStateException(kind.getSimpleName() + " already has an owner");
         }
     }

@@ -213,9 +213,25 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, length);
         for (int i = 0; i < routes.length; i++) {
             stats.messageReceived(messages.get(i));
-            if (!routes[i].protocolThread()) {
-                routes[i].handler().handle(messages.get(i), sender, from, viaFrame);
+        }
+        for (int i = 0; i < routes.length; ) {
+            Dispatch.Route route = routes[i];
+            if (route.protocolThread()) {
+                i++;
+                continue;
             }
+            int end = i + 1;
+            if (route.batch() != null) {
+                while (end < routes.length && routes[end] == route) {
+                    end++;
+                }
+            }
+            if (end - i > 1) {
+                route.batch().handle(messages.subList(i, end), sender, from, viaFrame);
+            } else {
+                route.handler().handle(messages.get(i), sender, from, viaFrame);
+            }
+            i = end;
         }
         if (forProtocol) {
             scheduler.execute(() -> {

@@ -40,9 +40,27 @@ public final class InOrder {
         private final TreeMap<Long, Held> held = new TreeMap<>();
         private Scheduler.Cancellable gapTimer;
 
+        /** Where messages handed on go while a packet of the sender is read; guarded by the lane. */
+        private Messaging.Batch gathering;
+
         /** @return whether messages are held */
         public synchronized boolean holding() {
             return !held.isEmpty();
+        }
+
+        /** @return messages held; under the lane's monitor */
+        int heldCount() {
+            return held.size();
+        }
+
+        /** @param batch where messages handed on go from now, or null; under the lane's monitor */
+        void gathering(Messaging.Batch batch) {
+            gathering = batch;
+        }
+
+        /** @return the batch being gathered, or null; under the lane's monitor */
+        Messaging.Batch gathering() {
+            return gathering;
         }
     }
 

@@ -54,36 +54,98 @@ public final class Inbound {
     public void register(Dispatch dispatch) {
         dispatch.onReceivingThread(Message.User.class,
                 (u, sender, from, viaFrame) -> messaging.deliver(sender, u.userType(), u.payload(), false, null));
-        dispatch.onReceivingThread(Message.Reliable.class, (r, sender, from, viaFrame) -> onReliable(r, sender, from));
+        dispatch.onReceivingThread(Message.Reliable.class, (r, sender, from, viaFrame) -> onReliable(List.of(r), sender, from),
+                (rs, sender, from, viaFrame) -> onReliable(rs, sender, from));
         dispatch.onReceivingThread(Message.Request.class, (r, sender, from, viaFrame) ->
                 messaging.deliver(sender, r.userType(), r.payload(), true,
                         (status, reply) -> answer(sender, from, new Message.Reply(r.id(), status, reply))));
         dispatch.onReceivingThread(Message.ReliableAck.class, (a, sender, from, viaFrame) ->
-                replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8)));
+                replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8)),
+                (as, sender, from, viaFrame) -> replies.answerAcks(as, sender));
         dispatch.onReceivingThread(Message.Reply.class,
                 (r, sender, from, viaFrame) -> replies.answer(r.id(), sender, r.status(), r.body()));
     }
 
-    private void onReliable(Message.Reliable r, UUID sender, InetSocketAddress from) {
+    /**
+     * A packet's reliable messages from one sender: each is put in order ({@link InOrder}); those handed on
+     * while the packet is read (its own and any held ones whose gap it fills) go to the sender's delivery
+     * lane as one task ({@link Messaging.Batch}), in order. The sender's ordering lock is held until that
+     * task is queued, so that no other thread hands on a later message of the sender before it.
+     */
+    private void onReliable(List<Message.Reliable> rs, UUID sender, InetSocketAddress from) {
         Peer peer = peers.sender(sender);
-        Messaging.Outcome ack = (status, reply) -> answer(sender, from, new Message.ReliableAck(r.seq(), status,
-                status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8)));
-        // A handled message's acknowledgement runs on the sender's delivery lane: it waits for those of
-        // the messages queued behind it, to go in one packet (AckBatch).
-        Messaging.Outcome handled = (status, reply) -> {
+        InOrder.Lane lane = peer.inbound();
+        synchronized (lane) {
+            Messaging.Batch batch = new Messaging.Batch(sender, peer, rs.size() + lane.heldCount());
+            lane.gathering(batch);
+            try {
+                for (Message.Reliable r : rs) {
+                    Delivery d = new Delivery(r, sender, from, peer);
+                    InOrder.Outcome o = inOrder.accept(lane, r.lane(), r.order(), r.payload().length, d);
+                    if (o == InOrder.Outcome.DUPLICATE) {
+                        d.answerNow(WireFormat.STATUS_OK, new byte[0]);
+                    } else if (o == InOrder.Outcome.REFUSED) {
+                        messaging.refuseOverloaded(d);
+                    }
+                }
+            } finally {
+                lane.gathering(null);
+                messaging.submit(batch);
+            }
+        }
+    }
+
+    /**
+     * One reliable message on its way to its handler, and its acknowledgement. Run by {@link InOrder} when
+     * its turn comes: into the batch being gathered for its sender, or, handed on later (a gap skipped, the
+     * session gone), alone.
+     */
+    private final class Delivery implements Runnable, Messaging.Outcome {
+        private final Message.Reliable r;
+        private final UUID sender;
+        private final InetSocketAddress from;
+        private final Peer peer;
+
+        Delivery(Message.Reliable r, UUID sender, InetSocketAddress from, Peer peer) {
+            this.r = r;
+            this.sender = sender;
+            this.from = from;
+            this.peer = peer;
+        }
+
+        @Override
+        public void run() {
+            Messaging.Batch batch = peer.inbound().gathering();
+            if (batch != null) {
+                messaging.gather(batch, r.userType(), r.payload(), this);
+            } else {
+                messaging.deliver(sender, peer, r.userType(), r.payload(), false, this);
+            }
+        }
+
+        @Override
+        public void done(int status, byte[] reply) {
+            done(status, reply, false);
+        }
+
+        /**
+         * A handled message's positive acknowledgement runs on the sender's delivery lane: it waits for
+         * those of the messages after it in the same task or queued behind it, to go in one packet
+         * ({@link AckBatch}). Other answers go at once.
+         */
+        @Override
+        public void done(int status, byte[] reply, boolean more) {
             if (status == WireFormat.STATUS_OK) {
                 peer.acks().add(new Message.ReliableAck(r.seq(), status, ""),
-                        peer.delivery().hasQueued(), acks -> answerAll(sender, from, acks), ctx.scheduler());
+                        more || peer.delivery().hasQueued(), acks -> answerAll(sender, from, acks), ctx.scheduler());
             } else {
-                ack.done(status, reply);
+                answerNow(status, reply);
             }
-        };
-        InOrder.Outcome o = inOrder.accept(peer.inbound(), r.lane(), r.order(), r.payload().length,
-                () -> messaging.deliver(sender, peer, r.userType(), r.payload(), false, handled));
-        if (o == InOrder.Outcome.DUPLICATE) {
-            ack.done(WireFormat.STATUS_OK, new byte[0]);
-        } else if (o == InOrder.Outcome.REFUSED) {
-            messaging.refuseOverloaded(ack);
+        }
+
+        void answerNow(int status, byte[] reply) {
+            answer(sender, from, new Message.ReliableAck(r.seq(), status,
+                    status == WireFormat.STATUS_OK ? "" : new String(reply, StandardCharsets.UTF_8)));
         }
     }
 

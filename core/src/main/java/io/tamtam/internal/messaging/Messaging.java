@@ -34,6 +34,50 @@ public final class Messaging {
          * @param reply  the encoded reply (requests), or the error message as UTF-8
          */
         void done(int status, byte[] reply);
+
+        /**
+         * @param status a {@code WireFormat.STATUS_*} value
+         * @param reply  the encoded reply (requests), or the error message as UTF-8
+         * @param more   whether more messages of the same task (a {@link Batch}) run after this one
+         */
+        default void done(int status, byte[] reply, boolean more) {
+            done(status, reply);
+        }
+    }
+
+    /**
+     * Messages of one sender gathered while its packet is read, handed to the sender's delivery lane as
+     * one task that runs their handlers one after the other, in order: one hand-off per packet, not one
+     * per message. Each message is looked up and counted against the node's {@link ByteBudget} when it is
+     * added, as a message delivered alone is. Filled by one thread.
+     */
+    public static final class Batch {
+        private final UUID sender;
+        private final io.tamtam.internal.peer.Peer session;
+        private final Registration[] regs;
+        private final int[] types;
+        private final byte[][] payloads;
+        private final Outcome[] outcomes;
+        private int size;
+
+        /**
+         * @param sender   the sending node
+         * @param session  its session
+         * @param capacity most messages it will hold
+         */
+        public Batch(UUID sender, io.tamtam.internal.peer.Peer session, int capacity) {
+            this.sender = sender;
+            this.session = session;
+            this.regs = new Registration[capacity];
+            this.types = new int[capacity];
+            this.payloads = new byte[capacity][];
+            this.outcomes = new Outcome[capacity];
+        }
+
+        /** @return the messages gathered */
+        public int size() {
+            return size;
+        }
     }
 
     private record Registration(MessageType<Object> type, MessageHandler<Object> handler,
@@ -53,6 +97,8 @@ public final class Messaging {
             return i < 0 ? null : regs[i];
         }
     }
+
+    private static final byte[] NO_BYTES = new byte[0];
 
     private volatile Table handlers = new Table(new int[0], new Registration[0]);
     private final Peers peers;
@@ -197,10 +243,77 @@ public final class Messaging {
             return;
         }
         try {
-            (session != null ? session : peers.sender(sender)).delivery().execute(() -> run(reg, sender, userType, payload, request, outcome));
+            (session != null ? session : peers.sender(sender)).delivery().execute(
+                    () -> run(reg, sender, userType, payload, request, outcome, false));
         } catch (RuntimeException e) {
             budget.release(payload.length);
             stats.drop(DropReason.QUEUE_FULL);
+        }
+    }
+
+    /**
+     * Adds a message (not a request) to a batch, or, when it has no handler or does not fit the budget,
+     * tells its outcome so at once, as {@link #deliver} does.
+     *
+     * @param batch    the sender's batch
+     * @param userType the type
+     * @param payload  encoded payload
+     * @param outcome  told the result, or null
+     */
+    void gather(Batch batch, int userType, byte[] payload, Outcome outcome) {
+        Registration reg = handlers.get(userType);
+        if (reg == null || reg.handler() == null) {
+            stats.drop(DropReason.NO_HANDLER);
+            if (outcome != null) {
+                outcome.done(WireFormat.STATUS_NO_HANDLER, utf8("no handler for message type " + userType));
+            }
+            return;
+        }
+        if (!budget.tryAcquire(payload.length)) {
+            refuseOverloaded(outcome);
+            return;
+        }
+        int i = batch.size++;
+        batch.regs[i] = reg;
+        batch.types[i] = userType;
+        batch.payloads[i] = payload;
+        batch.outcomes[i] = outcome;
+    }
+
+    /**
+     * Hands a batch's messages to their sender's delivery lane as one task.
+     *
+     * @param batch the batch; not to be used after
+     */
+    void submit(Batch batch) {
+        int n = batch.size;
+        if (n == 0) {
+            return;
+        }
+        try {
+            batch.session.delivery().execute(n == 1
+                    ? () -> run(batch.regs[0], batch.sender, batch.types[0], batch.payloads[0], false, batch.outcomes[0], false)
+                    : () -> runAll(batch));
+        } catch (RuntimeException e) {
+            for (int i = 0; i < n; i++) {
+                budget.release(batch.payloads[i].length);
+                stats.drop(DropReason.QUEUE_FULL);
+            }
+        }
+    }
+
+    /**
+     * Runs a batch's messages in order; one that fails beyond its handler (whose failures {@link #run}
+     * reports and answers) is reported, and the rest still run.
+     */
+    private void runAll(Batch batch) {
+        int n = batch.size;
+        for (int i = 0; i < n; i++) {
+            try {
+                run(batch.regs[i], batch.sender, batch.types[i], batch.payloads[i], false, batch.outcomes[i], i < n - 1);
+            } catch (RuntimeException | Error e) {
+                errors.accept("delivery of message type " + batch.types[i], e);
+            }
         }
     }
 
@@ -218,7 +331,8 @@ public final class Messaging {
         }
     }
 
-    private void run(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
+    private void run(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome,
+                     boolean more) {
         try {
             Object value;
             try {
@@ -227,7 +341,7 @@ public final class Messaging {
                 stats.drop(DropReason.UNDECODABLE_PAYLOAD);
                 if (outcome != null) {
                     outcome.done(WireFormat.STATUS_UNDECODABLE, utf8("cannot decode payload of type " + userType
-                            + " as " + reg.payloadClass().getName() + ": " + e.getMessage()));
+                            + " as " + reg.payloadClass().getName() + ": " + e.getMessage()), more);
                 }
                 return;
             }
@@ -241,7 +355,7 @@ public final class Messaging {
                 } else {
                     reg.handler().handle(packet);
                     if (outcome != null) {
-                        outcome.done(WireFormat.STATUS_OK, new byte[0]);
+                        outcome.done(WireFormat.STATUS_OK, NO_BYTES, more);
                     }
                 }
             } catch (Exception | Error e) {
@@ -249,7 +363,7 @@ public final class Messaging {
                 errors.accept("handler of message type " + userType, e);
                 if (outcome != null) {
                     String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-                    outcome.done(WireFormat.STATUS_HANDLER_ERROR, utf8(msg));
+                    outcome.done(WireFormat.STATUS_HANDLER_ERROR, utf8(msg), more);
                 }
             }
         } finally {

@@ -3,12 +3,14 @@ package io.tamtam.internal.messaging;
 import io.tamtam.DeliveryException;
 import io.tamtam.RemoteException;
 import io.tamtam.internal.runtime.Completions;
+import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.WireFormat;
 import io.tamtam.spi.NanoClock;
 import io.tamtam.spi.Scheduler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -132,6 +134,41 @@ public final class Replies {
         } else {
             completions.fail(p.future(), new DeliveryException("node " + sender + " refused the message: "
                     + new String(body, StandardCharsets.UTF_8)));
+        }
+    }
+
+    /**
+     * Applies the acknowledgements of one packet: the waiting messages are looked up under one lock, and
+     * the futures of the positive ones complete in one task ({@link Completions#completeAll}).
+     *
+     * @param acks   the acknowledgements, in packet order
+     * @param sender the node that sent them; acknowledgements for messages to others are ignored
+     */
+    public void answerAcks(List<Message.ReliableAck> acks, UUID sender) {
+        CompletableFuture<?>[] ok = new CompletableFuture<?>[acks.size()];
+        int n = 0;
+        List<Message.ReliableAck> others = null;
+        synchronized (pending) {
+            for (Message.ReliableAck a : acks) {
+                if (a.status() != WireFormat.STATUS_OK) {
+                    if (others == null) {
+                        others = new ArrayList<>();
+                    }
+                    others.add(a);
+                    continue;
+                }
+                Pending p = pending.get(a.seq());
+                if (p != null && p.target().equals(sender)) {
+                    pending.remove(a.seq());
+                    ok[n++] = p.future();
+                }
+            }
+        }
+        completions.completeAll(ok, n);
+        if (others != null) {
+            for (Message.ReliableAck a : others) {
+                answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8));
+            }
         }
     }
 

@@ -77,6 +77,42 @@ public final class Completions implements AutoCloseable {
     }
 
     /**
+     * Completes futures with null, in order, with one hand-off for all of them. They wait in the lane as
+     * one entry, but are completed one at a time like separate completions: a continuation of one that
+     * blocks does not hold back the others once the lane moves to another thread.
+     *
+     * @param fs    the futures; the array is not to be changed after
+     * @param count how many of them, from the first
+     */
+    public void completeAll(CompletableFuture<?>[] fs, int count) {
+        if (count == 1) {
+            CompletableFuture<?> f = fs[0];
+            execute(() -> f.complete(null));
+        } else if (count > 1) {
+            execute(new NullCompletions(fs, count));
+        }
+    }
+
+    /** Futures to complete with null, taken one at a time from the head of the lane. */
+    private static final class NullCompletions implements Runnable {
+        private final CompletableFuture<?>[] fs;
+        private final int count;
+        /** The next one to complete; guarded by the lane's tasks. */
+        private int next;
+
+        NullCompletions(CompletableFuture<?>[] fs, int count) {
+            this.fs = fs;
+            this.count = count;
+        }
+
+        /** Not run as a whole: {@link #drain} takes its futures one by one. */
+        @Override
+        public void run() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /**
      * @param f     the future
      * @param error why it failed
      * @param <T>   the value type
@@ -121,18 +157,31 @@ public final class Completions implements AutoCloseable {
     private void drain(long gen) {
         while (true) {
             Runnable next;
+            CompletableFuture<?> f = null;
             synchronized (tasks) {
                 if (gen != generation) {
                     return;
                 }
-                next = tasks.poll();
+                next = tasks.peek();
                 if (next == null) {
                     draining = false;
                     return;
                 }
+                if (next instanceof NullCompletions b) {
+                    f = b.fs[b.next++];
+                    if (b.next == b.count) {
+                        tasks.poll();
+                    }
+                } else {
+                    tasks.poll();
+                }
                 progressAt = clock.nanoTime();
             }
-            next.run();
+            if (f != null) {
+                f.complete(null);
+            } else {
+                next.run();
+            }
         }
     }
 

@@ -64,6 +64,29 @@ class RepliesTest {
     }
 
     @Test
+    void oneAcknowledgementPacketCompletesItsFuturesAndFailsWhatItRefused() {
+        CompletableFuture<Void> first = replies.awaitAck(1, NODE, Duration.ofSeconds(1));
+        CompletableFuture<Void> refused = replies.awaitAck(2, NODE, Duration.ofSeconds(1));
+        CompletableFuture<Void> third = replies.awaitAck(3, NODE, Duration.ofSeconds(1));
+        CompletableFuture<Void> toOther = replies.awaitAck(4, OTHER, Duration.ofSeconds(1));
+        replies.answerAcks(java.util.List.of(
+                new io.tamtam.internal.wire.Message.ReliableAck(1, WireFormat.STATUS_OK, ""),
+                new io.tamtam.internal.wire.Message.ReliableAck(2, WireFormat.STATUS_OVERLOADED, "full"),
+                new io.tamtam.internal.wire.Message.ReliableAck(3, WireFormat.STATUS_OK, ""),
+                new io.tamtam.internal.wire.Message.ReliableAck(4, WireFormat.STATUS_OK, ""),
+                new io.tamtam.internal.wire.Message.ReliableAck(99, WireFormat.STATUS_OK, "")), NODE);
+        assertTrue(first.isDone() && !first.isCompletedExceptionally());
+        assertTrue(third.isDone() && !third.isCompletedExceptionally());
+        ExecutionException e = assertThrows(ExecutionException.class, refused::get);
+        assertInstanceOf(DeliveryException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("full"), e.getCause().getMessage());
+        assertFalse(toOther.isDone(), "an acknowledgement from another node than the message's is ignored");
+        assertTrue(replies.waiting(4));
+        assertFalse(replies.waiting(1));
+        assertFalse(replies.waiting(3));
+    }
+
+    @Test
     void failToAndCloseFailOnlyWhatTheyName() {
         CompletableFuture<Void> toNode = replies.awaitAck(1, NODE, Duration.ofSeconds(1));
         CompletableFuture<byte[]> toOther = replies.await(2, OTHER, Duration.ofSeconds(1));

@@ -54,6 +54,29 @@ class MessagingClusterTest {
         nodes.close();
     }
 
+    /** @return the futures of {@code count} reliable messages from a to b, numbered 0 up, sent at once */
+    private static CompletableFuture<?>[] sendNumbered(Cluster a, Cluster b, int count) {
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[count];
+        for (int i = 0; i < count; i++) {
+            sent[i] = a.sendReliable(b.localNode(), SEQUENCED, new Numbered(i, "message " + i));
+        }
+        return sent;
+    }
+
+    /** Checks that the numbers handled are 0, 1, 2... in that order, and returns how many there are. */
+    private static int assertInSendOrder(List<Long> handled) {
+        synchronized (handled) {
+            for (int i = 0; i < handled.size(); i++) {
+                assertEquals(i, handled.get(i), "position " + i);
+            }
+            return handled.size();
+        }
+    }
+
+    private static void awaitAllDone(CompletableFuture<?>[] sent) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> java.util.Arrays.stream(sent).allMatch(CompletableFuture::isDone));
+    }
+
     @Test
     void tenThousandReliableMessagesArriveInSendOrder() throws Exception {
         // A slower suspicion than local()'s: on a loaded machine the burst can delay probes enough for a
@@ -155,6 +178,78 @@ class MessagingClusterTest {
             unblock.countDown();
         }
         CompletableFuture.allOf(sent).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aHandlerThatThrowsWithinABurstFailsOnlyThoseMessagesAndTheRestArriveInOrder() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local().suspicionMultiplier(8));
+        Cluster a = pair.get(0);
+        Cluster b = pair.get(1);
+        int count = 3_000;
+        List<Long> handled = java.util.Collections.synchronizedList(new ArrayList<>(count));
+        b.handle(SEQUENCED, p -> {
+            handled.add(p.payload().seq());
+            if (p.payload().seq() % 97 == 5) {
+                throw new IllegalStateException("refused " + p.payload().seq());
+            }
+        });
+        // Sent at once: the receiver gets them many to a packet, each packet's run by its lane as one task.
+        CompletableFuture<?>[] sent = sendNumbered(a, b, count);
+        awaitAllDone(sent);
+        for (int i = 0; i < count; i++) {
+            if (i % 97 == 5) {
+                ExecutionException e = assertThrows(ExecutionException.class, sent[i]::get, "message " + i);
+                assertInstanceOf(RemoteException.class, e.getCause());
+                assertTrue(e.getCause().getMessage().contains("refused " + i), e.getCause().getMessage());
+            } else {
+                sent[i].get();
+            }
+        }
+        assertEquals(count, assertInSendOrder(handled));
+    }
+
+    @Test
+    void closingTheReceiverWhileABurstWaitsForItsHandlerAnswersEveryFuture() throws Exception {
+        List<Cluster> pair = nodes.cluster(2, ClusterConfig.local().suspicionMultiplier(8));
+        Cluster a = pair.get(0);
+        Cluster b = pair.get(1);
+        int count = 2_000;
+        int blocking = 100;
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        List<Long> handled = java.util.Collections.synchronizedList(new ArrayList<>(count));
+        b.handle(SEQUENCED, p -> {
+            handled.add(p.payload().seq());
+            if (p.payload().seq() == blocking) {
+                entered.countDown();
+                unblock.await();
+            }
+        });
+        CompletableFuture<?>[] sent = sendNumbered(a, b, count);
+        try {
+            assertTrue(entered.await(30, TimeUnit.SECONDS), "the blocking message was handled");
+            CompletableFuture<Void> before = CompletableFuture.allOf(java.util.Arrays.copyOf(sent, blocking));
+            await().atMost(Duration.ofSeconds(30)).until(before::isDone);
+            before.get(); // acknowledged while the handler blocks
+            b.close();
+        } finally {
+            unblock.countDown();
+        }
+        // Every future ends: acknowledged (handled before the close took the connection down) or failed
+        // with a delivery failure (the receiver left, or its answer did not come in time).
+        awaitAllDone(sent);
+        int acknowledged = 0;
+        for (int i = 0; i < count; i++) {
+            try {
+                sent[i].get();
+                acknowledged++;
+            } catch (ExecutionException e) {
+                assertInstanceOf(DeliveryException.class, e.getCause(), "message " + i);
+            }
+        }
+        assertTrue(acknowledged >= blocking, "the messages before the blocked one were acknowledged: " + acknowledged);
+        assertTrue(acknowledged <= handled.size(), acknowledged + " acknowledged, " + handled.size() + " handled");
+        assertInSendOrder(handled);
     }
 
     @Test
