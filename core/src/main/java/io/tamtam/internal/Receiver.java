@@ -211,9 +211,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
             return;
         }
         stats.received(viaFrame ? ClusterStats.Path.FRAME : ClusterStats.Path.DATAGRAM, length);
-        for (int i = 0; i < routes.length; i++) {
-            stats.messageReceived(messages.get(i));
-        }
+        stats.messagesReceived(messages);
         for (int i = 0; i < routes.length; ) {
             Dispatch.Route route = routes[i];
             if (route.protocolThread()) {

@@ -12,6 +12,7 @@ import io.tamtam.internal.runtime.Completions;
 import io.tamtam.internal.wire.Message;
 
 import java.util.Optional;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -127,6 +128,36 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
         int user = userType(m);
         if (user > 0) {
             typesReceived.user(user);
+        }
+    }
+
+    /** @param ms the messages of a packet accepted */
+    public void messagesReceived(List<? extends Message> ms) {
+        count(typesReceived, ms);
+    }
+
+    @Override
+    public void messages(List<? extends Message> ms) {
+        count(typesSent, ms);
+    }
+
+    /** Counts messages by kind and user type, one addition per run of messages alike. */
+    private static void count(TypeCounts counts, List<? extends Message> ms) {
+        int n = ms.size();
+        int i = 0;
+        while (i < n) {
+            Message m = ms.get(i);
+            int kind = m.type();
+            int user = userType(m);
+            int end = i + 1;
+            while (end < n && ms.get(end).type() == kind && userType(ms.get(end)) == user) {
+                end++;
+            }
+            counts.kind(kind, end - i);
+            if (user > 0) {
+                counts.user(user, end - i);
+            }
+            i = end;
         }
     }
 

@@ -28,19 +28,29 @@ final class TypeCounts {
 
     /** @param kind a protocol type byte */
     void kind(int kind) {
+        kind(kind, 1);
+    }
+
+    /** @param kind a protocol type byte @param n how many messages of it */
+    void kind(int kind, long n) {
         if (kind >= 0 && kind < KINDS) {
-            kinds.incrementAndGet(kind);
+            kinds.addAndGet(kind, n);
         }
     }
 
     /** @param type a user type (1 to 65535) */
     void user(int type) {
+        user(type, 1);
+    }
+
+    /** @param type a user type (1 to 65535) @param n how many messages of it */
+    void user(int type, long n) {
         int mask = SLOTS - 1;
         int i = (type * 0x9E3779B1) >>> 16 & mask;
         for (int probes = 0; probes < SLOTS; probes++, i = (i + 1) & mask) {
             int t = types.get(i);
             if (t == type) {
-                counts.incrementAndGet(i);
+                counts.addAndGet(i, n);
                 return;
             }
             if (t == 0) {
@@ -49,16 +59,16 @@ final class TypeCounts {
                 }
                 if (types.compareAndSet(i, 0, type)) {
                     claimed.incrementAndGet();
-                    counts.incrementAndGet(i);
+                    counts.addAndGet(i, n);
                     return;
                 }
                 if (types.get(i) == type) {
-                    counts.incrementAndGet(i);
+                    counts.addAndGet(i, n);
                     return;
                 }
             }
         }
-        other.increment();
+        other.add(n);
     }
 
     long get(int type) {

@@ -60,4 +60,32 @@ class TypeCountsTest {
         assertEquals(fromMessages.messagesSentByType(), fromItems.messagesSentByType());
         assertEquals(1, fromItems.messagesSent(WireFormat.RELIABLE));
     }
+
+    @Test
+    void aPacketsMessagesCountedTogetherCountAsOneByOne() {
+        java.util.List<Message> packet = java.util.List.of(
+                new Message.Reliable(1, 2, 3, 40_000, new byte[3]),
+                new Message.Reliable(2, 2, 4, 40_000, new byte[3]),
+                new Message.Reliable(3, 2, 5, 40_001, new byte[3]),
+                new Message.ReliableAck(9, WireFormat.STATUS_OK, ""),
+                new Message.ReliableAck(10, WireFormat.STATUS_OK, ""),
+                new Message.Reliable(4, 2, 6, 40_000, new byte[3]));
+        Stats together = new Stats();
+        Stats oneByOne = new Stats();
+        together.messages(packet);
+        together.messagesReceived(packet);
+        for (Message m : packet) {
+            oneByOne.message(m);
+            oneByOne.messageReceived(m);
+        }
+        assertEquals(3, together.messagesSent(40_000));
+        assertEquals(1, together.messagesSent(40_001));
+        assertEquals(4, together.messagesSent(WireFormat.RELIABLE));
+        assertEquals(2, together.messagesReceived(WireFormat.RELIABLE_ACK));
+        assertEquals(3, together.messagesReceived(40_000));
+        assertEquals(oneByOne.messagesSentByType(), together.messagesSentByType());
+        for (int t : new int[] {WireFormat.RELIABLE, WireFormat.RELIABLE_ACK, 40_000, 40_001}) {
+            assertEquals(oneByOne.messagesReceived(t), together.messagesReceived(t), "type " + t);
+        }
+    }
 }

@@ -59,6 +59,7 @@ public final class Messaging {
         private final byte[][] payloads;
         private final Outcome[] outcomes;
         private int size;
+        private long bytes;
 
         /**
          * @param sender   the sending node
@@ -252,8 +253,8 @@ public final class Messaging {
     }
 
     /**
-     * Adds a message (not a request) to a batch, or, when it has no handler or does not fit the budget,
-     * tells its outcome so at once, as {@link #deliver} does.
+     * Adds a message (not a request) to a batch, or, when it has no handler, tells its outcome so at
+     * once, as {@link #deliver} does. Its room in the budget is taken by {@link #submit}.
      *
      * @param batch    the sender's batch
      * @param userType the type
@@ -269,51 +270,71 @@ public final class Messaging {
             }
             return;
         }
-        if (!budget.tryAcquire(payload.length)) {
-            refuseOverloaded(outcome);
-            return;
-        }
         int i = batch.size++;
         batch.regs[i] = reg;
         batch.types[i] = userType;
         batch.payloads[i] = payload;
         batch.outcomes[i] = outcome;
+        batch.bytes += payload.length;
     }
 
     /**
-     * Hands a batch's messages to their sender's delivery lane as one task.
+     * Takes the batch's room in the budget, all at once when it fits (else message by message, in order,
+     * refusing those that do not fit, as {@link #deliver} would), and hands its messages to their
+     * sender's delivery lane as one task.
      *
      * @param batch the batch; not to be used after
      */
     void submit(Batch batch) {
+        if (batch.size > 0 && !budget.tryAcquire(batch.bytes, batch.size)) {
+            int kept = 0;
+            long bytes = 0;
+            for (int i = 0; i < batch.size; i++) {
+                if (!budget.tryAcquire(batch.payloads[i].length)) {
+                    refuseOverloaded(batch.outcomes[i]);
+                    continue;
+                }
+                batch.regs[kept] = batch.regs[i];
+                batch.types[kept] = batch.types[i];
+                batch.payloads[kept] = batch.payloads[i];
+                batch.outcomes[kept] = batch.outcomes[i];
+                bytes += batch.payloads[i].length;
+                kept++;
+            }
+            batch.size = kept;
+            batch.bytes = bytes;
+        }
         int n = batch.size;
         if (n == 0) {
             return;
         }
         try {
-            batch.session.delivery().execute(n == 1
-                    ? () -> run(batch.regs[0], batch.sender, batch.types[0], batch.payloads[0], false, batch.outcomes[0], false)
-                    : () -> runAll(batch));
+            batch.session.delivery().execute(() -> runAll(batch));
         } catch (RuntimeException e) {
+            budget.release(batch.bytes, n);
             for (int i = 0; i < n; i++) {
-                budget.release(batch.payloads[i].length);
                 stats.drop(DropReason.QUEUE_FULL);
             }
         }
     }
 
     /**
-     * Runs a batch's messages in order; one that fails beyond its handler (whose failures {@link #run}
-     * reports and answers) is reported, and the rest still run.
+     * Runs a batch's messages in order, then gives back their room in the budget; one that fails beyond
+     * its handler (whose failures {@link #handle} reports and answers) is reported, and the rest still run.
      */
     private void runAll(Batch batch) {
         int n = batch.size;
-        for (int i = 0; i < n; i++) {
-            try {
-                run(batch.regs[i], batch.sender, batch.types[i], batch.payloads[i], false, batch.outcomes[i], i < n - 1);
-            } catch (RuntimeException | Error e) {
-                errors.accept("delivery of message type " + batch.types[i], e);
+        try {
+            for (int i = 0; i < n; i++) {
+                try {
+                    handle(batch.regs[i], batch.sender, batch.types[i], batch.payloads[i], false, batch.outcomes[i],
+                            i < n - 1);
+                } catch (RuntimeException | Error e) {
+                    errors.accept("delivery of message type " + batch.types[i], e);
+                }
             }
+        } finally {
+            budget.release(batch.bytes, n);
         }
     }
 
@@ -334,40 +355,45 @@ public final class Messaging {
     private void run(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome,
                      boolean more) {
         try {
-            Object value;
-            try {
-                value = payloads.decode(payload, reg.payloadClass());
-            } catch (Exception e) {
-                stats.drop(DropReason.UNDECODABLE_PAYLOAD);
-                if (outcome != null) {
-                    outcome.done(WireFormat.STATUS_UNDECODABLE, utf8("cannot decode payload of type " + userType
-                            + " as " + reg.payloadClass().getName() + ": " + e.getMessage()), more);
-                }
-                return;
-            }
-            Packet<Object> packet = new Packet<>(nodes.apply(sender), reg.type(), value);
-            try {
-                if (request) {
-                    Object reply = reg.requestHandler().handle(packet);
-                    if (outcome != null) {
-                        outcome.done(WireFormat.STATUS_OK, payloads.encode(reply));
-                    }
-                } else {
-                    reg.handler().handle(packet);
-                    if (outcome != null) {
-                        outcome.done(WireFormat.STATUS_OK, NO_BYTES, more);
-                    }
-                }
-            } catch (Exception | Error e) {
-                stats.callbackError();
-                errors.accept("handler of message type " + userType, e);
-                if (outcome != null) {
-                    String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-                    outcome.done(WireFormat.STATUS_HANDLER_ERROR, utf8(msg), more);
-                }
-            }
+            handle(reg, sender, userType, payload, request, outcome, more);
         } finally {
             budget.release(payload.length);
+        }
+    }
+
+    private void handle(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome,
+                        boolean more) {
+        Object value;
+        try {
+            value = payloads.decode(payload, reg.payloadClass());
+        } catch (Exception e) {
+            stats.drop(DropReason.UNDECODABLE_PAYLOAD);
+            if (outcome != null) {
+                outcome.done(WireFormat.STATUS_UNDECODABLE, utf8("cannot decode payload of type " + userType
+                        + " as " + reg.payloadClass().getName() + ": " + e.getMessage()), more);
+            }
+            return;
+        }
+        Packet<Object> packet = new Packet<>(nodes.apply(sender), reg.type(), value);
+        try {
+            if (request) {
+                Object reply = reg.requestHandler().handle(packet);
+                if (outcome != null) {
+                    outcome.done(WireFormat.STATUS_OK, payloads.encode(reply));
+                }
+            } else {
+                reg.handler().handle(packet);
+                if (outcome != null) {
+                    outcome.done(WireFormat.STATUS_OK, NO_BYTES, more);
+                }
+            }
+        } catch (Exception | Error e) {
+            stats.callbackError();
+            errors.accept("handler of message type " + userType, e);
+            if (outcome != null) {
+                String msg = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+                outcome.done(WireFormat.STATUS_HANDLER_ERROR, utf8(msg), more);
+            }
         }
     }
 

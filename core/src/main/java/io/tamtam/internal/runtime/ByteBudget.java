@@ -49,6 +49,36 @@ public final class ByteBudget {
         items.decrementAndGet();
     }
 
+    /**
+     * Takes room for several items at once: all of them or none.
+     *
+     * @param payloadBytes the items' sizes added up
+     * @param count        how many items
+     * @return whether they all fit; if so the caller must {@link #release(long, int)} the same later
+     */
+    public boolean tryAcquire(long payloadBytes, int count) {
+        long cost = payloadBytes + (long) count * OVERHEAD_BYTES;
+        if (items.addAndGet(count) > maxItems) {
+            items.addAndGet(-count);
+            return false;
+        }
+        if (bytes.addAndGet(cost) > maxBytes) {
+            bytes.addAndGet(-cost);
+            items.addAndGet(-count);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * @param payloadBytes the sizes of items acquired before, added up
+     * @param count        how many items
+     */
+    public void release(long payloadBytes, int count) {
+        bytes.addAndGet(-(payloadBytes + (long) count * OVERHEAD_BYTES));
+        items.addAndGet(-count);
+    }
+
     /** @return bytes held now */
     public long bytes() {
         return bytes.get();

@@ -45,6 +45,13 @@ public final class PacketCodec {
 
         /** @param m a message encoded on its own */
         void message(Message m);
+
+        /** @param ms messages encoded into one packet */
+        default void messages(List<? extends Message> ms) {
+            for (int i = 0; i < ms.size(); i++) {
+                message(ms.get(i));
+            }
+        }
     }
 
     private static final Counter NO_COUNTER = new Counter() {
@@ -303,7 +310,6 @@ public final class PacketCodec {
             w.u8(0);
         }
         w.u8(n);
-        Counter c = counter;
         boolean compress = false;
         for (int i = 0; i < n; i++) {
             Message m = messages.get(i);
@@ -317,8 +323,8 @@ public final class PacketCodec {
             }
             w.patchU16(at, length);
             compress |= length >= compressionMinBytes;
-            c.message(m);
         }
+        counter.messages(messages);
         return seal(COMPOUND, w.array(), headerSize, w.size() - headerSize, compress);
     }
 
