@@ -42,6 +42,8 @@ public final class Completions implements AutoCloseable {
     private final BiConsumer<String, Throwable> errors;
     private final LongAdder moves = new LongAdder();
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    /** Completions queued and not yet started (an entry of {@link #completeAll} holds several). */
+    private int queued;
     /** A drainer is submitted or running. */
     private boolean draining;
     /** Bumped when the lane moves: a drainer of an older generation stops after its current task. */
@@ -89,7 +91,7 @@ public final class Completions implements AutoCloseable {
             CompletableFuture<?> f = fs[0];
             execute(() -> f.complete(null));
         } else if (count > 1) {
-            execute(new NullCompletions(fs, count));
+            execute(new NullCompletions(fs, count), count);
         }
     }
 
@@ -124,7 +126,7 @@ public final class Completions implements AutoCloseable {
     /** @return completions queued and not yet started */
     public int backlog() {
         synchronized (tasks) {
-            return tasks.size();
+            return queued;
         }
     }
 
@@ -134,9 +136,15 @@ public final class Completions implements AutoCloseable {
     }
 
     private void execute(Runnable task) {
+        execute(task, 1);
+    }
+
+    /** @param count how many completions the task makes */
+    private void execute(Runnable task, int count) {
         long gen;
         synchronized (tasks) {
             tasks.add(task);
+            queued += count;
             if (draining) {
                 return;
             }
@@ -175,6 +183,7 @@ public final class Completions implements AutoCloseable {
                 } else {
                     tasks.poll();
                 }
+                queued--;
                 progressAt = clock.nanoTime();
             }
             if (f != null) {

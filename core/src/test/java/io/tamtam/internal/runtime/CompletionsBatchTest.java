@@ -92,4 +92,23 @@ class CompletionsBatchTest {
         assertTrue(completions.moves() >= 1);
         assertTrue(errors.stream().anyMatch(e -> e.contains("no progress")), errors.toString());
     }
+
+    @Test
+    void theBacklogCountsEachFutureOfABatch() throws Exception {
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        callbacks.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<Void>[] batch = futures(5);
+        completions.completeAll(batch, batch.length);
+        completions.complete(new CompletableFuture<Integer>(), 1);
+        assertEquals(6, completions.backlog());
+        hold.countDown();
+        await().until(() -> completions.backlog() == 0);
+        assertTrue(java.util.Arrays.stream(batch).allMatch(CompletableFuture::isDone));
+    }
 }
