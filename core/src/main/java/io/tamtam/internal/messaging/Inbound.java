@@ -53,10 +53,10 @@ public final class Inbound {
      */
     public void register(Dispatch dispatch) {
         dispatch.onReceivingThread(Message.User.class,
-                (u, sender, from, viaFrame) -> messaging.deliver(sender, u.userType(), u.payload(), false, null));
+                (u, sender, from, viaFrame) -> messaging.deliverOwned(sender, u.userType(), u.payload(), false, null));
         dispatch.onReceivingThread(Message.Reliable.class, (r, sender, from, viaFrame) -> onReliable(r, sender, from));
         dispatch.onReceivingThread(Message.Request.class, (r, sender, from, viaFrame) ->
-                messaging.deliver(sender, r.userType(), r.payload(), true,
+                messaging.deliverOwned(sender, r.userType(), r.payload(), true,
                         (status, reply) -> answer(sender, from, new Message.Reply(r.id(), status, reply))));
         dispatch.onReceivingThread(Message.ReliableAck.class, (a, sender, from, viaFrame) ->
                 replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8)));
@@ -79,7 +79,7 @@ public final class Inbound {
             }
         };
         InOrder.Outcome o = inOrder.accept(peer.inbound(), r.lane(), r.order(), r.payload().length,
-                () -> messaging.deliver(sender, peer, r.userType(), r.payload(), false, handled));
+                () -> messaging.deliver(sender, peer, r.userType(), r.payload(), false, handled, true));
         if (o == InOrder.Outcome.DUPLICATE) {
             ack.done(WireFormat.STATUS_OK, new byte[0]);
         } else if (o == InOrder.Outcome.REFUSED) {

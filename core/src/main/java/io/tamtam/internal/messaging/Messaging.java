@@ -13,8 +13,10 @@ import io.tamtam.RequestHandler;
 import io.tamtam.Subscription;
 import io.tamtam.internal.Stats;
 import io.tamtam.internal.peer.Peers;
+import io.tamtam.internal.wire.PayloadArrays;
 import io.tamtam.internal.wire.WireFormat;
 
+import java.nio.ByteBuffer;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -160,6 +162,15 @@ public final class Messaging {
     }
 
     /**
+     * @param type a user type
+     * @return whether its handler takes {@link ByteBuffer} payloads (a view valid during the call)
+     */
+    public boolean takesView(int type) {
+        Registration reg = handlers.get(type);
+        return reg != null && ByteBuffer.class.equals(reg.payloadClass());
+    }
+
+    /**
      * Delivers one message to its handler.
      *
      * @param sender   the sending (or originating) node
@@ -169,7 +180,22 @@ public final class Messaging {
      * @param outcome  told the result, or null
      */
     public void deliver(UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
-        deliver(sender, null, userType, payload, request, outcome);
+        deliver(sender, null, userType, payload, request, outcome, false);
+    }
+
+    /**
+     * Delivers one message whose payload array nothing else references (decoded from a packet for this
+     * node alone): a handler of {@link ByteBuffer} payloads gets a view of it, after which it goes back to
+     * {@link PayloadArrays} for the next payload of its length.
+     *
+     * @param sender   the sending node
+     * @param userType the type
+     * @param payload  encoded payload, owned by this call
+     * @param request  whether a reply is expected
+     * @param outcome  told the result, or null
+     */
+    public void deliverOwned(UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
+        deliver(sender, null, userType, payload, request, outcome, true);
     }
 
     /**
@@ -181,9 +207,10 @@ public final class Messaging {
      * @param payload  encoded payload
      * @param request  whether a reply is expected
      * @param outcome  told the result, or null
+     * @param owned    whether nothing else references the payload array (see {@link #deliverOwned})
      */
     void deliver(UUID sender, io.tamtam.internal.peer.Peer session, int userType, byte[] payload, boolean request,
-                 Outcome outcome) {
+                 Outcome outcome, boolean owned) {
         Registration reg = handlers.get(userType);
         if (reg == null || (request && reg.requestHandler() == null) || (!request && reg.handler() == null)) {
             stats.drop(DropReason.NO_HANDLER);
@@ -197,7 +224,8 @@ public final class Messaging {
             return;
         }
         try {
-            (session != null ? session : peers.sender(sender)).delivery().execute(() -> run(reg, sender, userType, payload, request, outcome));
+            (session != null ? session : peers.sender(sender)).delivery().execute(() -> run(reg, sender, userType, payload, request, outcome,
+                    owned && ByteBuffer.class.equals(reg.payloadClass())));
         } catch (RuntimeException e) {
             budget.release(payload.length);
             stats.drop(DropReason.QUEUE_FULL);
@@ -218,7 +246,13 @@ public final class Messaging {
         }
     }
 
-    private void run(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
+    /** @param recycle whether the payload array goes back to {@link PayloadArrays} once the handler returned */
+    private void run(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome,
+                     boolean recycle) {
+        boolean handled = false;
+        if (!recycle) {
+            PayloadArrays.disown(payload); // the handler may keep it
+        }
         try {
             Object value;
             try {
@@ -240,6 +274,10 @@ public final class Messaging {
                     }
                 } else {
                     reg.handler().handle(packet);
+                    handled = true;
+                    if (recycle) {
+                        PayloadArrays.giveBack(payload); // before the acknowledgement: the next one may reuse it
+                    }
                     if (outcome != null) {
                         outcome.done(WireFormat.STATUS_OK, new byte[0]);
                     }
@@ -253,6 +291,9 @@ public final class Messaging {
                 }
             }
         } finally {
+            if (recycle && !handled) {
+                PayloadArrays.giveBack(payload);
+            }
             budget.release(payload.length);
         }
     }
