@@ -15,8 +15,16 @@ import java.util.Objects;
  * cluster.broadcast(GREETING, new Greeting("a", "hello"));
  * }</pre>
  *
- * <p>Two types are equal when their ids and payload classes are. {@code String} and {@code byte[]}
- * payloads need no codec; other classes need one (see {@link io.tamtam.spi.Codec}).
+ * <p>Two types are equal when their ids and payload classes are. {@code String}, {@code byte[]} and
+ * {@link java.nio.ByteBuffer} payloads need no codec; other classes need one (see {@link io.tamtam.spi.Codec}).
+ *
+ * <p>A {@code byte[]} handler owns the array it gets. A {@code ByteBuffer} handler gets a read-only view
+ * that is valid only until the handler returns: for a message sent to this node the node decodes the next
+ * payload of the same length (one of a megabyte or more) into the same memory, so large messages are
+ * received without a new array each. Copy what the handler keeps. A
+ * {@code ByteBuffer} payload sent is its remaining bytes (the buffer's own array, not a copy, when the
+ * buffer is a whole writable heap array); the wire bytes are those of a {@code byte[]} payload, so a
+ * {@code byte[]} sender and a {@code ByteBuffer} handler of one type id interoperate.
  *
  * @param <T> the payload class
  */

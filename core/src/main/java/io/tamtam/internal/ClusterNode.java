@@ -208,6 +208,7 @@ public final class ClusterNode implements Cluster {
                 config.snapshotFile() == null ? null : new io.tamtam.internal.sync.SnapshotFile(config.snapshotFile()),
                 this::reportError);
         messaging = new Messaging(peers, inboundBudget, payloads, stats, this::reportError, this::nodeOrPlaceholder);
+        codec.viewTypes(messaging::takesView);
         nodeStreams = new Streams(this, streams, codec);
         replies = new Replies(config.clock(), scheduler, completions);
         localMetadata = new LocalMetadata(config.maxMetadataBytes(),

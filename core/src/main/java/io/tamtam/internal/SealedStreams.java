@@ -25,7 +25,35 @@ final class SealedStreams {
      */
     static final int CHUNKS_PER_WRITE = 4;
 
+    /** Most buffers kept for later streams: 16, 1.4 MiB with the 28-byte AES-GCM overhead. */
+    static final int KEPT_BUFFERS = 16;
+    private static final java.util.ArrayDeque<byte[]> KEPT = new java.util.ArrayDeque<>();
+
     private SealedStreams() {
+    }
+
+    /** @return a buffer of {@code n} bytes, one an earlier stream left when there is one */
+    static byte[] takeBuffer(int n) {
+        synchronized (KEPT) {
+            for (java.util.Iterator<byte[]> it = KEPT.iterator(); it.hasNext(); ) {
+                byte[] b = it.next();
+                if (b.length == n) {
+                    it.remove();
+                    return b;
+                }
+            }
+        }
+        return new byte[n];
+    }
+
+    /** @param b a buffer no stream uses any more, kept for a later stream while fewer than the bound are */
+    static void keepBuffer(byte[] b) {
+        synchronized (KEPT) {
+            if (KEPT.size() >= KEPT_BUFFERS) {
+                KEPT.pollFirst();
+            }
+            KEPT.addLast(b);
+        }
     }
 
     /** @return a chunk's additional data, with the index left for {@link #aad(byte[], long)} to fill */
@@ -53,15 +81,18 @@ final class SealedStreams {
     /**
      * Seals what is written, one chunk at a time, and writes the sealed chunks on {@value #CHUNKS_PER_WRITE}
      * at a time; {@link #flush()} seals and writes what it holds, {@link #close()} writes the final chunk and
-     * half-closes. The chunk, its sealed form and its additional data live in buffers reused for every chunk.
+     * half-closes. The chunk, its sealed form and its additional data live in buffers reused for every chunk;
+     * once closed, the stream leaves its buffers to later streams ({@link #KEPT_BUFFERS} at most), so that
+     * an encrypted stream does not allocate and zero 320 KiB when it opens. Methods are synchronized: a
+     * close from another thread cannot hand a buffer on while a write still fills it.
      */
     static final class Output extends OutputStream {
         private final OutputStream raw;
         private final Cipher cipher;
         private final byte[] aad;
-        private final byte[] buffer = new byte[1 + CHUNK];
+        private byte[] buffer = takeBuffer(1 + CHUNK);
         /** Sealed chunks, each after its length prefix, written to {@code raw} in one call. */
-        private final byte[] framed;
+        private byte[] framed;
         private int framedLength;
         private int filled = 1;
         private long index;
@@ -71,7 +102,7 @@ final class SealedStreams {
             this.raw = raw;
             this.cipher = cipher;
             this.aad = aadTemplate(openerNonce, acceptorNonce, direction);
-            this.framed = new byte[CHUNKS_PER_WRITE * (4 + buffer.length + cipher.overhead())];
+            this.framed = takeBuffer(CHUNKS_PER_WRITE * (4 + buffer.length + cipher.overhead()));
         }
 
         @Override
@@ -80,7 +111,7 @@ final class SealedStreams {
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             if (closed) {
                 throw new IOException("the stream's output is closed");
@@ -127,7 +158,7 @@ final class SealedStreams {
         }
 
         @Override
-        public void flush() throws IOException {
+        public synchronized void flush() throws IOException {
             if (!closed) {
                 if (filled > 1) {
                     seal(false);
@@ -138,27 +169,35 @@ final class SealedStreams {
         }
 
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
             if (closed) {
                 return;
             }
-            seal(true);
-            closed = true;
+            try {
+                seal(true);
+            } finally {
+                closed = true;
+                keepBuffer(buffer);
+                keepBuffer(framed);
+                buffer = null;
+                framed = null;
+            }
             raw.close();
         }
     }
 
     /**
      * Opens the sealed chunks the other side writes; end of stream only after its final chunk. A chunk
-     * is read into, and opened into, buffers reused for every chunk.
+     * is read into, and opened into, buffers reused for every chunk, which the reading thread leaves to later
+     * streams once it has read the end (not on close, which another thread may call during a read).
      */
     static final class Input extends InputStream {
         private final DataInputStream raw;
         private final List<Cipher> ciphers;
         private final int maxSealed;
         private final byte[] aad;
-        private final byte[] sealed;
-        private final byte[] plain;
+        private byte[] sealed;
+        private byte[] plain;
         private Cipher chosen;
         /** Bytes of the current chunk's plaintext in {@code plain}, its final flag included. */
         private int plainLength;
@@ -171,8 +210,8 @@ final class SealedStreams {
             this.ciphers = ciphers;
             this.maxSealed = 1 + CHUNK + ciphers.get(0).overhead() + 64;
             this.aad = aadTemplate(openerNonce, acceptorNonce, direction);
-            this.sealed = new byte[maxSealed];
-            this.plain = new byte[maxSealed];
+            this.sealed = takeBuffer(maxSealed);
+            this.plain = takeBuffer(maxSealed);
         }
 
         @Override
@@ -190,6 +229,7 @@ final class SealedStreams {
             }
             while (pos >= plainLength) {
                 if (ended) {
+                    release();
                     return -1;
                 }
                 next();
@@ -203,6 +243,18 @@ final class SealedStreams {
         @Override
         public int available() {
             return Math.max(0, plainLength - pos);
+        }
+
+        /** After the final chunk was read out: the buffers go to later streams. On the reading thread. */
+        private void release() {
+            if (sealed != null) {
+                keepBuffer(sealed);
+                keepBuffer(plain);
+                sealed = null;
+                plain = null;
+                plainLength = 0;
+                pos = 0;
+            }
         }
 
         private void next() throws IOException {

@@ -74,6 +74,41 @@ class SealedStreamsTest {
         assertThrows(IOException.class, in::read, "no final chunk yet: the stream was cut short");
     }
 
+    @Test
+    void buffersLeftByFinishedStreamsServeLaterOnesWithoutMixingTheirBytes() throws IOException {
+        byte[] first = new byte[2 * SealedStreams.CHUNK + 99];
+        byte[] second = new byte[3 * SealedStreams.CHUNK + 1];
+        new SplittableRandom(6).nextBytes(first);
+        new SplittableRandom(7).nextBytes(second);
+        ByteArrayOutputStream wire1 = new ByteArrayOutputStream();
+        SealedStreams.Output out1 = new SealedStreams.Output(wire1, cipher, OPENER, ACCEPTOR, 0);
+        out1.write(first);
+        out1.close(); // its buffers go to the next stream
+        assertThrows(IOException.class, () -> out1.write(first), "a closed stream takes no more bytes");
+        out1.flush();
+        out1.close();
+        SealedStreams.Input in1 = new SealedStreams.Input(new ByteArrayInputStream(wire1.toByteArray()),
+                List.of(cipher), OPENER, ACCEPTOR, 0);
+        byte[] half = in1.readNBytes(SealedStreams.CHUNK);
+        // While the first stream's reader is still reading, a second stream is written and read in full.
+        ByteArrayOutputStream wire2 = new ByteArrayOutputStream();
+        try (SealedStreams.Output out2 = new SealedStreams.Output(wire2, cipher, OPENER, ACCEPTOR, 1)) {
+            out2.write(second);
+        }
+        try (SealedStreams.Input in2 = new SealedStreams.Input(new ByteArrayInputStream(wire2.toByteArray()),
+                List.of(cipher), OPENER, ACCEPTOR, 1)) {
+            assertArrayEquals(second, in2.readAllBytes());
+            assertEquals(-1, in2.read(), "still the end after its buffers went to later streams");
+            assertEquals(0, in2.available());
+        }
+        byte[] rest = in1.readAllBytes();
+        assertEquals(-1, in1.read());
+        byte[] got = new byte[first.length];
+        System.arraycopy(half, 0, got, 0, half.length);
+        System.arraycopy(rest, 0, got, half.length, rest.length);
+        assertArrayEquals(first, got);
+    }
+
     private byte[] readAll(byte[] sealed, int readSize) throws IOException {
         try (SealedStreams.Input in = new SealedStreams.Input(new ByteArrayInputStream(sealed), List.of(cipher),
                 OPENER, ACCEPTOR, 0)) {

@@ -8,6 +8,7 @@ import io.tamtam.NodeStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * W5: one 8 MiB payload from A to B as a reliable message, through a stream, through a stream between
+ * W5: one 8 MiB payload from A to B as a reliable message (to a {@code byte[]} handler, then to a
+ * {@code ByteBuffer} handler, which gets a view valid during its call), through a stream, through a stream between
  * two nodes with encryption keys, and through a plain socket; then 256 MiB (the payload written 32 times)
  * through a stream and through a plain socket; each {@link #REPEATS} times after
  * {@link #WARMUPS} discarded warm-up rounds; every figure is the median of the per-round rates with min and max. The
@@ -38,6 +40,8 @@ final class LargeTransfer {
     /** Discarded rounds first: the JIT compiles the large-buffer AES-GCM and copy paths late on a loaded machine. */
     private static final int WARMUPS = 3;
     private static final MessageType<byte[]> MSG_TYPE = MessageType.of(202, byte[].class);
+    /** The same message to a handler that takes the payload as a view valid during its call. */
+    private static final MessageType<ByteBuffer> VIEW_TYPE = MessageType.of(206, ByteBuffer.class);
     private static final int STREAM_TYPE = 203;
     private static final int LONG_STREAM_TYPE = 205;
     /** The long stream writes the payload this many times: 256 MiB. */
@@ -101,6 +105,7 @@ final class LargeTransfer {
         private final Node b;
         private final Node bSealed;
         private final double[] large = new double[REPEATS];
+        private final double[] largeView = new double[REPEATS];
         private final double[] stream = new double[REPEATS];
         private final double[] streamSealed = new double[REPEATS];
         private final double[] rawRate = new double[REPEATS];
@@ -139,12 +144,17 @@ final class LargeTransfer {
             long rt = raw.copy(payload);
             long lt = streamCopy(plain.get(0), b, payload, LONG_STREAM_TYPE, LONG_STREAM_TIMES);
             long lrt = raw.copy(payload, LONG_STREAM_TIMES);
+            // Last in the round, so that every other transfer runs after the same ones as before it was added.
+            long t1 = System.nanoTime();
+            plain.get(0).sendReliable(b, VIEW_TYPE, ByteBuffer.wrap(payload)).get(60, TimeUnit.SECONDS);
+            long vt = System.nanoTime() - t1;
             Results.log("W5 compression " + (compression ? "on" : "off") + " round " + r + ": message "
                     + mt / 1_000_000 + " ms, stream " + st / 1_000_000 + " ms, encrypted stream "
                     + et / 1_000_000 + " ms, raw " + rt / 1_000_000 + " ms; 256 MiB: stream " + lt / 1_000_000
-                    + " ms, raw " + lrt / 1_000_000 + " ms");
+                    + " ms, raw " + lrt / 1_000_000 + " ms; message to a view handler " + vt / 1_000_000 + " ms");
             if (r >= 0) {
                 large[r] = mb / (mt / 1e9);
+                largeView[r] = mb / (vt / 1e9);
                 stream[r] = mb / (st / 1e9);
                 streamSealed[r] = mb / (et / 1e9);
                 rawRate[r] = mb / (rt / 1e9);
@@ -167,6 +177,9 @@ final class LargeTransfer {
             cfg.put("sets", "alternating");
             cfg.put("raw", "nio-direct");
             emit("large_mb_per_s", large, cfg);
+            Map<String, Object> viewCfg = new LinkedHashMap<>(cfg);
+            viewCfg.put("handler", "ByteBuffer");
+            emit("large_view_mb_per_s", largeView, viewCfg);
             emit("stream_mb_per_s", stream, cfg);
             emit("raw_tcp_mb_per_s", rawRate, cfg);
             emit("stream_vs_raw", vsRaw, cfg);
@@ -198,6 +211,11 @@ final class LargeTransfer {
         bNode.handle(MSG_TYPE, p -> {
             if (p.payload().length != SIZE) {
                 throw new IllegalStateException("got " + p.payload().length + " bytes");
+            }
+        });
+        bNode.handle(VIEW_TYPE, p -> {
+            if (p.payload().remaining() != SIZE) {
+                throw new IllegalStateException("got " + p.payload().remaining() + " bytes");
             }
         });
         bNode.handleStream(STREAM_TYPE, s -> drainAndAck(s, SIZE));

@@ -53,11 +53,11 @@ public final class Inbound {
      */
     public void register(Dispatch dispatch) {
         dispatch.onReceivingThread(Message.User.class,
-                (u, sender, from, viaFrame) -> messaging.deliver(sender, u.userType(), u.payload(), false, null));
+                (u, sender, from, viaFrame) -> messaging.deliverOwned(sender, u.userType(), u.payload(), false, null));
         dispatch.onReceivingThread(Message.Reliable.class, (r, sender, from, viaFrame) -> onReliable(List.of(r), sender, from),
                 (rs, sender, from, viaFrame) -> onReliable(rs, sender, from));
         dispatch.onReceivingThread(Message.Request.class, (r, sender, from, viaFrame) ->
-                messaging.deliver(sender, r.userType(), r.payload(), true,
+                messaging.deliverOwned(sender, r.userType(), r.payload(), true,
                         (status, reply) -> answer(sender, from, new Message.Reply(r.id(), status, reply))));
         dispatch.onReceivingThread(Message.ReliableAck.class, (a, sender, from, viaFrame) ->
                 replies.answer(a.seq(), sender, a.status(), a.error().getBytes(StandardCharsets.UTF_8)),
@@ -119,7 +119,7 @@ public final class Inbound {
             if (batch != null) {
                 messaging.gather(batch, r.userType(), r.payload(), this);
             } else {
-                messaging.deliver(sender, peer, r.userType(), r.payload(), false, this);
+                messaging.deliver(sender, peer, r.userType(), r.payload(), false, this, true);
             }
         }
 

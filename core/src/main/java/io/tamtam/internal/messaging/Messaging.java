@@ -13,8 +13,10 @@ import io.tamtam.RequestHandler;
 import io.tamtam.Subscription;
 import io.tamtam.internal.Stats;
 import io.tamtam.internal.peer.Peers;
+import io.tamtam.internal.wire.PayloadArrays;
 import io.tamtam.internal.wire.WireFormat;
 
+import java.nio.ByteBuffer;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -207,6 +209,15 @@ public final class Messaging {
     }
 
     /**
+     * @param type a user type
+     * @return whether its handler takes {@link ByteBuffer} payloads (a view valid during the call)
+     */
+    public boolean takesView(int type) {
+        Registration reg = handlers.get(type);
+        return reg != null && ByteBuffer.class.equals(reg.payloadClass());
+    }
+
+    /**
      * Delivers one message to its handler.
      *
      * @param sender   the sending (or originating) node
@@ -216,7 +227,22 @@ public final class Messaging {
      * @param outcome  told the result, or null
      */
     public void deliver(UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
-        deliver(sender, null, userType, payload, request, outcome);
+        deliver(sender, null, userType, payload, request, outcome, false);
+    }
+
+    /**
+     * Delivers one message whose payload array nothing else references (decoded from a packet for this
+     * node alone): a handler of {@link ByteBuffer} payloads gets a view of it, after which it goes back to
+     * {@link PayloadArrays} for the next payload of its length.
+     *
+     * @param sender   the sending node
+     * @param userType the type
+     * @param payload  encoded payload, owned by this call
+     * @param request  whether a reply is expected
+     * @param outcome  told the result, or null
+     */
+    public void deliverOwned(UUID sender, int userType, byte[] payload, boolean request, Outcome outcome) {
+        deliver(sender, null, userType, payload, request, outcome, true);
     }
 
     /**
@@ -228,9 +254,10 @@ public final class Messaging {
      * @param payload  encoded payload
      * @param request  whether a reply is expected
      * @param outcome  told the result, or null
+     * @param owned    whether nothing else references the payload array (see {@link #deliverOwned})
      */
     void deliver(UUID sender, io.tamtam.internal.peer.Peer session, int userType, byte[] payload, boolean request,
-                 Outcome outcome) {
+                 Outcome outcome, boolean owned) {
         Registration reg = handlers.get(userType);
         if (reg == null || (request && reg.requestHandler() == null) || (!request && reg.handler() == null)) {
             stats.drop(DropReason.NO_HANDLER);
@@ -245,7 +272,7 @@ public final class Messaging {
         }
         try {
             (session != null ? session : peers.sender(sender)).delivery().execute(
-                    () -> run(reg, sender, userType, payload, request, outcome, false));
+                    () -> run(reg, sender, userType, payload, request, outcome, false, owned && recycles(reg)));
         } catch (RuntimeException e) {
             budget.release(payload.length);
             stats.drop(DropReason.QUEUE_FULL);
@@ -328,7 +355,7 @@ public final class Messaging {
             for (int i = 0; i < n; i++) {
                 try {
                     handle(batch.regs[i], batch.sender, batch.types[i], batch.payloads[i], false, batch.outcomes[i],
-                            i < n - 1);
+                            i < n - 1, recycles(batch.regs[i]));
                 } catch (RuntimeException | Error e) {
                     errors.accept("delivery of message type " + batch.types[i], e);
                 }
@@ -353,16 +380,38 @@ public final class Messaging {
     }
 
     private void run(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome,
-                     boolean more) {
+                     boolean more, boolean recycle) {
         try {
-            handle(reg, sender, userType, payload, request, outcome, more);
+            handle(reg, sender, userType, payload, request, outcome, more, recycle);
         } finally {
             budget.release(payload.length);
         }
     }
 
+    /** @return whether a payload array this node alone holds goes back to {@link PayloadArrays} after {@code reg}'s handler */
+    private static boolean recycles(Registration reg) {
+        return ByteBuffer.class.equals(reg.payloadClass());
+    }
+
+    /** @param recycle whether the payload array goes back to {@link PayloadArrays} once the handler returned */
     private void handle(Registration reg, UUID sender, int userType, byte[] payload, boolean request, Outcome outcome,
-                        boolean more) {
+                        boolean more, boolean recycle) {
+        if (!recycle) {
+            PayloadArrays.disown(payload); // the handler may keep it
+        }
+        boolean givenBack = false;
+        try {
+            givenBack = handleOwned(reg, sender, userType, payload, request, outcome, more, recycle);
+        } finally {
+            if (recycle && !givenBack) {
+                PayloadArrays.giveBack(payload);
+            }
+        }
+    }
+
+    /** @return whether the payload array went back to {@link PayloadArrays} (only once its handler returned) */
+    private boolean handleOwned(Registration reg, UUID sender, int userType, byte[] payload, boolean request,
+                                Outcome outcome, boolean more, boolean recycle) {
         Object value;
         try {
             value = payloads.decode(payload, reg.payloadClass());
@@ -372,9 +421,10 @@ public final class Messaging {
                 outcome.done(WireFormat.STATUS_UNDECODABLE, utf8("cannot decode payload of type " + userType
                         + " as " + reg.payloadClass().getName() + ": " + e.getMessage()), more);
             }
-            return;
+            return false;
         }
         Packet<Object> packet = new Packet<>(nodes.apply(sender), reg.type(), value);
+        boolean givenBack = false;
         try {
             if (request) {
                 Object reply = reg.requestHandler().handle(packet);
@@ -383,6 +433,10 @@ public final class Messaging {
                 }
             } else {
                 reg.handler().handle(packet);
+                if (recycle) {
+                    PayloadArrays.giveBack(payload); // before the acknowledgement: the next one may reuse it
+                    givenBack = true;
+                }
                 if (outcome != null) {
                     outcome.done(WireFormat.STATUS_OK, NO_BYTES, more);
                 }
@@ -395,6 +449,7 @@ public final class Messaging {
                 outcome.done(WireFormat.STATUS_HANDLER_ERROR, utf8(msg), more);
             }
         }
+        return givenBack;
     }
 
     private static byte[] utf8(String s) {

@@ -3,11 +3,13 @@ package io.tamtam.internal.messaging;
 import io.tamtam.spi.Codec;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes user payloads: {@code byte[]} as is, {@link String} as UTF-8, anything else with the codec
- * (MessagePack when {@code tamtam-codec} is on the class path). Thread-safe.
+ * Encodes user payloads: {@code byte[]} as is, a {@link ByteBuffer}'s remaining bytes as they are,
+ * {@link String} as UTF-8, anything else with the codec (MessagePack when {@code tamtam-codec} is on the
+ * class path). Thread-safe.
  */
 public final class Payloads {
     private static final byte[] EMPTY = new byte[0];
@@ -28,7 +30,7 @@ public final class Payloads {
      * @throws IllegalStateException when nothing can encode it, saying what to add
      */
     public void checkSupported(Class<?> type) {
-        if (type == byte[].class || type == String.class || type == Void.class) {
+        if (type == byte[].class || type == ByteBuffer.class || type == String.class || type == Void.class) {
             return;
         }
         if (codec == null) {
@@ -54,6 +56,9 @@ public final class Payloads {
         if (payload instanceof byte[] b) {
             return b;
         }
+        if (payload instanceof ByteBuffer bb) {
+            return bytesOf(bb);
+        }
         if (payload instanceof String s) {
             return s.getBytes(StandardCharsets.UTF_8);
         }
@@ -76,6 +81,9 @@ public final class Payloads {
         if (type == byte[].class) {
             return type.cast(bytes);
         }
+        if (type == ByteBuffer.class) {
+            return type.cast(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+        }
         if (type == String.class) {
             return type.cast(new String(bytes, StandardCharsets.UTF_8));
         }
@@ -86,5 +94,19 @@ public final class Payloads {
             throw new IOException("no codec for " + type.getName());
         }
         return codec.decode(bytes, 0, bytes.length, type);
+    }
+
+    /**
+     * @param b a buffer, not changed
+     * @return its remaining bytes: the buffer's own array when it is all of that array, else a copy
+     */
+    private static byte[] bytesOf(ByteBuffer b) {
+        if (b.hasArray() && !b.isReadOnly() && b.arrayOffset() == 0 && b.position() == 0
+                && b.remaining() == b.array().length) {
+            return b.array();
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 }

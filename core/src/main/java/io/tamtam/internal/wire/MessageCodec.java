@@ -163,11 +163,20 @@ public final class MessageCodec {
     }
 
     private static byte[] blob(WireReader r) throws WireException {
+        return r.bytes(blobLength(r));
+    }
+
+    /** A user message's payload: see {@link WireReader#payload}. */
+    private static byte[] blob(WireReader r, int userType) throws WireException {
+        return r.payload(blobLength(r), userType);
+    }
+
+    private static int blobLength(WireReader r) throws WireException {
         int n = r.i32();
         if (n < 0 || n > r.remaining()) {
             throw new WireException(DropReason.TRUNCATED, "payload length " + n + " exceeds the " + r.remaining() + " bytes left");
         }
-        return r.bytes(n);
+        return n;
     }
 
     /**
@@ -257,7 +266,10 @@ public final class MessageCodec {
             case SUSPECT -> new Message.Suspect(r.uuid(), r.i64(), r.uuid());
             case DEAD -> new Message.Dead(r.uuid(), r.i64(), r.uuid());
             case BROADCAST -> new Message.Broadcast(r.uuid(), r.i64(), r.u16(), blob(r));
-            case USER -> new Message.User(r.u16(), blob(r));
+            case USER -> {
+                int userType = r.u16();
+                yield new Message.User(userType, blob(r, userType));
+            }
             case PUSH_PULL -> {
                 int id = r.i32();
                 int flags = r.u8();
@@ -275,9 +287,19 @@ public final class MessageCodec {
                 yield new Message.PushPull(id, flags, members, (flags & PUSH_PULL_APP_STATE) != 0 ? blob(r) : null);
             }
             case REFUSE -> new Message.Refuse(r.i32(), r.str16());
-            case RELIABLE -> new Message.Reliable(r.i64(), r.i64(), r.i64(), r.u16(), blob(r));
+            case RELIABLE -> {
+                long seq = r.i64();
+                long lane = r.i64();
+                long order = r.i64();
+                int userType = r.u16();
+                yield new Message.Reliable(seq, lane, order, userType, blob(r, userType));
+            }
             case RELIABLE_ACK -> new Message.ReliableAck(r.i64(), r.u8(), r.str16());
-            case REQUEST -> new Message.Request(r.i64(), r.u16(), blob(r));
+            case REQUEST -> {
+                long id = r.i64();
+                int userType = r.u16();
+                yield new Message.Request(id, userType, blob(r, userType));
+            }
             case REPLY -> new Message.Reply(r.i64(), r.u8(), blob(r));
             case STREAM_OPEN -> new Message.StreamOpen(r.u16(), r.i64());
             case STREAM_REPLY -> new Message.StreamReply(r.u8(), r.str16(), r.i64());

@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 
 import static io.tamtam.internal.wire.WireFormat.*;
 
@@ -26,6 +27,7 @@ public final class PacketCodec {
     /** Replaced whole by the keyring; never switches between empty and not. */
     private volatile List<Cipher> ciphers;
     private final int maxDecodedSize;
+    private volatile IntPredicate viewTypes;
     /** The cluster label's UTF-8 bytes, empty for none. */
     private final byte[] label;
     /** HEADER_SIZE, plus the label's length byte and bytes when there is a label. */
@@ -99,6 +101,14 @@ public final class PacketCodec {
         this.compressionMinBytes = compressionMinBytes;
         this.ciphers = List.copyOf(ciphers);
         this.maxDecodedSize = maxDecodedSize;
+    }
+
+    /**
+     * @param types the user types whose handlers take a view of their payload, valid during the call: their
+     *              payloads of a megabyte or more are decoded into arrays from {@link PayloadArrays}
+     */
+    public void viewTypes(IntPredicate types) {
+        this.viewTypes = types;
     }
 
     /**
@@ -504,7 +514,8 @@ public final class PacketCodec {
             bodyOff = 0;
             bodyLen = body.length;
         }
-        WireReader r = new WireReader(body, bodyOff, bodyLen);
+        IntPredicate views = viewTypes;
+        WireReader r = new WireReader(body, bodyOff, bodyLen).viewTypes(views);
         if (type != COMPOUND) {
             return new Packet(from, List.of(MessageCodec.read(type, r)));
         }
@@ -522,7 +533,7 @@ public final class PacketCodec {
             if (t == COMPOUND) {
                 throw new WireException(DropReason.MALFORMED, "nested compound packet");
             }
-            out.add(MessageCodec.read(t, new WireReader(body, r.position(), len)));
+            out.add(MessageCodec.read(t, new WireReader(body, r.position(), len).viewTypes(views)));
             r.skip(len);
         }
         r.expectEnd();

@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 
 /**
  * Reads big-endian fields from a byte array. Every read checks the bytes that remain first, so a length
@@ -19,6 +20,7 @@ public final class WireReader {
     private final byte[] buf;
     private int pos;
     private final int limit;
+    private IntPredicate viewTypes;
 
     /**
      * @param buf    input
@@ -96,6 +98,34 @@ public final class WireReader {
         System.arraycopy(buf, pos, out, 0, n);
         pos += n;
         return out;
+    }
+
+    /**
+     * @param n        how many bytes
+     * @param userType the user type whose payload they are
+     * @return a copy of the next n bytes; for a type whose handler takes a view of its payload, in an array
+     *         from {@link PayloadArrays} (one kept from an earlier payload of that length when there is one)
+     * @throws WireException when truncated
+     */
+    public byte[] payload(int n, int userType) throws WireException {
+        if (n < PayloadArrays.MIN_BYTES || viewTypes == null || !viewTypes.test(userType)) {
+            return bytes(n);
+        }
+        need(n);
+        byte[] out = PayloadArrays.take(n);
+        System.arraycopy(buf, pos, out, 0, n);
+        pos += n;
+        return out;
+    }
+
+    /**
+     * @param types the user types whose handlers take a view of their payload (see {@link #payload}), or
+     *              null for none
+     * @return this reader
+     */
+    public WireReader viewTypes(IntPredicate types) {
+        this.viewTypes = types;
+        return this;
     }
 
     /**
