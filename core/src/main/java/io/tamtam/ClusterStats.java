@@ -201,6 +201,15 @@ public interface ClusterStats {
     long suspicionsRaised();
 
     /**
+     * @return probes that got no ack and raised no suspicion because this node checked them more than a
+     *         probe timeout late (it was stalled: a collector pause, a starved thread); each raised its
+     *         local health score instead
+     */
+    default long probesLate() {
+        return 0;
+    }
+
+    /**
      * @return suspicions of this node (a SUSPECT or DEAD claim about it) it refuted by raising its
      *         incarnation
      */

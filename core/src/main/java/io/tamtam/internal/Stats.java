@@ -29,6 +29,7 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
     private final TypeCounts typesReceived = new TypeCounts();
     private final RoundTripWindow roundTrips = new RoundTripWindow(ROUND_TRIP_WINDOW);
     private final LongAdder suspicionsRaised = new LongAdder();
+    private final LongAdder probesLate = new LongAdder();
     private final LongAdder suspicionsRefuted = new LongAdder();
     private final LongAdder suspicionsConfirmed = new LongAdder();
     private final LongAdder broadcastsOriginated = new LongAdder();
@@ -190,6 +191,11 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
     /** Counts a member this node suspected after its own probe failed. */
     public void suspicionRaised() {
         suspicionsRaised.increment();
+    }
+
+    /** Counts a failed probe checked too late to raise a suspicion. */
+    public void probeLate() {
+        probesLate.increment();
     }
 
     /** Counts a suspicion of this node that it refuted. */
@@ -404,6 +410,11 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
     @Override
     public long suspicionsRaised() {
         return suspicionsRaised.sum();
+    }
+
+    @Override
+    public long probesLate() {
+        return probesLate.sum();
     }
 
     @Override

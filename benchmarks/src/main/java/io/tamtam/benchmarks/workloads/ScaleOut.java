@@ -117,6 +117,7 @@ final class ScaleOut {
         Map<Integer, Long> sentKinds = new java.util.TreeMap<>();
         Map<Integer, Long> receivedKinds = new java.util.TreeMap<>();
         long suspicions = 0;
+        long late = 0;
         long dgSent = 0;
         long dgReceived = 0;
         for (Cluster c : nodes) {
@@ -125,6 +126,7 @@ final class ScaleOut {
             c.stats().messagesSentByType().forEach((k, v) -> sentKinds.merge(k, v, Long::sum));
             c.stats().messagesReceivedByType().forEach((k, v) -> receivedKinds.merge(k, v, Long::sum));
             suspicions += c.stats().suspicionsRaised();
+            late += c.stats().probesLate();
         }
         long relayed = 0;
         long queued = 0;
@@ -146,7 +148,7 @@ final class ScaleOut {
                 + sockets[1] + " datagrams"
                 + "; broadcasts relayed " + relayed + ", dissemination items queued " + queued + " (most at a node "
                 + maxQueued + "), largest protocol backlog " + maxBacklog
-                + "; datagrams sent " + dgSent + ", received " + dgReceived + "; suspicions raised " + suspicions + "; messages sent by kind " + sentKinds + ", received " + receivedKinds;
+                + "; datagrams sent " + dgSent + ", received " + dgReceived + "; suspicions raised " + suspicions + ", probes checked late " + late + "; messages sent by kind " + sentKinds + ", received " + receivedKinds;
     }
 
     private static int received(List<Cluster> nodes) {

@@ -31,6 +31,8 @@ public final class FailureDetector {
         /** The probed member and when its ping went, for the round trip; null for a relayed probe. */
         java.util.UUID target;
         long sentNanos;
+        /** How late the probe's timeout and end-of-period checks ran, the later of the two. */
+        long late;
     }
 
     private final Context ctx;
@@ -90,6 +92,7 @@ public final class FailureDetector {
         long interval = awareness.scale(ctx.config().probeInterval().toNanos());
         int[] expectedNacks = {0};
         ctx.scheduler().schedule(() -> {
+            p.late = Math.max(p.late, ctx.now() - p.sentNanos - timeout);
             if (p.acked || stopped) {
                 return;
             }
@@ -113,6 +116,16 @@ public final class FailureDetector {
                 return;
             }
             int expected = expectedNacks[0];
+            p.late = Math.max(p.late, ctx.now() - p.sentNanos - interval);
+            if (p.late > timeout / 2) {
+                // One of this probe's checks ran more than half a probe timeout late: this node was stalled
+                // (a collector pause, a starved thread), so the missing answer says more about it than
+                // about the target. Lifeguard's rule that a slow node stops accusing: its health score
+                // rises, and it raises no suspicion.
+                ctx.stats().probeLate();
+                awareness.apply(1);
+                return;
+            }
             awareness.apply(expected > 0 ? Math.max(0, expected - p.nacks) : 1);
             if (target.inTable() && target.isLive() && target.incarnation() == incarnation) {
                 ctx.stats().suspicionRaised();

@@ -106,12 +106,16 @@ public final class Membership {
     }
 
     /**
-     * Applies an ALIVE claim received in gossip: news is passed on at once.
+     * Applies an ALIVE claim received in gossip. A member new to this node is queued for gossip, not
+     * pushed: the seed that merged its join pushes it, and in a join storm every node re-pushing each
+     * joiner's ALIVE it hears multiplies the traffic by the push fanout, while the seed's follow-up pushes
+     * tell the joiners anyway. A newer incarnation (a refutation, a member back from DEAD) is pushed at
+     * once, as it must overtake the suspicions it answers.
      *
      * @param info the member as announced
      */
     public void onAlive(MemberInfo info) {
-        onAlive(info, true, true);
+        onAlive(info, true, true, false);
     }
 
     /**
@@ -123,6 +127,18 @@ public final class Membership {
      * @param eager     whether a change is pushed at once rather than only piggybacked
      */
     private void onAlive(MemberInfo info, boolean spreadNew, boolean eager) {
+        onAlive(info, spreadNew, eager, eager);
+    }
+
+    /**
+     * Applies an ALIVE claim.
+     *
+     * @param info      the member as announced
+     * @param spreadNew whether a member new to this node is passed on
+     * @param eager     whether a newer incarnation of a known member is pushed at once
+     * @param eagerNew  whether a member new to this node is pushed at once rather than only piggybacked
+     */
+    private void onAlive(MemberInfo info, boolean spreadNew, boolean eager, boolean eagerNew) {
         if (info.id().equals(ctx.selfId())) {
             NodeSnapshot s = self.snapshot();
             boolean differs = !info.address().equals(s.address()) || !info.metadata().equals(s.metadata())
@@ -146,7 +162,7 @@ public final class Membership {
             ctx.table().add(m);
             events.emit(Type.JOINED, m.snapshot(), null, Cause.DISCOVERED, info.id(), 0);
             if (spreadNew) {
-                dissemination.enqueue(m.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eager, null);
+                dissemination.enqueue(m.id(), new Message.Alive(withState(info, NodeState.ALIVE)), eagerNew, null);
             }
             return;
         }

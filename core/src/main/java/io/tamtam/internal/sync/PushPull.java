@@ -32,7 +32,7 @@ public final class PushPull {
     private final Membership membership;
     private final AppStates appStates;
     /** An exchange this node started, waiting for its reply. */
-    private record Pending(CompletableFuture<MemberInfo> future, boolean join) {
+    private record Pending(CompletableFuture<MemberInfo> future, boolean join, InetSocketAddress to) {
     }
 
     private final Map<Integer, Pending> pending = new HashMap<>();
@@ -41,7 +41,7 @@ public final class PushPull {
     private int nextRequest;
     private boolean stopped;
     private long lastPeriodic;
-    /** Most times a join follow-up waits for the membership to quiet down. */
+    /** Most follow-up periods a joiner is followed up for while the membership does not quiet down. */
     static final int FOLLOW_UP_POSTPONES = 40;
     /** Most exchanges a join makes with one seed. */
     static final int JOIN_ATTEMPTS = 3;
@@ -54,12 +54,21 @@ public final class PushPull {
     private List<MemberInfo> state;
     private long stateVersion = -1;
     private Object stateSelf;
-    /** The last one-way push packet, shared by the pushes of one state and app state; plaintext only. */
-    private byte[] pushPacket;
-    private Message.PushPull pushMessage;
-    private List<MemberInfo> pushState;
-    private byte[] pushAppState;
     private long pushesEncoded;
+    /** One-way pushes received and merged. */
+    private long pushesReceived;
+    /** Joiners answered since the last follow-up push, with the member table version they were answered at. */
+    private final Map<InetSocketAddress, Long> followUpNew = new java.util.LinkedHashMap<>();
+    /** Joiners that got the last follow-up push, which listed {@link #followUpState}. */
+    private final java.util.Set<InetSocketAddress> followUpPushed = new java.util.LinkedHashSet<>();
+    private List<MemberInfo> followUpState;
+    private boolean followUpScheduled;
+    private int followUpPeriods;
+    private long lastFollowUp;
+    /** Most joiners followed up at once: a join past it is answered but not followed up, counted as QUEUE_FULL. */
+    static final int MAX_FOLLOW_UPS = 65_536;
+    /** Most follow-up periods between two pushes while joins keep changing the membership. */
+    static final int FOLLOW_UP_MAX_WAIT = 4;
 
     /**
      * @param ctx        shared parts
@@ -150,9 +159,12 @@ public final class PushPull {
      */
     public void afterJoin() {
         long interval = ctx.config().probeInterval().toNanos();
+        long pushesAtJoin = pushesReceived;
         for (long delay : new long[] {2 * interval, 8 * interval}) {
             ctx.scheduler().schedule(() -> {
-                if (stopped || membership.leaving()) {
+                if (stopped || membership.leaving() || pushesReceived > pushesAtJoin) {
+                    // A seed's follow-up push came after the join: it listed what the seed learned of the
+                    // join storm, so an exchange with a random member (a whole state each way) is not needed.
                     return;
                 }
                 List<Member> peers = ctx.table().random(1, m -> m.isLive() && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
@@ -220,7 +232,7 @@ public final class PushPull {
             f.completeExceptionally(new TamTamException("the cluster node is closed"));
             return f;
         }
-        pending.put(id, new Pending(f, join));
+        pending.put(id, new Pending(f, join, to));
         Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, localState(),
                 appStates.forWire());
         int sent = id;
@@ -275,6 +287,9 @@ public final class PushPull {
         }
         if (pp.reply()) {
             Pending p = pending.remove(pp.requestId());
+            if (p == null) {
+                p = joinAnsweredLate(from);
+            }
             String reason = membership.incompatibility(from);
             if (reason != null) {
                 ctx.stats().drop(DropReason.INCOMPATIBLE_VERSION);
@@ -284,6 +299,9 @@ public final class PushPull {
                 return;
             }
             membership.merge(pp.members(), sender);
+            if (pp.requestId() == PUSH_REQUEST_ID) {
+                pushesReceived++;
+            }
             if (pp.appState() != null) {
                 appStates.received(sender, pp.appState(), p != null && p.join());
             }
@@ -317,57 +335,129 @@ public final class PushPull {
 
     /**
      * In a join storm the seed answers the first joiners before it knows the later ones, and gossip
-     * alone would take several rounds to tell them (most members it reaches already know). So a seed
-     * pushes its state once more to each joiner once its membership has been quiet for half a gossip
-     * interval (the storm is over; at most {@link #FOLLOW_UP_POSTPONES} postponements), if it changed
-     * since the seed answered. The push is one way ({@link #push}): the joiner's state is what the seed
-     * merged when it answered, so it does not answer.
+     * alone would take many rounds to tell them. So a seed follows its joiners up with one-way pushes
+     * ({@link #pushAll}), batched for all of them: every {@code gossipInterval / 2} while joiners wait,
+     * it pushes once the membership has been quiet that long, or anyway once
+     * {@link #FOLLOW_UP_MAX_WAIT} such periods passed since its last push. A joiner answered since the
+     * last push gets the whole state (unless nothing changed since its answer); a joiner that got the
+     * last push gets only the records that changed since it (and the seed's own record). Once a push
+     * goes out while the membership is quiet, the joiners are done; they are given up after
+     * {@link #FOLLOW_UP_POSTPONES} periods. The pushes are one way: the joiner's state is what the seed
+     * merged when it answered.
      */
     private void followUp(InetSocketAddress joiner, long versionAtReply) {
-        long quiet = Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 2);
-        followUp(joiner, versionAtReply, quiet, FOLLOW_UP_POSTPONES);
+        if (!followUpNew.containsKey(joiner) && followUpNew.size() + followUpPushed.size() >= MAX_FOLLOW_UPS) {
+            ctx.stats().drop(DropReason.QUEUE_FULL);
+            return;
+        }
+        followUpPushed.remove(joiner);
+        followUpNew.put(joiner, versionAtReply);
+        if (!followUpScheduled) {
+            followUpScheduled = true;
+            followUpPeriods = 0;
+            lastFollowUp = ctx.now();
+            ctx.scheduler().schedule(this::flushFollowUps, followUpQuiet());
+        }
     }
 
-    private void followUp(InetSocketAddress joiner, long versionAtReply, long quiet, int postpones) {
-        ctx.scheduler().schedule(() -> {
-            if (stopped || membership.leaving() || ctx.table().version() == versionAtReply) {
+    private long followUpQuiet() {
+        return Math.max(1_000_000L, ctx.config().gossipInterval().toNanos() / 2);
+    }
+
+    private void flushFollowUps() {
+        followUpScheduled = false;
+        if (stopped || membership.leaving()) {
+            followUpNew.clear();
+            followUpPushed.clear();
+            return;
+        }
+        long quiet = followUpQuiet();
+        long version = ctx.table().version();
+        boolean quietNow = ctx.now() - ctx.table().lastChangeNanos() >= quiet;
+        followUpPeriods++;
+        boolean last = quietNow || followUpPeriods >= FOLLOW_UP_POSTPONES;
+        if (last || ctx.now() - lastFollowUp >= FOLLOW_UP_MAX_WAIT * quiet) {
+            lastFollowUp = ctx.now();
+            List<MemberInfo> members = localState();
+            byte[] app = appStates.forWire();
+            List<InetSocketAddress> full = new java.util.ArrayList<>();
+            for (Map.Entry<InetSocketAddress, Long> e : followUpNew.entrySet()) {
+                if (e.getValue() != version) {
+                    full.add(e.getKey());
+                }
+            }
+            pushAll(full, members, app);
+            if (!followUpPushed.isEmpty() && followUpState != null && followUpState != members) {
+                pushAll(followUpPushed, changedSince(followUpState, members), app);
+            }
+            followUpPushed.addAll(followUpNew.keySet());
+            followUpNew.clear();
+            followUpState = members;
+            if (last) {
+                followUpPushed.clear();
+                followUpState = null;
                 return;
             }
-            long sinceChange = ctx.now() - ctx.table().lastChangeNanos();
-            if (sinceChange < quiet && postpones > 0) {
-                followUp(joiner, versionAtReply, quiet, postpones - 1);
-                return;
+        }
+        followUpScheduled = true;
+        ctx.scheduler().schedule(this::flushFollowUps, quiet);
+    }
+
+    /** @return the records of {@code now} that differ from those in {@code before}, this node's first */
+    private List<MemberInfo> changedSince(List<MemberInfo> before, List<MemberInfo> now) {
+        Map<java.util.UUID, MemberInfo> had = new HashMap<>(before.size() * 2);
+        for (MemberInfo mi : before) {
+            had.put(mi.id(), mi);
+        }
+        List<MemberInfo> out = new java.util.ArrayList<>();
+        out.add(membership.self().toInfo());
+        for (MemberInfo mi : now) {
+            if (!mi.id().equals(ctx.selfId()) && !mi.equals(had.get(mi.id()))) {
+                out.add(mi);
             }
-            push(joiner);
-        }, quiet);
+        }
+        return out;
     }
 
     /**
-     * Sends this node's state one way: a REPLY with request id {@link #PUSH_REQUEST_ID}, which its
-     * receiver merges and answers with nothing. The joiners a seed follows up after a join storm all
-     * get the same state: without encryption the packet is encoded once per member table version and
-     * app state, and sent to each of them (a sealed packet is encrypted for each send).
+     * Sends records one way to each address: a REPLY with request id {@link #PUSH_REQUEST_ID}, which
+     * its receiver merges and answers with nothing. Without encryption the packet is encoded once and
+     * sent to each of them (a sealed packet is encrypted for each send).
+     *
+     * @param to      the other nodes
+     * @param members the records, this node's own among them
+     * @param app     the application state to send, or null
+     */
+    private void pushAll(java.util.Collection<InetSocketAddress> to, List<MemberInfo> members, byte[] app) {
+        if (to.isEmpty()) {
+            return;
+        }
+        Message.PushPull msg = new Message.PushPull(PUSH_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, app);
+        if (!ctx.config().encryptionKeys().isEmpty()) {
+            for (InetSocketAddress a : to) {
+                ctx.outbox().sendFrame(a, msg);
+            }
+            return;
+        }
+        byte[] packet = ctx.outbox().codec().encode(msg);
+        pushesEncoded++;
+        boolean first = true;
+        for (InetSocketAddress a : to) {
+            if (!first) {
+                ctx.outbox().codec().countAgain(msg);
+            }
+            first = false;
+            ctx.outbox().sendFramePacket(a, packet);
+        }
+    }
+
+    /**
+     * Sends this node's whole state one way (see {@link #pushAll}).
      *
      * @param to the other node
      */
     void push(InetSocketAddress to) {
-        List<MemberInfo> members = localState();
-        byte[] app = appStates.forWire();
-        byte[] packet = pushPacket;
-        if (packet == null || pushState != members || pushAppState != app) {
-            Message.PushPull msg = new Message.PushPull(PUSH_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, app);
-            packet = ctx.outbox().codec().encode(msg);
-            pushesEncoded++;
-            if (ctx.config().encryptionKeys().isEmpty()) {
-                pushPacket = packet;
-                pushMessage = msg;
-                pushState = members;
-                pushAppState = app;
-            }
-        } else {
-            ctx.outbox().codec().countAgain(pushMessage);
-        }
-        ctx.outbox().sendFramePacket(to, packet);
+        pushAll(List.of(to), localState(), appStates.forWire());
     }
 
     /** @return one-way pushes encoded (tests: pushes of one state share one encoding) */
@@ -385,6 +475,25 @@ public final class PushPull {
             stateSelf = self;
         }
         return state;
+    }
+
+    /**
+     * A seed swamped by a join storm answers late: its reply to an attempt that timed out, or its
+     * follow-up push (which it sends only to joiners it merged), completes the join attempt still
+     * waiting for that seed, which is then not needed.
+     *
+     * @param from the answering node's own record
+     * @return the pending join to that node's address, removed; null when there is none
+     */
+    private Pending joinAnsweredLate(MemberInfo from) {
+        for (java.util.Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.join() && p.to().equals(from.address())) {
+                it.remove();
+                return p;
+            }
+        }
+        return null;
     }
 
     /** @param refuse the other node refused this node's join */

@@ -13,6 +13,9 @@ import static io.tamtam.internal.wire.WireFormat.*;
 
 /** Encodes and decodes the fields of each {@link Message}; the type byte is written by the caller. */
 public final class MessageCodec {
+    /** The states by code, not copied for each record read. */
+    private static final NodeState[] STATES = NodeState.values();
+
     private MessageCodec() {
     }
 
@@ -233,7 +236,7 @@ public final class MessageCodec {
         int st = r.u8();
         boolean extension = (st & MEMBER_ADDRESSES_FLAG) != 0;
         st &= ~MEMBER_ADDRESSES_FLAG;
-        if (st >= NodeState.values().length) {
+        if (st >= STATES.length) {
             throw new WireException(DropReason.MALFORMED, "member state " + st);
         }
         var addr = r.address();
@@ -245,7 +248,7 @@ public final class MessageCodec {
             meta.put(r.str8(), r.str16());
         }
         List<NodeAddress> addresses = extension ? readAddresses(r) : List.of();
-        return new MemberInfo(id, inc, NodeState.values()[st], addr, pv, av, meta.isEmpty() ? Map.of() : meta, addresses);
+        return new MemberInfo(id, inc, STATES[st], addr, pv, av, meta.isEmpty() ? Map.of() : meta, addresses);
     }
 
     /**

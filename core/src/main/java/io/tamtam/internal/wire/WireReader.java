@@ -84,7 +84,35 @@ public final class WireReader {
 
     /** @return a 16-byte UUID @throws WireException when truncated */
     public UUID uuid() throws WireException {
-        return new UUID(i64(), i64());
+        long msb = i64();
+        long lsb = i64();
+        int slot = slot(msb ^ lsb);
+        UUID had = UUIDS[slot];
+        if (had != null && had.getMostSignificantBits() == msb && had.getLeastSignificantBits() == lsb) {
+            return had;
+        }
+        UUID id = new UUID(msb, lsb);
+        UUIDS[slot] = id;
+        return id;
+    }
+
+    /**
+     * Ids and IPv4 addresses read recently, shared by every reader of the JVM: a full state lists N
+     * members, and the nodes of one JVM (or one node, exchange after exchange) read the same ones again;
+     * a hit returns the same immutable value without allocating. Direct-mapped, each slot overwritten by
+     * the last value read into it; a racing reader sees a whole value or misses (values are immutable,
+     * and an {@link Ipv4} is published through its final fields).
+     */
+    private static final int CACHE_SLOTS = 1 << 13;
+    private static final UUID[] UUIDS = new UUID[CACHE_SLOTS];
+    private static final Ipv4[] ADDRESSES = new Ipv4[CACHE_SLOTS];
+
+    private record Ipv4(long key, InetSocketAddress address) {
+    }
+
+    private static int slot(long key) {
+        long z = (key ^ (key >>> 33)) * 0xff51afd7ed558ccdL;
+        return (int) (z ^ (z >>> 33)) & (CACHE_SLOTS - 1);
     }
 
     /**
@@ -186,6 +214,23 @@ public final class WireReader {
             case 6 -> 16;
             default -> throw new WireException(DropReason.MALFORMED, "address family " + family);
         };
+        if (family == 4) {
+            need(6);
+            long key = (((long) i32() & 0xFFFFFFFFL) << 16) | u16();
+            int slot = slot(key);
+            Ipv4 had = ADDRESSES[slot];
+            if (had != null && had.key() == key) {
+                return had.address();
+            }
+            byte[] ip = {(byte) (key >>> 40), (byte) (key >>> 32), (byte) (key >>> 24), (byte) (key >>> 16)};
+            try {
+                InetSocketAddress a = new InetSocketAddress(InetAddress.getByAddress(ip), (int) (key & 0xFFFF));
+                ADDRESSES[slot] = new Ipv4(key, a);
+                return a;
+            } catch (UnknownHostException e) {
+                throw new WireException(DropReason.MALFORMED, "address: " + e.getMessage());
+            }
+        }
         byte[] ip = bytes(len);
         int port = u16();
         try {

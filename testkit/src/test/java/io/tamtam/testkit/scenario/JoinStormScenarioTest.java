@@ -59,11 +59,13 @@ class JoinStormScenarioTest {
             }
             // Sent its full transmit limit of times (4 * ceil(log10(201)) = 12) by every node that
             // queued it, each joiner's ALIVE would go out about 12 * n times. Counting the copies a node
-            // hears back retires most of them sooner.
+            // hears back retires most of them sooner (0.32 of that), and a node that hears of a new member
+            // in gossip queues it without pushing it, while the seed's follow-up pushes tell every joiner
+            // (0.03).
             long fullLimit = 12L * n * (n - 1);
             System.out.printf("  [%d nodes] ALIVE items sent: %d (%.2f of the full limit)%n", n, alivesSent,
                     (double) alivesSent / fullLimit);
-            assertTrue(alivesSent < fullLimit / 2, "ALIVE items sent: " + alivesSent + " (full limit " + fullLimit + ")");
+            assertTrue(alivesSent < fullLimit / 8, "ALIVE items sent: " + alivesSent + " (full limit " + fullLimit + ")");
             assertTrue(net.converged());
             Scenarios.assertNoFailures(net);
         }
