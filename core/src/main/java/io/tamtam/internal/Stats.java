@@ -116,20 +116,12 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
 
     @Override
     public void message(Message m) {
-        typesSent.kind(m.type());
-        int user = userType(m);
-        if (user > 0) {
-            typesSent.user(user);
-        }
+        count(typesSent, m);
     }
 
     /** @param m a message in a packet accepted */
     public void messageReceived(Message m) {
-        typesReceived.kind(m.type());
-        int user = userType(m);
-        if (user > 0) {
-            typesReceived.user(user);
-        }
+        count(typesReceived, m);
     }
 
     /** @param ms the messages of a packet accepted */
@@ -140,6 +132,14 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
     @Override
     public void messages(List<? extends Message> ms) {
         count(typesSent, ms);
+    }
+
+    private static void count(TypeCounts counts, Message m) {
+        counts.kind(m.type());
+        int user = userType(m);
+        if (user > 0) {
+            counts.user(user);
+        }
     }
 
     /** Counts messages by kind and user type, one addition per run of messages alike. */
