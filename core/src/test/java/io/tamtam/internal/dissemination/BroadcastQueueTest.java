@@ -127,4 +127,26 @@ class BroadcastQueueTest {
         q.add("big again", new byte[300], null);
         assertEquals(1, q.takeLarge(98, 1).size());
     }
+
+    @Test
+    void amongItemsSentAsOftenTheOneThatGotThereLastGoesFirstAndTheFurthestSpreadIsEvicted() {
+        BroadcastQueue q = new BroadcastQueue(4);
+        byte[] a = {1};
+        byte[] b = {2};
+        byte[] c = {3};
+        q.add("a", a, null);
+        q.add("b", b, null);
+        assertEquals(List.of(b, a), q.take(1000, 0, 255, 10), "unsent: newest first");
+        q.add("c", c, null);
+        assertEquals(List.of(c, b, a), q.take(1000, 0, 255, 10), "fewest sends first; b and a keep their order");
+        assertTrue(q.heard("a", 1, 1, 10));
+        assertEquals(List.of(c, b, a), q.take(1000, 0, 255, 10), "a was heard again: sent as often as c and b plus one");
+        byte[] d = {4};
+        byte[] e = {5};
+        q.add("d", d, null);
+        q.add("e", e, null);
+        assertEquals(4, q.size());
+        assertEquals(List.of(e, d, c, b), q.take(1000, 0, 255, 10), "a, sent four times, was evicted for e");
+        assertEquals(1, q.evicted());
+    }
 }
