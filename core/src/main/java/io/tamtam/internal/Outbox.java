@@ -95,6 +95,14 @@ public final class Outbox {
     }
 
     /**
+     * @param task run once the datagrams waiting in this node's socket now have been read (see
+     *             {@link DatagramTransport#afterPendingReads}); on the transport's thread
+     */
+    public void afterPendingReads(Runnable task) {
+        datagrams.afterPendingReads(task);
+    }
+
+    /**
      * Sends a packet by datagram, whatever the burst window says.
      *
      * @param to     destination

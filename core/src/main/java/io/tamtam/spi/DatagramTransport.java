@@ -36,6 +36,20 @@ public interface DatagramTransport extends AutoCloseable {
      */
     void send(InetSocketAddress to, ByteBuffer datagram);
 
+    /**
+     * Runs a task once the datagrams the socket holds now have been passed to the listener, as far as the
+     * receiving thread's next pass over its sockets reads them; the task runs on that thread and must be
+     * short. The failure detector passes its verdict on an unanswered probe through here: an answer that
+     * arrived in time but waits unread (the receiving thread is behind) must not raise a suspicion, and
+     * how long the task waited tells how far behind that thread is. The default runs the task at once,
+     * for a transport that hands every datagram over as it arrives.
+     *
+     * @param task what to run
+     */
+    default void afterPendingReads(Runnable task) {
+        task.run();
+    }
+
     /** Stops receiving and releases the socket. Idempotent. */
     @Override
     void close();

@@ -296,6 +296,20 @@ public final class MultiTransport {
         }
 
         @Override
+        public void afterPendingReads(Runnable task) {
+            after(0, task);
+        }
+
+        /** Waits for each transport's pending reads in turn, from the i-th on. */
+        private void after(int i, Runnable task) {
+            if (i == transports.length) {
+                task.run();
+            } else {
+                transports[i].afterPendingReads(() -> after(i + 1, task));
+            }
+        }
+
+        @Override
         public void close() {
             for (DatagramTransport t : transports) {
                 t.close();

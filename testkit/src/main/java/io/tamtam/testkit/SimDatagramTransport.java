@@ -84,7 +84,18 @@ public final class SimDatagramTransport implements DatagramTransport {
         }
         byte[] copy = new byte[n];
         datagram.get(datagram.position(), copy);
-        dest.view().submit(new Delivery(dest, node.address(), copy), delay);
+        dest.view().submit(new Delivery(dest, node.address(), copy), delay + dest.readLagNanos());
+    }
+
+    /** Runs the task once the datagrams that reached this node by now were read: after its read lag. */
+    @Override
+    public void afterPendingReads(Runnable task) {
+        long lag = node.readLagNanos();
+        if (lag == 0) {
+            task.run();
+        } else {
+            node.view().schedule(task, lag);
+        }
     }
 
     /** @return whether the transport is bound and not closed */

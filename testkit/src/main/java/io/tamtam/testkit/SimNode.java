@@ -16,6 +16,9 @@ import java.util.UUID;
  *   <li>{@link #pause()} / {@link #resume()}: a stop-the-world stall (a long GC, a frozen VM). While
  *       paused the node runs nothing; its timers and the packets that reach it are held and handled late,
  *       in order, when it resumes. Packets in flight keep flying.</li>
+ *   <li>{@link #readLag(java.time.Duration)}: the thread that reads the node's sockets is behind (starved
+ *       of CPU) while its timers run on time: each datagram and frame that reaches the node waits that
+ *       long before the node reads it.</li>
  *   <li>{@link #crash()}: the process dies. Its transports stop sending and receiving at once, its tasks
  *       are dropped forever and its cluster object is closed without a word to anyone.</li>
  * </ul>
@@ -37,6 +40,7 @@ public final class SimNode {
     private SimDatagramTransport datagramTransport;
     private SimStreamTransport streamTransport;
     private boolean crashed;
+    private long readLagNanos;
 
     SimNode(SimNetwork network, int index, InetSocketAddress address, UUID id) {
         this.network = network;
@@ -106,6 +110,25 @@ public final class SimNode {
     public void pause() {
         network.scheduler().checkDriver("pause");
         scheduler.pause();
+    }
+
+    /**
+     * Makes each datagram and frame sent to this node from now on wait this long in its sockets before
+     * the node reads it (its receiving thread is behind); zero ends it.
+     *
+     * @param lag how far behind the reading is
+     */
+    public void readLag(java.time.Duration lag) {
+        network.scheduler().checkDriver("readLag");
+        if (lag.isNegative()) {
+            throw new IllegalArgumentException("a read lag cannot be negative: " + lag);
+        }
+        readLagNanos = lag.toNanos();
+    }
+
+    /** @return how long a datagram or frame that reaches this node waits before it is read */
+    long readLagNanos() {
+        return readLagNanos;
     }
 
     /** Ends a {@link #pause()}: the held timers and packets run now, in order. Idempotent. */

@@ -106,7 +106,7 @@ public final class SimStreamTransport implements StreamTransport {
         c.framesSent++;
         c.bytesSent += n;
         long now = network.clock().nanoTime();
-        long due = now + network.frameDelay(node, dest);
+        long due = now + network.frameDelay(node, dest) + dest.readLagNanos();
         long[] last = lastFrameDue.computeIfAbsent(dest, k -> new long[1]);
         if (due < last[0]) {
             due = last[0];

@@ -107,32 +107,50 @@ public final class FailureDetector {
             ctx.outbox().sendFrame(addr, new Message.Ping(seq, target.id()));
         }, timeout);
         ctx.scheduler().schedule(() -> {
-            pending.remove(seq);
-            if (stopped) {
+            if (stopped || p.acked) {
+                pending.remove(seq);
+                if (p.acked && !stopped) {
+                    awareness.apply(-1);
+                }
                 return;
             }
-            if (p.acked) {
-                awareness.apply(-1);
-                return;
-            }
-            int expected = expectedNacks[0];
-            p.late = Math.max(p.late, ctx.now() - p.sentNanos - interval);
-            if (p.late > timeout / 2) {
-                // One of this probe's checks ran more than half a probe timeout late: this node was stalled
-                // (a collector pause, a starved thread), so the missing answer says more about it than
-                // about the target. Lifeguard's rule that a slow node stops accusing: its health score
-                // rises, and it raises no suspicion.
-                ctx.stats().probeLate();
-                awareness.apply(1);
-                return;
-            }
-            awareness.apply(expected > 0 ? Math.max(0, expected - p.nacks) : 1);
-            if (target.inTable() && target.isLive() && target.incarnation() == incarnation) {
-                ctx.stats().suspicionRaised();
-                membership.onSuspect(target.id(), incarnation, ctx.selfId());
-                ctx.outbox().send(addr, new Message.Suspect(target.id(), incarnation, ctx.selfId()));
-            }
+            // The answer may have come in time and wait unread in this node's socket, its receiving thread
+            // behind: the verdict waits until what the socket holds now has been read, and how long that
+            // took counts as lateness too.
+            ctx.outbox().afterPendingReads(() -> ctx.scheduler().execute(
+                    () -> verdict(seq, p, target, incarnation, expectedNacks[0], timeout, interval)));
         }, interval);
+    }
+
+    /**
+     * At the end of an unanswered probe's period, once this node read what its socket held: an ack read
+     * meanwhile, a late check (no suspicion), or a suspicion.
+     */
+    private void verdict(int seq, Probe p, Member target, long incarnation, int expected, long timeout, long interval) {
+        pending.remove(seq);
+        if (stopped) {
+            return;
+        }
+        p.late = Math.max(p.late, ctx.now() - p.sentNanos - interval);
+        if (p.late > timeout / 2) {
+            // One of this probe's checks ran more than half a probe timeout late, or this node read its
+            // socket that late: this node was stalled (a collector pause, a starved thread), so a missing
+            // answer says more about it than about the target. Lifeguard's rule that a slow node stops
+            // accusing: its health score rises, and it raises no suspicion.
+            ctx.stats().probeLate();
+            awareness.apply(1);
+            return;
+        }
+        if (p.acked) {
+            awareness.apply(-1);
+            return;
+        }
+        awareness.apply(expected > 0 ? Math.max(0, expected - p.nacks) : 1);
+        if (target.inTable() && target.isLive() && target.incarnation() == incarnation) {
+            ctx.stats().suspicionRaised();
+            membership.onSuspect(target.id(), incarnation, ctx.selfId());
+            ctx.outbox().send(target.snapshot().address(), new Message.Suspect(target.id(), incarnation, ctx.selfId()));
+        }
     }
 
     /**

@@ -36,6 +36,11 @@ final class FaultyDatagramTransport implements DatagramTransport {
     }
 
     @Override
+    public void afterPendingReads(Runnable task) {
+        inner.afterPendingReads(task);
+    }
+
+    @Override
     public void send(InetSocketAddress to, ByteBuffer datagram) {
         InetSocketAddress from = self;
         if (from == null || injector.isClosed()) {

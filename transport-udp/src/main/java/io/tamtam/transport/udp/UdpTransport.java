@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -219,6 +220,28 @@ public final class UdpTransport implements DatagramTransport {
         queue.offer(new DatagramPacket(copy, to));
         if (draining.compareAndSet(false, true)) {
             ch.eventLoop().execute(drain);
+        }
+    }
+
+    /**
+     * Runs the task on this socket's event loop in a later pass than the current one: a task scheduled
+     * from the event loop waits in its scheduled queue, which the loop empties into its run queue once per
+     * pass, after that pass has read the sockets that were ready. What the socket held when this was
+     * called has then been read, as far as one read takes it (a socket with more left is read on by a task
+     * queued ahead of this one). When the transport is not bound, closed, or its event loop is shutting
+     * down, the task runs at once.
+     */
+    @Override
+    public void afterPendingReads(Runnable task) {
+        Channel ch = channel;
+        if (ch == null || closed) {
+            task.run();
+            return;
+        }
+        try {
+            ch.eventLoop().execute(() -> ch.eventLoop().schedule(task, 0, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException e) {
+            task.run();
         }
     }
 

@@ -25,7 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -386,5 +389,47 @@ class UdpTransportTest {
         try (DatagramTransport transport = factory.create(OPTIONS)) {
             assertEquals(MAX, transport.maxDatagramSize());
         }
+    }
+
+    @Test
+    void aTaskAfterPendingReadsRunsOnceWhatTheSocketHeldWasRead() throws Exception {
+        List<byte[]> got = new CopyOnWriteArrayList<>();
+        UdpTransport t = transport();
+        InetSocketAddress local = t.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                (sender, datagram) -> got.add(bytes(datagram)));
+        // Holds the socket's event loop, so that what arrives now waits unread in the socket.
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        t.afterPendingReads(() -> {
+            holding.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(holding.await(10, TimeUnit.SECONDS), "the event loop ran the holding task");
+        int count = 10;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < count; i++) {
+                s.send(new DatagramPacket(new byte[] {(byte) i}, 1, local));
+            }
+        }
+        CompletableFuture<Integer> readBefore = new CompletableFuture<>();
+        t.afterPendingReads(() -> readBefore.complete(got.size()));
+        assertEquals(0, got.size(), "nothing read while the event loop is held");
+        release.countDown();
+        assertEquals(count, readBefore.get(10, TimeUnit.SECONDS), "datagrams read before the task ran");
+    }
+
+    @Test
+    void aTaskAfterPendingReadsRunsAtOnceWhenNotBoundOrClosed() throws Exception {
+        UdpTransport t = transport();
+        List<String> ran = new ArrayList<>();
+        t.afterPendingReads(() -> ran.add("unbound"));
+        t.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), (sender, datagram) -> { });
+        t.close();
+        t.afterPendingReads(() -> ran.add("closed"));
+        assertEquals(List.of("unbound", "closed"), ran);
     }
 }
