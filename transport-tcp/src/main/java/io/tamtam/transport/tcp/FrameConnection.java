@@ -346,8 +346,12 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
         drainScheduled.set(false);
         disposeQueued();
         Channel ch = channel;
-        if (ch != null) {
+        if (ch != null && ch.isRegistered()) {
             ch.close();
+        } else if (ch != null) {
+            // The connect failed before the channel got an event loop (no file descriptor left, say):
+            // close() would throw, so the socket, if any, is released directly, as Netty's bootstrap does.
+            ch.unsafe().closeForcibly();
         }
     }
 
