@@ -346,12 +346,10 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
         drainScheduled.set(false);
         disposeQueued();
         Channel ch = channel;
+        // A channel without an event loop is one whose creation or registration failed (no file descriptor
+        // left, say): Netty's bootstrap released its socket already, and close() would throw.
         if (ch != null && ch.isRegistered()) {
             ch.close();
-        } else if (ch != null) {
-            // The connect failed before the channel got an event loop (no file descriptor left, say):
-            // close() would throw, so the socket, if any, is released directly, as Netty's bootstrap does.
-            ch.unsafe().closeForcibly();
         }
     }
 
