@@ -1,6 +1,8 @@
 package io.tamtam.benchmarks.workloads;
 
 import java.io.File;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,20 @@ import java.util.List;
 /** Process-level measurements: heap in use and open file descriptors. */
 final class Probes {
     private Probes() {
+    }
+
+    /** @return the collector this JVM runs, "zgc", "g1" or its first collector bean's name */
+    static String gcName() {
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            String n = b.getName();
+            if (n.startsWith("ZGC")) {
+                return "zgc";
+            }
+            if (n.startsWith("G1")) {
+                return "g1";
+            }
+        }
+        return ManagementFactory.getGarbageCollectorMXBeans().get(0).getName();
     }
 
     /** @return bytes of heap in use after a few full collections */

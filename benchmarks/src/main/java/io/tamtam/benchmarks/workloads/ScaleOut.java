@@ -44,6 +44,7 @@ final class ScaleOut {
             Map<String, Object> config = new LinkedHashMap<>();
             boolean shared = !"own".equals(System.getenv("W6_RUNTIME"));
             config.put("runtime", shared ? "shared" : "own");
+            config.put("gc", Probes.gcName());
             config.put("runtime_threads", shared ? runtime.threads() : 0);
             // All nodes share 127.0.0.1 and all join node 0 at once: the per-IP connection limit (256 by
             // default, meant against one hostile host) would refuse most of the joins, so it is raised here.
@@ -68,6 +69,11 @@ final class ScaleOut {
                 Results.emit("W6", n, "converge_ms", (t1 - t0) / 1e6, config);
                 Results.log("W6 n=" + n + " converged in " + (t1 - t0) / 1_000_000 + " ms; " + drops(nodes));
                 joinsFailed(joins, n, config);
+                int watch = Integer.parseInt(System.getenv().getOrDefault("W6_WATCH_S", "0"));
+                for (int w = 0; w < watch; w += 2) {
+                    Thread.sleep(2000);
+                    Results.log("W6 watch " + (w + 2) + " s: " + drops(nodes));
+                }
 
                 double[] ms = new double[BROADCASTS];
                 for (int k = 0; k < BROADCASTS; k++) {
