@@ -48,6 +48,15 @@ public final class PushPull {
     /** The request id of a one-way push: a reply no exchange waits for, merged by its receiver. */
     static final int PUSH_REQUEST_ID = 0;
     /**
+     * The request id of the one-way push that carries a seed's state to a batch of joiners, each of which
+     * then gets its REPLY with the seed's record only: merged like a push, but it does not complete a
+     * join attempt (the REPLY, right behind it on the same connection, does).
+     */
+    static final int JOIN_STATE_REQUEST_ID = -1;
+    /** Joins waiting for this node's answer (joiner, its request id), answered together; see {@link #answerJoins}. */
+    private final Map<InetSocketAddress, Integer> joinAnswers = new java.util.LinkedHashMap<>();
+    private boolean joinAnswersScheduled;
+    /**
      * This node's state as last listed, with the member table version and this node's own record it was
      * listed at (a refutation or a metadata change replaces the record without a new version).
      */
@@ -224,7 +233,7 @@ public final class PushPull {
      */
     public CompletableFuture<MemberInfo> exchange(InetSocketAddress to, boolean join) {
         int id = nextRequest++;
-        if (id == PUSH_REQUEST_ID) {
+        while (id == PUSH_REQUEST_ID || id == JOIN_STATE_REQUEST_ID) {
             id = nextRequest++;
         }
         CompletableFuture<MemberInfo> f = new CompletableFuture<>();
@@ -287,7 +296,7 @@ public final class PushPull {
         }
         if (pp.reply()) {
             Pending p = pending.remove(pp.requestId());
-            if (p == null) {
+            if (p == null && pp.requestId() != JOIN_STATE_REQUEST_ID) {
                 p = joinAnsweredLate(from);
             }
             String reason = membership.incompatibility(from);
@@ -323,14 +332,57 @@ public final class PushPull {
         }
         // Merge first: a refutation of a false DEAD raises this node's incarnation before it answers.
         membership.merge(pp.members(), sender);
-        ctx.outbox().sendFrame(from.address(), new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY,
-                localState(), appStates.forWire()));
+        if (pp.join() && joinAnswers.size() < MAX_FOLLOW_UPS) {
+            joinAnswers.remove(from.address());
+            joinAnswers.put(from.address(), pp.requestId());
+            if (!joinAnswersScheduled) {
+                joinAnswersScheduled = true;
+                ctx.scheduler().execute(this::answerJoins);
+            }
+        } else {
+            ctx.outbox().sendFrame(from.address(), new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY,
+                    localState(), appStates.forWire()));
+            if (pp.join()) {
+                followUp(from.address(), ctx.table().version());
+            }
+        }
         if (pp.appState() != null) {
             appStates.received(sender, pp.appState(), pp.join());
         }
-        if (pp.join()) {
-            followUp(from.address(), ctx.table().version());
+    }
+
+    /**
+     * Answers the joins merged since this task was queued, behind them on the protocol thread: in a join
+     * storm many are merged first, and they all get the state as it is once they are. One joiner gets its
+     * REPLY with the whole state. Several get the whole state in one one-way push encoded once for all
+     * (request id {@link #JOIN_STATE_REQUEST_ID}), then each its REPLY listing this node's record only,
+     * which completes its join once the state before it was merged (one connection keeps the order). Each
+     * is then followed up ({@link #followUp}).
+     */
+    private void answerJoins() {
+        joinAnswersScheduled = false;
+        if (stopped || membership.leaving()) {
+            joinAnswers.clear();
+            return;
         }
+        List<MemberInfo> members = localState();
+        byte[] app = appStates.forWire();
+        long version = ctx.table().version();
+        if (joinAnswers.size() == 1) {
+            Map.Entry<InetSocketAddress, Integer> only = joinAnswers.entrySet().iterator().next();
+            ctx.outbox().sendFrame(only.getKey(), new Message.PushPull(only.getValue(), WireFormat.PUSH_PULL_REPLY,
+                    members, app));
+        } else {
+            pushAll(joinAnswers.keySet(), JOIN_STATE_REQUEST_ID, members, null);
+            List<MemberInfo> self = List.of(membership.self().toInfo());
+            for (Map.Entry<InetSocketAddress, Integer> e : joinAnswers.entrySet()) {
+                ctx.outbox().sendFrame(e.getKey(), new Message.PushPull(e.getValue(), WireFormat.PUSH_PULL_REPLY, self, app));
+            }
+        }
+        for (InetSocketAddress joiner : joinAnswers.keySet()) {
+            followUp(joiner, version);
+        }
+        joinAnswers.clear();
     }
 
     /**
@@ -429,10 +481,15 @@ public final class PushPull {
      * @param app     the application state to send, or null
      */
     private void pushAll(java.util.Collection<InetSocketAddress> to, List<MemberInfo> members, byte[] app) {
+        pushAll(to, PUSH_REQUEST_ID, members, app);
+    }
+
+    /** As {@link #pushAll(java.util.Collection, List, byte[])}, with the request id given. */
+    private void pushAll(java.util.Collection<InetSocketAddress> to, int requestId, List<MemberInfo> members, byte[] app) {
         if (to.isEmpty()) {
             return;
         }
-        Message.PushPull msg = new Message.PushPull(PUSH_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, app);
+        Message.PushPull msg = new Message.PushPull(requestId, WireFormat.PUSH_PULL_REPLY, members, app);
         if (!ctx.config().encryptionKeys().isEmpty()) {
             for (InetSocketAddress a : to) {
                 ctx.outbox().sendFrame(a, msg);

@@ -47,6 +47,37 @@ class JoinStormScenarioTest {
     }
 
     @Test
+    void aJoinAnsweredTogetherWithOthersCompletesOnceTheSeedsStateWasMerged() {
+        int n = 80;
+        try (SimNetwork net = SimNetwork.builder().seed(65).build()) {
+            List<SimNode> nodes = net.addNodes(n);
+            SimNode seed = nodes.get(0);
+            int[] seenAtCompletion = new int[n];
+            int[] done = {0};
+            for (int i = 1; i < n; i++) {
+                SimNode node = nodes.get(i);
+                int k = i;
+                node.cluster().join(seed.address()).whenComplete((v, e) -> {
+                    assertEquals(null, e, "join of node " + k);
+                    seenAtCompletion[k] = node.cluster().memberCount();
+                    done[0]++;
+                });
+            }
+            assertTrue(net.runUntil(() -> done[0] == n - 1, Duration.ofSeconds(30)), "joins completed: " + done[0]);
+            // The seed merges the joins that reached it together, then sends the state once for all of them
+            // and each its reply behind it: a join completes knowing what the seed knew then, not only the
+            // seed and itself.
+            int knowingMore = 0;
+            for (int i = 1; i < n; i++) {
+                knowingMore += seenAtCompletion[i] > 2 ? 1 : 0;
+            }
+            assertTrue(knowingMore >= n - 2, "joiners that knew more than the seed and themselves when their join completed: "
+                    + knowingMore + " of " + (n - 1));
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
     void joinNewsHeardBackFromOtherNodesIsRetiredEarly() {
         int n = 200;
         try (SimNetwork net = SimNetwork.builder().seed(64).build()) {
