@@ -20,8 +20,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * W6: many real nodes (UDP and TCP sockets on 127.0.0.1) in one JVM, sharing one {@link ClusterRuntime}.
- * All but node 0 join node 0 at once; the time until every node sees all alive, then a broadcast from
- * node 1 until every other node's handler got it, heap per node after collection, and threads per node.
+ * All but node 0 join node 0 at once; the time until every node sees all alive, then broadcasts from
+ * node 1 until every other node's handler got each, right after convergence ({@code bcast_all_ms}) and
+ * again each once no node has anything left to gossip ({@code bcast_settled_ms}), heap per node after
+ * collection, and threads per node.
  * {@code threads} measures the threads one node owns with the default configuration (no runtime).
  */
 final class ScaleOut {
@@ -84,6 +86,27 @@ final class ScaleOut {
                 bc.put("broadcasts", BROADCASTS);
                 bc.put("max", Stats.max(ms));
                 Results.emit("W6", n, "bcast_all_ms", Stats.median(ms), bc);
+
+                // The same again once the join news and the broadcasts before have been gossiped out: a
+                // broadcast in a settled cluster, each after the queues emptied (or 30 s).
+                double[] settled = new double[BROADCASTS];
+                double firstWait = 0;
+                boolean allDrained = true;
+                for (int k = 0; k < BROADCASTS; k++) {
+                    long w0 = System.nanoTime();
+                    allDrained &= drained(nodes, Duration.ofSeconds(30));
+                    if (k == 0) {
+                        firstWait = (System.nanoTime() - w0) / 1e9;
+                    }
+                    settled[k] = broadcast(nodes, BROADCASTS + k);
+                    Results.log("W6 broadcast " + (BROADCASTS + k) + " (settled): " + settled[k] + " ms; " + drops(nodes));
+                }
+                Map<String, Object> sc = new LinkedHashMap<>(config);
+                sc.put("broadcasts", BROADCASTS);
+                sc.put("max", Stats.max(settled));
+                sc.put("first_settle_s", Math.round(firstWait * 10) / 10.0);
+                sc.put("drained", allDrained);
+                Results.emit("W6", n, "bcast_settled_ms", Stats.median(settled), sc);
 
                 long heap = Probes.usedHeapAfterGc() - heapBase;
                 Results.emit("W6", n, "heap_mb_per_node", heap / (double) n / (1024 * 1024), config);
@@ -155,6 +178,22 @@ final class ScaleOut {
                 + "; broadcasts relayed " + relayed + ", dissemination items queued " + queued + " (most at a node "
                 + maxQueued + "), largest protocol backlog " + maxBacklog
                 + "; datagrams sent " + dgSent + ", received " + dgReceived + "; suspicions raised " + suspicions + ", probes checked late " + late + "; messages sent by kind " + sentKinds + ", received " + receivedKinds;
+    }
+
+    /** Waits until no node has anything queued to gossip, polling every 50 ms; @return false when the wait ran out */
+    private static boolean drained(List<Cluster> nodes, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            long queued = 0;
+            for (Cluster c : nodes) {
+                queued += c.stats().broadcastQueueItems();
+            }
+            if (queued == 0) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     private static int received(List<Cluster> nodes) {
