@@ -29,6 +29,7 @@ import java.util.function.UnaryOperator;
 final class ScaleOut {
     private static final MessageType<byte[]> TYPE = MessageType.of(201, byte[].class);
     private static final int BROADCASTS = 5;
+    private static final boolean TRACE = "1".equals(System.getenv("W6_TRACE"));
 
     private ScaleOut() {
     }
@@ -221,11 +222,14 @@ final class ScaleOut {
     private static double broadcast(List<Cluster> nodes, int k) throws InterruptedException, TimeoutException {
         int n = nodes.size();
         CountDownLatch all = new CountDownLatch(n - 1);
+        long[] arrived = new long[n];
         List<io.tamtam.Subscription> subs = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             if (i != 1) {
+                int node = i;
                 subs.add(nodes.get(i).handle(TYPE, p -> {
-                    if (p.payload()[0] == (byte) k) {
+                    if (p.payload()[0] == (byte) k && arrived[node] == 0) {
+                        arrived[node] = System.nanoTime();
                         all.countDown();
                     }
                 }));
@@ -234,17 +238,56 @@ final class ScaleOut {
         try {
             byte[] payload = new byte[100];
             payload[0] = (byte) k;
+            long[] before = new long[n];
+            for (int i = 0; i < n; i++) {
+                before[i] = nodes.get(i).stats().messagesReceived(TYPE.id());
+            }
             long t0 = System.nanoTime();
             nodes.get(1).broadcast(TYPE, payload);
+            // With W6_TRACE=1: when every node's protocol thread had counted it received, next to when every
+            // handler ran (the polling costs CPU the nodes then do not get, so it is off by default).
+            long counted = -1;
+            for (int from = TRACE ? 0 : n; counted < 0 && System.nanoTime() - t0 < 30_000_000_000L; ) {
+                while (from < n && (from == 1 || nodes.get(from).stats().messagesReceived(TYPE.id()) > before[from])) {
+                    from++;
+                }
+                if (from == n) {
+                    counted = System.nanoTime() - t0;
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+            }
             if (!all.await(30, TimeUnit.SECONDS)) {
                 throw new TimeoutException("W6 broadcast " + k + " reached " + (n - 1 - all.getCount()) + " of "
                         + (n - 1) + " in 30 s; " + received(nodes) + " nodes counted a message of type " + TYPE.id()
                         + " received; " + drops(nodes));
             }
-            return (System.nanoTime() - t0) / 1e6;
+            double ms = (System.nanoTime() - t0) / 1e6;
+            Results.log("W6 broadcast " + k + (TRACE ? " counted received by every node at "
+                    + String.format("%.0f", counted / 1e6) + " ms;" : "") + " handlers ran: " + arrivals(arrived, t0));
+            return ms;
         } finally {
             subs.forEach(io.tamtam.Subscription::close);
         }
+    }
+
+    /** @return when the nodes' handlers got a broadcast sent at t0: percentiles, and the last three nodes */
+    private static String arrivals(long[] arrived, long t0) {
+        List<long[]> at = new java.util.ArrayList<>();
+        for (int i = 0; i < arrived.length; i++) {
+            if (arrived[i] != 0) {
+                at.add(new long[] {arrived[i] - t0, i});
+            }
+        }
+        at.sort(java.util.Comparator.comparingLong(a -> a[0]));
+        int m = at.size();
+        java.util.function.IntFunction<String> ms = q -> String.format("%.0f", at.get(Math.min(m - 1, q * m / 100))[0] / 1e6);
+        StringBuilder last = new StringBuilder();
+        for (int j = Math.max(0, m - 3); j < m; j++) {
+            last.append(j > Math.max(0, m - 3) ? ", " : "").append("node ").append(at.get(j)[1])
+                    .append(String.format(" at %.0f ms", at.get(j)[0] / 1e6));
+        }
+        return "p50 " + ms.apply(50) + " ms, p90 " + ms.apply(90) + " ms, p99 " + ms.apply(99) + " ms, last: " + last;
     }
 
     /**
