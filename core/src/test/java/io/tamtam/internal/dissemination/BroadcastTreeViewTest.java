@@ -1,21 +1,13 @@
 package io.tamtam.internal.dissemination;
 
-import io.tamtam.ClusterConfig;
 import io.tamtam.NodeState;
 import io.tamtam.internal.Context;
-import io.tamtam.internal.CountingNetwork;
-import io.tamtam.internal.Outbox;
-import io.tamtam.internal.Stats;
+import io.tamtam.internal.OfflineContext;
 import io.tamtam.internal.failure.Awareness;
 import io.tamtam.internal.membership.Member;
-import io.tamtam.internal.membership.MemberTable;
 import io.tamtam.internal.membership.Membership;
-import io.tamtam.internal.peer.Peers;
-import io.tamtam.internal.runtime.TestSchedulers;
 import io.tamtam.internal.wire.MemberInfo;
-import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
-import io.tamtam.spi.NanoClock;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
@@ -39,15 +31,7 @@ class BroadcastTreeViewTest {
     @Test
     void theKeptRankingGivesTheChildrenOfTheLiveMembersAsTheTableChanges() {
         UUID self = new UUID(1, 1);
-        ClusterConfig config = ClusterConfig.local().build();
-        NanoClock clock = System::nanoTime;
-        SplittableRandom random = new SplittableRandom(3);
-        Stats stats = new Stats();
-        CountingNetwork net = new CountingNetwork();
-        Peers peers = new Peers(Runnable::run, null, id -> false, a -> null);
-        PacketCodec codec = new PacketCodec(self, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize());
-        Outbox outbox = new Outbox(codec, net, net, stats, 1400, 1 << 20, clock, peers, 0);
-        Context ctx = new Context(config, self, clock, TestSchedulers.INLINE_NO_TIMERS, random, new MemberTable(random, clock), outbox, stats);
+        Context ctx = OfflineContext.create(self, 3);
         Disseminator dissemination = new Disseminator(ctx);
         Membership membership = new Membership(ctx, dissemination, new Awareness(8),
                 (type, node, previous, cause, source, confirmations) -> { },

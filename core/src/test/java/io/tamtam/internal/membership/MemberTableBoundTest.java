@@ -1,26 +1,19 @@
 package io.tamtam.internal.membership;
 
-import io.tamtam.ClusterConfig;
 import io.tamtam.DropReason;
 import io.tamtam.NodeState;
 import io.tamtam.internal.Context;
-import io.tamtam.internal.CountingNetwork;
-import io.tamtam.internal.Outbox;
+import io.tamtam.internal.OfflineContext;
 import io.tamtam.internal.Stats;
 import io.tamtam.internal.dissemination.Disseminator;
 import io.tamtam.internal.failure.Awareness;
-import io.tamtam.internal.peer.Peers;
 import io.tamtam.internal.wire.MemberInfo;
-import io.tamtam.internal.wire.PacketCodec;
 import io.tamtam.internal.wire.WireFormat;
-import io.tamtam.spi.NanoClock;
-import io.tamtam.internal.runtime.TestSchedulers;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,15 +25,8 @@ class MemberTableBoundTest {
     /** A node's membership over a network that carries nothing. */
     private record Node(Context ctx, Membership membership, Stats stats) {
         static Node start(UUID self, long seed) {
-            ClusterConfig config = ClusterConfig.local().build();
-            NanoClock clock = System::nanoTime;
-            SplittableRandom random = new SplittableRandom(seed);
-            Stats stats = new Stats();
-            CountingNetwork net = new CountingNetwork();
-            Peers peers = new Peers(Runnable::run, null, id -> false, a -> null);
-            PacketCodec codec = new PacketCodec(self, null, Integer.MAX_VALUE, List.of(), config.maxFrameSize());
-            Outbox outbox = new Outbox(codec, net, net, stats, 1400, 1 << 20, clock, peers, 0);
-            Context ctx = new Context(config, self, clock, TestSchedulers.INLINE_NO_TIMERS, random, new MemberTable(random, clock), outbox, stats);
+            Context ctx = OfflineContext.create(self, seed);
+            Stats stats = ctx.stats();
             Membership membership = new Membership(ctx, new Disseminator(ctx), new Awareness(8),
                     (type, node, previous, cause, source, confirmations) -> { },
                     new MemberInfo(self, 0, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 7000), WireFormat.PROTOCOL_VERSION, "", Map.of()));
