@@ -29,12 +29,6 @@ public final class Disseminator {
     private final BroadcastQueue queue;
     private final List<byte[]> fresh = new ArrayList<>();
     private boolean flushScheduled;
-    /** The live members as the broadcast tree ranks them, at member table version {@link #treeVersion}. */
-    private Member[] treeMembers = new Member[0];
-    private long[] treeKeys = new long[0];
-    private int treeSize;
-    private int treeSelf = -1;
-    private long treeVersion = -1;
     private boolean stopped;
 
     /** @param ctx the node's shared parts */
@@ -171,51 +165,15 @@ public final class Disseminator {
         return true;
     }
 
-    /**
-     * @return this node's children in the tree of the broadcast (origin, seq), among its live members. The
-     *         live members' ids are mixed once into {@link #treeKeys} and kept until the member table
-     *         changes: ranking 1,000 members then walks one array, where walking the members themselves
-     *         took a quarter of the CPU of 1,000 nodes relaying a broadcast in one JVM.
-     */
-    List<Member> treeChildren(UUID origin, long seq, int k) {
-        long version = ctx.table().version();
-        if (version != treeVersion) {
-            int n = 0;
-            Member[] members = new Member[Math.max(1, ctx.table().liveCount())];
-            long[] keys = new long[members.length];
-            treeSelf = -1;
-            for (Member m : ctx.table().members()) {
-                if (m.isLive()) {
-                    if (n == members.length) {
-                        members = Arrays.copyOf(members, 2 * n);
-                        keys = Arrays.copyOf(keys, 2 * n);
-                    }
-                    if (m.id().equals(ctx.selfId())) {
-                        treeSelf = n;
-                    }
-                    members[n] = m;
-                    keys[n++] = idKey(m.id());
-                }
-            }
-            treeMembers = members;
-            treeKeys = keys;
-            treeSize = n;
-            treeVersion = version;
-        }
-        long originKey = idKey(origin);
-        int skip = -1;
-        for (int i = 0; i < treeSize; i++) {
-            if (treeKeys[i] == originKey && treeMembers[i].id().equals(origin)) {
-                skip = i;
-                break;
+    /** @return this node's children in the tree of the broadcast (origin, seq), among its live members */
+    private List<Member> treeChildren(UUID origin, long seq, int k) {
+        List<Member> ranked = new ArrayList<>(ctx.table().liveCount());
+        for (Member m : ctx.table().members()) {
+            if (m.isLive() && !m.id().equals(origin)) {
+                ranked.add(m);
             }
         }
-        int[] picked = childIndexes(treeKeys, treeSize, treeSelf, skip, treeSeed(origin, seq), origin.equals(ctx.selfId()), k);
-        List<Member> out = new ArrayList<>(picked.length);
-        for (int i : picked) {
-            out.add(treeMembers[i]);
-        }
-        return out;
+        return treeChildren(ranked, Member::id, ctx.selfId(), origin, seq, k);
     }
 
     /**
@@ -231,72 +189,39 @@ public final class Disseminator {
      * @param seq     its sequence
      * @param k       children per node
      * @param <T>     the member type
-     * @return this node's children, in the order of {@code members}; none when it is neither the origin
-     *         nor among {@code members}
+     * @return this node's children; none when it is neither the origin nor among {@code members}
      */
     static <T> List<T> treeChildren(List<T> members, Function<T, UUID> id, UUID self, UUID origin, long seq, int k) {
-        long[] keys = new long[members.size()];
-        int selfIndex = -1;
-        for (int i = 0; i < keys.length; i++) {
+        long seed = mix(mix(origin.getMostSignificantBits() ^ seq) ^ origin.getLeastSignificantBits());
+        long[] hash = new long[members.size()];
+        long mine = 0;
+        boolean found = origin.equals(self);
+        for (int i = 0; i < hash.length; i++) {
             UUID m = id.apply(members.get(i));
-            keys[i] = idKey(m);
+            hash[i] = mix(seed ^ mix(m.getMostSignificantBits() ^ mix(m.getLeastSignificantBits())));
             if (m.equals(self)) {
-                selfIndex = i;
+                mine = hash[i];
+                found = true;
             }
         }
-        List<T> out = new ArrayList<>(k);
-        for (int i : childIndexes(keys, keys.length, selfIndex, -1, treeSeed(origin, seq), origin.equals(self), k)) {
-            out.add(members.get(i));
+        if (!found) {
+            return List.of();
         }
-        return out;
-    }
-
-    /** @return a member id's part of its rank hash: {@code mix(msb ^ mix(lsb))} */
-    private static long idKey(UUID id) {
-        return mix(id.getMostSignificantBits() ^ mix(id.getLeastSignificantBits()));
-    }
-
-    /** @return the broadcast's part of the rank hash: {@code mix(mix(origin.msb ^ seq) ^ origin.lsb)} */
-    private static long treeSeed(UUID origin, long seq) {
-        return mix(mix(origin.getMostSignificantBits() ^ seq) ^ origin.getLeastSignificantBits());
-    }
-
-    /**
-     * @param keys       the ranked members' {@link #idKey}s, the first n
-     * @param self       this node's index among them, or -1
-     * @param skip       an index left out of the ranking (the origin), or -1
-     * @param seed       the broadcast's {@link #treeSeed}
-     * @param fromOrigin whether this node is the origin (it sends to ranks 0 to k - 1)
-     * @return the indexes of this node's children, ascending
-     */
-    private static int[] childIndexes(long[] keys, int n, int self, int skip, long seed, boolean fromOrigin, int k) {
-        if (!fromOrigin && (self < 0 || self == skip)) {
-            return new int[0];
-        }
-        long[] hash = new long[n];
-        long[] sorted = new long[skip >= 0 && skip < n ? n - 1 : n];
-        int s = 0;
-        for (int i = 0; i < n; i++) {
-            if (i != skip) {
-                hash[i] = mix(seed ^ keys[i]);
-                sorted[s++] = hash[i];
-            }
-        }
+        long[] sorted = hash.clone();
         Arrays.sort(sorted);
-        long first = fromOrigin ? 0 : (long) k * (Arrays.binarySearch(sorted, hash[self]) + 1);
+        long first = origin.equals(self) ? 0 : (long) k * (Arrays.binarySearch(sorted, mine) + 1);
         if (first >= sorted.length) {
-            return new int[0];
+            return List.of();
         }
         long lo = sorted[(int) first];
         long hi = sorted[(int) Math.min(sorted.length - 1, first + k - 1)];
-        int[] out = new int[k];
-        int m = 0;
-        for (int i = 0; i < n && m < k; i++) {
-            if (i != skip && hash[i] >= lo && hash[i] <= hi) {
-                out[m++] = i;
+        List<T> out = new ArrayList<>(k);
+        for (int i = 0; i < hash.length; i++) {
+            if (hash[i] >= lo && hash[i] <= hi) {
+                out.add(members.get(i));
             }
         }
-        return Arrays.copyOf(out, m);
+        return out;
     }
 
     /** SplitMix64's finalizer. */
