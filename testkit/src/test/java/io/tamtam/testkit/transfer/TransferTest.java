@@ -295,7 +295,9 @@ class TransferTest {
         assertEquals(TransferResult.Status.CANCELLED, r2.status());
         assertTrue(r2.reason().contains("no room"), r2.reason());
 
-        Transfer late = sender.transfers().send(receiver.localNode().id(), FILES, file,
+        // 4 GiB of generated content: more than a part at a time can carry within the deadline on any machine.
+        long huge = 4L << 30;
+        Transfer late = sender.transfers().send(receiver.localNode().id(), FILES, new RandomBytes(huge, 5), huge,
                 TransferOptions.defaults().withId("c3").withName("c3").withDeadline(Duration.ofMillis(300)));
         TransferResult r3 = result(late);
         assertEquals(TransferResult.Status.CANCELLED, r3.status());
@@ -339,6 +341,39 @@ class TransferTest {
     }
 
     /** Content that stops after a number of bytes until opened, so a test can act while a transfer is mid-way. */
+    /** Pseudo-random bytes, generated as read. */
+    static final class RandomBytes extends InputStream {
+        private final SplittableRandom random;
+        private long left;
+
+        RandomBytes(long size, long seed) {
+            this.left = size;
+            this.random = new SplittableRandom(seed);
+        }
+
+        @Override
+        public int read() {
+            if (left == 0) {
+                return -1;
+            }
+            left--;
+            return random.nextInt(256);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            for (int i = 0; i < n; i++) {
+                b[off + i] = (byte) random.nextInt(256);
+            }
+            left -= n;
+            return n;
+        }
+    }
+
     static final class Gate extends java.io.FilterInputStream {
         private final long stopAt;
         private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
