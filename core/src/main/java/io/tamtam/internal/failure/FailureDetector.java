@@ -96,15 +96,13 @@ public final class FailureDetector {
             if (p.acked || stopped) {
                 return;
             }
-            List<Member> helpers = ctx.table().random(ctx.config().indirectChecks(),
-                    m -> m.isLive() && m != target && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
-            expectedNacks[0] = helpers.size();
-            Message.PingReq req = new Message.PingReq(seq, target.id(), addr, true);
-            for (Member h : helpers) {
-                ctx.outbox().send(h.snapshot().address(), req);
-            }
-            // A network that drops datagrams must not make every node look dead.
-            ctx.outbox().sendFrame(addr, new Message.Ping(seq, target.id()));
+            // As for the verdict below: the ack may wait unread in this node's socket, so the indirect stage
+            // starts only once what the socket holds now has been read.
+            ctx.outbox().afterPendingReads(() -> ctx.scheduler().execute(() -> {
+                if (!p.acked && !stopped) {
+                    expectedNacks[0] = indirect(seq, target, addr);
+                }
+            }));
         }, timeout);
         ctx.scheduler().schedule(() -> {
             if (stopped || p.acked) {
@@ -120,6 +118,23 @@ public final class FailureDetector {
             ctx.outbox().afterPendingReads(() -> ctx.scheduler().execute(
                     () -> verdict(seq, p, target, incarnation, expectedNacks[0], timeout, interval)));
         }, interval);
+    }
+
+    /**
+     * Asks k members to probe the target and pings it over a connection.
+     *
+     * @return how many members were asked (the nacks to expect)
+     */
+    private int indirect(int seq, Member target, InetSocketAddress addr) {
+        List<Member> helpers = ctx.table().random(ctx.config().indirectChecks(),
+                m -> m.isLive() && m != target && !m.id().equals(ctx.selfId()) && ctx.table().reaches(m));
+        Message.PingReq req = new Message.PingReq(seq, target.id(), addr, true);
+        for (Member h : helpers) {
+            ctx.outbox().send(h.snapshot().address(), req);
+        }
+        // A network that drops datagrams must not make every node look dead.
+        ctx.outbox().sendFrame(addr, new Message.Ping(seq, target.id()));
+        return helpers.size();
     }
 
     /**

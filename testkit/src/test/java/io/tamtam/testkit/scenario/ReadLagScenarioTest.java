@@ -45,4 +45,34 @@ class ReadLagScenarioTest {
             Scenarios.assertNoFailures(net);
         }
     }
+
+    @Test
+    void aNodeThatReadsItsSocketLateAsksNobodyElseToProbe() {
+        try (SimNetwork net = SimNetwork.builder().seed(32).defaultLatency(Duration.ofMillis(5)).build()) {
+            List<SimNode> nodes = Scenarios.startCluster(net, 20, Duration.ofMinutes(1));
+            SimNode slow = nodes.get(4);
+            long reqsBefore = slow.cluster().stats().messagesSent(PING_REQ);
+            long othersBefore = pingReqsBy(nodes, slow);
+            // 300 ms behind: past the probe timeout (250 ms), so the ack to each of its probes is still
+            // unread when the timeout fires, and read well before the period ends (500 ms).
+            slow.readLag(Duration.ofMillis(300));
+            net.runFor(Duration.ofSeconds(20));
+            slow.readLag(Duration.ZERO);
+            long reqs = slow.cluster().stats().messagesSent(PING_REQ) - reqsBefore;
+            long others = pingReqsBy(nodes, slow) - othersBefore;
+            System.out.printf("a node reading its socket 300 ms late for 20 s, N=20: %d PING_REQs sent by it,"
+                    + " %d by the 19 others%n", reqs, others);
+            assertEquals(0, reqs, "PING_REQs sent by the node whose acks waited unread");
+            assertEquals(0, slow.cluster().stats().suspicionsRaised(), "suspicions raised by it");
+            assertTrue(net.converged());
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    private static long pingReqsBy(List<SimNode> nodes, SimNode except) {
+        return nodes.stream().filter(n -> n != except).mapToLong(n -> n.cluster().stats().messagesSent(PING_REQ)).sum();
+    }
+
+    /** The PING_REQ kind (PROTOCOL.md). */
+    private static final int PING_REQ = 0x02;
 }
