@@ -2,6 +2,7 @@ package io.tamtam.internal.dissemination;
 
 import io.tamtam.internal.Context;
 import io.tamtam.internal.Outbox;
+import io.tamtam.internal.membership.LiveMembers;
 import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.PacketCodec;
@@ -27,6 +28,8 @@ import java.util.function.Function;
 public final class Disseminator {
     private final Context ctx;
     private final BroadcastQueue queue;
+    /** This node's {@link LiveMembers#key}, for finding it in a broadcast's tree. */
+    private final long selfKey;
     private final List<byte[]> fresh = new ArrayList<>();
     private boolean flushScheduled;
     private boolean stopped;
@@ -35,6 +38,7 @@ public final class Disseminator {
     public Disseminator(Context ctx) {
         this.ctx = ctx;
         this.queue = new BroadcastQueue(ctx.config().broadcastQueueCapacity());
+        this.selfKey = LiveMembers.key(ctx.selfId());
     }
 
     /** @return the queue (counters, tests) */
@@ -167,13 +171,14 @@ public final class Disseminator {
 
     /** @return this node's children in the tree of the broadcast (origin, seq), among its live members */
     private List<Member> treeChildren(UUID origin, long seq, int k) {
-        List<Member> ranked = new ArrayList<>(ctx.table().liveCount());
-        for (Member m : ctx.table().members()) {
-            if (m.isLive() && !m.id().equals(origin)) {
-                ranked.add(m);
-            }
+        LiveMembers live = ctx.table().live();
+        int[] at = treeChildren(live.keys(), live.size(), selfKey, origin.equals(ctx.selfId()),
+                LiveMembers.key(origin), treeSeed(origin, seq), k);
+        List<Member> out = new ArrayList<>(at.length);
+        for (int i : at) {
+            out.add(live.member(i));
         }
-        return treeChildren(ranked, Member::id, ctx.selfId(), origin, seq, k);
+        return out;
     }
 
     /**
@@ -192,43 +197,94 @@ public final class Disseminator {
      * @return this node's children; none when it is neither the origin nor among {@code members}
      */
     static <T> List<T> treeChildren(List<T> members, Function<T, UUID> id, UUID self, UUID origin, long seq, int k) {
-        long seed = mix(mix(origin.getMostSignificantBits() ^ seq) ^ origin.getLeastSignificantBits());
-        long[] hash = new long[members.size()];
-        long mine = 0;
-        boolean found = origin.equals(self);
-        for (int i = 0; i < hash.length; i++) {
-            UUID m = id.apply(members.get(i));
-            hash[i] = mix(seed ^ mix(m.getMostSignificantBits() ^ mix(m.getLeastSignificantBits())));
-            if (m.equals(self)) {
-                mine = hash[i];
-                found = true;
-            }
+        long[] keys = new long[members.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = LiveMembers.key(id.apply(members.get(i)));
         }
-        if (!found) {
-            return List.of();
-        }
-        long[] sorted = hash.clone();
-        Arrays.sort(sorted);
-        long first = origin.equals(self) ? 0 : (long) k * (Arrays.binarySearch(sorted, mine) + 1);
-        if (first >= sorted.length) {
-            return List.of();
-        }
-        long lo = sorted[(int) first];
-        long hi = sorted[(int) Math.min(sorted.length - 1, first + k - 1)];
         List<T> out = new ArrayList<>(k);
-        for (int i = 0; i < hash.length; i++) {
-            if (hash[i] >= lo && hash[i] <= hi) {
-                out.add(members.get(i));
-            }
+        for (int i : treeChildren(keys, keys.length, LiveMembers.key(self), origin.equals(self),
+                LiveMembers.key(origin), treeSeed(origin, seq), k)) {
+            out.add(members.get(i));
         }
         return out;
     }
 
-    /** SplitMix64's finalizer. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+    private static long treeSeed(UUID origin, long seq) {
+        return LiveMembers.mix(LiveMembers.mix(origin.getMostSignificantBits() ^ seq) ^ origin.getLeastSignificantBits());
+    }
+
+    private static final int[] NONE = new int[0];
+    /** Scratch space of the tree's ranking, per protocol thread: hashes, then their sorted copy. */
+    private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[64]);
+
+    /**
+     * {@link #treeChildren(List, Function, UUID, UUID, long, int)} over members' {@link LiveMembers#key keys}:
+     * a member's rank is that of {@code mix(seed ^ key)}. A leaf (most nodes) learns it is one by counting
+     * the members ranked before it, without allocating; a node with children sorts the hashes in scratch
+     * space.
+     *
+     * @param keys         the members' keys at 0 to n - 1; the origin's, when among them, is skipped
+     * @param n            how many
+     * @param selfKey      this node's key
+     * @param selfIsOrigin whether this node is the origin
+     * @param originKey    the origin's key
+     * @param seed         the broadcast's seed
+     * @param k            children per node
+     * @return indexes into {@code keys} of this node's children
+     */
+    private static int[] treeChildren(long[] keys, int n, long selfKey, boolean selfIsOrigin, long originKey,
+                                      long seed, int k) {
+        int m = 0;
+        boolean found = selfIsOrigin;
+        for (int i = 0; i < n; i++) {
+            long key = keys[i];
+            if (key != originKey) {
+                m++;
+                found |= key == selfKey;
+            }
+        }
+        if (!found) {
+            return NONE;
+        }
+        long first = 0;
+        if (!selfIsOrigin) {
+            long mine = LiveMembers.mix(seed ^ selfKey);
+            int before = 0;
+            for (int i = 0; i < n; i++) {
+                if (keys[i] != originKey && LiveMembers.mix(seed ^ keys[i]) < mine) {
+                    before++;
+                }
+            }
+            first = (long) k * (before + 1);
+        }
+        if (first >= m) {
+            return NONE;
+        }
+        long[] scratch = SCRATCH.get();
+        if (scratch.length < m) {
+            scratch = new long[Math.max(m, 2 * scratch.length)];
+            SCRATCH.set(scratch);
+        }
+        int c = 0;
+        for (int i = 0; i < n; i++) {
+            if (keys[i] != originKey) {
+                scratch[c++] = LiveMembers.mix(seed ^ keys[i]);
+            }
+        }
+        Arrays.sort(scratch, 0, m);
+        long lo = scratch[(int) first];
+        long hi = scratch[(int) Math.min(m - 1, first + k - 1)];
+        int[] out = new int[(int) Math.min(k, m - first)];
+        c = 0;
+        for (int i = 0; i < n && c < out.length; i++) {
+            if (keys[i] != originKey) {
+                long h = LiveMembers.mix(seed ^ keys[i]);
+                if (h >= lo && h <= hi) {
+                    out[c++] = i;
+                }
+            }
+        }
+        return c == out.length ? out : Arrays.copyOf(out, c);
     }
 
     private boolean offer(Object key, Message m, boolean eager, Runnable onDone, boolean evictUnsent) {

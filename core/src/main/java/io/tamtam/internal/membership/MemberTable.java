@@ -27,6 +27,7 @@ public final class MemberTable {
     private final AtomicIntegerArray byState = new AtomicIntegerArray(STATES.length);
     private final ArrayList<Member> all = new ArrayList<>();
     private final ArrayList<Member> probeOrder = new ArrayList<>();
+    private final LiveMembers live = new LiveMembers();
     private int probeIndex;
     private int liveCount;
     private long version;
@@ -107,6 +108,7 @@ public final class MemberTable {
         probeOrder.set(j, m);
         if (m.isLive()) {
             liveCount++;
+            live.add(m);
         }
     }
 
@@ -124,11 +126,12 @@ public final class MemberTable {
         byState.decrementAndGet(m.state().ordinal());
         if (m.isLive()) {
             liveCount--;
+            live.remove(m);
         }
     }
 
     /**
-     * Gives a member its new view, keeping the counts per state and the address index.
+     * Gives a member its new view, keeping the counts per state, the live members and the address index.
      *
      * @param m a member, in the table or not
      * @param s its new view
@@ -136,6 +139,7 @@ public final class MemberTable {
     void update(Member m, NodeSnapshot s) {
         NodeSnapshot before = m.snapshot();
         boolean indexed = m.index >= 0;
+        boolean wasLive = m.isLive();
         boolean moved = indexed && !before.address().equals(s.address());
         if (moved) {
             byAddress.remove(m, before.address());
@@ -147,6 +151,16 @@ public final class MemberTable {
         if (indexed && before.state() != s.state()) {
             byState.decrementAndGet(before.state().ordinal());
             byState.incrementAndGet(s.state().ordinal());
+            if (wasLive != m.isLive()) {
+                changed();
+                if (wasLive) {
+                    liveCount--;
+                    live.remove(m);
+                } else {
+                    liveCount++;
+                    live.add(m);
+                }
+            }
         }
     }
 
@@ -162,9 +176,9 @@ public final class MemberTable {
         return byState.get(state.ordinal());
     }
 
-    void liveChanged(boolean nowLive) {
-        changed();
-        liveCount += nowLive ? 1 : -1;
+    /** @return the live members, this node included while it is live; protocol thread only */
+    public LiveMembers live() {
+        return live;
     }
 
     /**

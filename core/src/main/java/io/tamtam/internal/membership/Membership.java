@@ -182,7 +182,6 @@ public final class Membership {
                 || !old.advertised().equals(now.advertised())
                 || !old.applicationVersion().equals(now.applicationVersion());
         if (prev == NodeState.DEAD || prev == NodeState.LEFT) {
-            ctx.table().liveChanged(true);
             m.stateChangeNanos = ctx.now();
             events.emit(Type.JOINED, now, old, Cause.REJOINED, info.id(), 0);
         } else if (prev == NodeState.SUSPECT) {
@@ -288,7 +287,6 @@ public final class Membership {
                 old.protocolVersion(), old.applicationVersion(), old.advertised());
         ctx.table().update(m, now);
         m.stateChangeNanos = ctx.now();
-        ctx.table().liveChanged(false);
         if (state == NodeState.SUSPECT && next == NodeState.DEAD) {
             ctx.stats().suspicionConfirmed();
         }
@@ -379,7 +377,6 @@ public final class Membership {
         NodeSnapshot s = self.snapshot();
         ctx.table().update(self, new NodeSnapshot(s.id(), s.address(), NodeState.LEFT, s.incarnation(), s.metadata(),
                 s.protocolVersion(), s.applicationVersion(), s.advertised()));
-        ctx.table().liveChanged(false);
         dissemination.enqueue(s.id(), new Message.Dead(s.id(), s.incarnation(), s.id()), true, onDone);
     }
 

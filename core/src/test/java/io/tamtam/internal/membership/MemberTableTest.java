@@ -20,8 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-/** ALIVE claims for new nodes, which anyone can send without keys, cannot grow the member table without bound. */
-class MemberTableBoundTest {
+/**
+ * The member table's indexes and counts: ALIVE claims for new nodes, which anyone can send without keys,
+ * cannot grow it without bound; the address index, counts per state and the live members follow every
+ * change.
+ */
+class MemberTableTest {
     /** A node's membership over a network that carries nothing. */
     private record Node(Context ctx, Membership membership, Stats stats) {
         static Node start(UUID self, long seed) {
@@ -70,5 +74,55 @@ class MemberTableBoundTest {
         assertEquals(1, table.count(NodeState.SUSPECT));
         assertEquals(NodeState.SUSPECT, table.at(second).state());
         assertEquals(2, table.members().size());
+    }
+
+    @Test
+    void theLiveMembersFollowEveryChangeOfState() {
+        UUID self = UUID.randomUUID();
+        Node node = Node.start(self, 3);
+        MemberTable table = node.ctx().table();
+        Membership membership = node.membership();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        long[] incarnation = new long[40];
+        for (int step = 0; step < 2_000; step++) {
+            int i = r.nextInt(incarnation.length);
+            UUID id = new UUID(11, i);
+            switch (r.nextInt(4)) {
+                case 0 -> membership.onAlive(new MemberInfo(id, ++incarnation[i], NodeState.ALIVE,
+                        new InetSocketAddress("127.0.0.1", 8000 + i), WireFormat.PROTOCOL_VERSION, "", Map.of()));
+                case 1 -> membership.onSuspect(id, incarnation[i], self);
+                case 2 -> membership.onDead(id, incarnation[i], self);
+                default -> membership.onDead(id, incarnation[i], id);
+            }
+            java.util.Set<Long> expected = new java.util.HashSet<>();
+            for (Member m : table.members()) {
+                if (m.isLive()) {
+                    expected.add(LiveMembers.key(m.id()));
+                }
+            }
+            LiveMembers live = table.live();
+            java.util.Set<Long> actual = new java.util.HashSet<>();
+            for (int k = 0; k < live.size(); k++) {
+                actual.add(live.keys()[k]);
+                assertEquals(live.keys()[k], LiveMembers.key(live.member(k).id()), "a key belongs to its member");
+            }
+            assertEquals(expected, actual, "after step " + step);
+            assertEquals(live.size(), table.liveCount(), "after step " + step);
+            assertEquals(table.liveCount(), table.count(NodeState.ALIVE) + table.count(NodeState.SUSPECT));
+        }
+        long versionBefore = table.version();
+        membership.leave(() -> { });
+        assertEquals(table.liveCount(), table.live().size());
+        assertEquals(-1, indexOf(table.live(), self), "a leaving node is not live");
+        assertEquals(true, table.version() > versionBefore, "leaving changed the table's version");
+    }
+
+    private static int indexOf(LiveMembers live, UUID id) {
+        for (int k = 0; k < live.size(); k++) {
+            if (live.member(k).id().equals(id)) {
+                return k;
+            }
+        }
+        return -1;
     }
 }
