@@ -29,6 +29,7 @@ public final class ClusterRuntime implements AutoCloseable {
     private final int protocolThreads;
     private final int callbackThreads;
     private final ScheduledThreadPoolExecutor protocol;
+    private final LaneScheduler.Lanes lanes;
     private final ThreadPoolExecutor callbacks;
 
     private ClusterRuntime(int protocolThreads, int callbackThreads) {
@@ -43,6 +44,7 @@ public final class ClusterRuntime implements AutoCloseable {
         protocol = new ScheduledThreadPoolExecutor(protocolThreads, DaemonThreads.numbered("tamtam-rt-protocol"));
         protocol.setRemoveOnCancelPolicy(true);
         protocol.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        lanes = new LaneScheduler.Lanes(protocol);
         callbacks = new ThreadPoolExecutor(callbackThreads, callbackThreads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), DaemonThreads.numbered("tamtam-rt-callback"));
         callbacks.allowCoreThreadTimeOut(true);
@@ -94,7 +96,7 @@ public final class ClusterRuntime implements AutoCloseable {
      */
     public Scheduler newScheduler(BiConsumer<String, Throwable> errors) {
         checkOpen();
-        return new LaneScheduler(protocol, errors);
+        return new LaneScheduler(lanes, errors);
     }
 
     /**

@@ -55,8 +55,10 @@ public final class Dispatch {
      * @param protocolThread whether it runs on the protocol thread (else on the receiving thread)
      * @param batch          handles a run of consecutive messages of the kind at once, or null: on the
      *                       receiving thread only
+     * @param urgent         whether a packet with it goes to the protocol thread as an urgent task
+     *                       ({@link io.tamtam.spi.Scheduler#executeUrgent})
      */
-    public record Route(Handler<Message> handler, boolean protocolThread, BatchHandler<Message> batch) {
+    public record Route(Handler<Message> handler, boolean protocolThread, BatchHandler<Message> batch, boolean urgent) {
     }
 
     private final Map<Class<?>, Route> routes = new HashMap<>();
@@ -67,7 +69,7 @@ public final class Dispatch {
      * @param <M>     the kind
      */
     public <M extends Message> void onReceivingThread(Class<M> kind, Handler<M> handler) {
-        add(kind, handler, false);
+        add(kind, handler, false, false);
     }
 
     /**
@@ -79,7 +81,7 @@ public final class Dispatch {
      */
     @SuppressWarnings("unchecked")
     public <M extends Message> void onReceivingThread(Class<M> kind, Handler<M> handler, BatchHandler<M> batch) {
-        put(kind, new Route((Handler<Message>) handler, false, (BatchHandler<Message>) (BatchHandler<?>) batch));
+        put(kind, new Route((Handler<Message>) handler, false, (BatchHandler<Message>) (BatchHandler<?>) batch, false));
     }
 
     /**
@@ -88,12 +90,23 @@ public final class Dispatch {
      * @param <M>     the kind
      */
     public <M extends Message> void onProtocolThread(Class<M> kind, Handler<M> handler) {
-        add(kind, handler, true);
+        add(kind, handler, true, false);
+    }
+
+    /**
+     * @param kind    a message kind whose handling is latency-sensitive (probes and their answers, user
+     *                broadcasts to pass on): a packet with it is handled on the protocol thread as an
+     *                urgent task, ahead of the node's other queued protocol work
+     * @param handler handles it on the protocol thread
+     * @param <M>     the kind
+     */
+    public <M extends Message> void onProtocolThreadUrgent(Class<M> kind, Handler<M> handler) {
+        add(kind, handler, true, true);
     }
 
     @SuppressWarnings("unchecked")
-    private <M extends Message> void add(Class<M> kind, Handler<M> handler, boolean protocolThread) {
-        put(kind, new Route((Handler<Message>) handler, protocolThread, null));
+    private <M extends Message> void add(Class<M> kind, Handler<M> handler, boolean protocolThread, boolean urgent) {
+        put(kind, new Route((Handler<Message>) handler, protocolThread, null, urgent));
     }
 
     private void put(Class<?> kind, Route route) {

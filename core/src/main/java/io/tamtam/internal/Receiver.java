@@ -198,6 +198,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         List<Message> messages = packet.messages();
         Dispatch.Route[] routes = new Dispatch.Route[messages.size()];
         boolean forProtocol = false;
+        boolean urgent = false;
         for (int i = 0; i < routes.length; i++) {
             routes[i] = dispatch.route(messages.get(i));
             if (routes[i] == null) {
@@ -205,6 +206,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
                 return;
             }
             forProtocol |= routes[i].protocolThread();
+            urgent |= routes[i].urgent();
         }
         if (forProtocol && !protocolBacklog.tryAcquire(length)) {
             stats.drop(DropReason.QUEUE_FULL);
@@ -232,14 +234,19 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
             i = end;
         }
         if (forProtocol) {
-            scheduler.execute(() -> {
+            Runnable task = () -> {
                 protocolBacklog.release(length);
                 for (int i = 0; i < routes.length && open.getAsBoolean(); i++) {
                     if (routes[i].protocolThread()) {
                         routes[i].handler().handle(messages.get(i), sender, from, viaFrame);
                     }
                 }
-            });
+            };
+            if (urgent) {
+                scheduler.executeUrgent(task);
+            } else {
+                scheduler.execute(task);
+            }
         }
     }
 }

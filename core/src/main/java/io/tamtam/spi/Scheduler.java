@@ -20,6 +20,17 @@ public interface Scheduler {
     void execute(Runnable task);
 
     /**
+     * Runs a latency-sensitive {@code task} (a probe's answer, a broadcast to pass on) as soon as possible:
+     * a scheduler may run it before tasks given to {@link #execute} that have not started. Urgent tasks
+     * run in the order they were submitted. This default runs it as {@link #execute} does.
+     *
+     * @param task the task; must not block
+     */
+    default void executeUrgent(Runnable task) {
+        execute(task);
+    }
+
+    /**
      * Runs {@code task} once after {@code delayNanos} nanoseconds of the scheduler's clock.
      *
      * @param task       the task; must not block

@@ -91,13 +91,14 @@ public final class Broadcasts {
     }
 
     /**
-     * Registers the kind this part owns: BROADCAST, on the protocol thread.
+     * Registers the kinds this part owns on the protocol thread: BROADCAST and BROADCAST_TTL as urgent tasks
+     * (each hop of a broadcast's tree waits for them), the resend and repair kinds as others.
      *
      * @param dispatch the node's dispatch table
      */
     public void register(Dispatch dispatch) {
-        dispatch.onProtocolThread(Message.Broadcast.class, (b, sender, from, viaFrame) -> onBroadcast(b));
-        dispatch.onProtocolThread(Message.BroadcastTtl.class, (b, sender, from, viaFrame) -> onTtl(b));
+        dispatch.onProtocolThreadUrgent(Message.Broadcast.class, (b, sender, from, viaFrame) -> onBroadcast(b));
+        dispatch.onProtocolThreadUrgent(Message.BroadcastTtl.class, (b, sender, from, viaFrame) -> onTtl(b));
         dispatch.onProtocolThread(Message.BroadcastResent.class, (b, sender, from, viaFrame) -> onResent(sender, b));
         dispatch.onProtocolThread(Message.BroadcastDigest.class, (d, sender, from, viaFrame) -> repair.onDigest(sender, d));
         dispatch.onProtocolThread(Message.BroadcastRepair.class, (r, sender, from, viaFrame) -> repair.onRepair(sender, r));

@@ -206,22 +206,23 @@ public final class FailureDetector {
     }
 
     /**
-     * Registers the kinds this part owns: PING, PING-REQ, ACK, NACK, on the protocol thread. A message that
+     * Registers the kinds this part owns: PING, PING-REQ, ACK, NACK, on the protocol thread as urgent tasks
+     * (a late answer is a false suspicion). A message that
      * came on the stream path is answered at the sender's member address (the connection's remote end is
      * an ephemeral port).
      *
      * @param dispatch the node's dispatch table
      */
     public void register(Dispatch dispatch) {
-        dispatch.onProtocolThread(Message.Ping.class, (p, sender, from, viaFrame) -> {
+        dispatch.onProtocolThreadUrgent(Message.Ping.class, (p, sender, from, viaFrame) -> {
             if (!membership.leaving()) {
                 onPing(p, viaFrame ? memberAddress(sender) : from, viaFrame);
             }
         });
-        dispatch.onProtocolThread(Message.PingReq.class,
+        dispatch.onProtocolThreadUrgent(Message.PingReq.class,
                 (p, sender, from, viaFrame) -> onPingReq(p, viaFrame ? memberAddress(sender) : from));
-        dispatch.onProtocolThread(Message.Ack.class, (a, sender, from, viaFrame) -> onAck(a));
-        dispatch.onProtocolThread(Message.Nack.class, (n, sender, from, viaFrame) -> onNack(n));
+        dispatch.onProtocolThreadUrgent(Message.Ack.class, (a, sender, from, viaFrame) -> onAck(a));
+        dispatch.onProtocolThreadUrgent(Message.Nack.class, (n, sender, from, viaFrame) -> onNack(n));
     }
 
     private InetSocketAddress memberAddress(java.util.UUID node) {

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LaneSchedulerTest {
     private final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(4);
+    private final LaneScheduler.Lanes turns = new LaneScheduler.Lanes(pool);
 
     @AfterEach
     void stop() {
@@ -34,7 +35,7 @@ class LaneSchedulerTest {
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         for (int l = 0; l < lanes; l++) {
-            LaneScheduler lane = new LaneScheduler(pool, (what, t) -> { });
+            LaneScheduler lane = new LaneScheduler(turns, (what, t) -> { });
             all.add(lane);
             List<Integer> order = new ArrayList<>();
             seen.add(order);
@@ -64,7 +65,7 @@ class LaneSchedulerTest {
     @Test
     void aCancelledTimerDoesNotRunAndATaskThatThrowsIsReportedWithoutStoppingTheLane() throws Exception {
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        LaneScheduler lane = new LaneScheduler(pool, (what, t) -> errors.add(what + ": " + t.getMessage()));
+        LaneScheduler lane = new LaneScheduler(turns, (what, t) -> errors.add(what + ": " + t.getMessage()));
         AtomicInteger ran = new AtomicInteger();
         Scheduler.Cancellable cancelled = lane.schedule(ran::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(50));
         cancelled.cancel();
@@ -80,8 +81,42 @@ class LaneSchedulerTest {
         lane.close();
         lane.execute(ran::incrementAndGet);
         CountDownLatch other = new CountDownLatch(1);
-        new LaneScheduler(pool, (what, t) -> { }).execute(other::countDown);
+        new LaneScheduler(turns, (what, t) -> { }).execute(other::countDown);
         assertTrue(other.await(30, TimeUnit.SECONDS));
         assertEquals(0, ran.get(), "a closed lane runs nothing");
+    }
+
+    @Test
+    void urgentTasksRunFirstWithinALaneAndAcrossLanes() throws Exception {
+        ScheduledThreadPoolExecutor one = new ScheduledThreadPoolExecutor(1);
+        try {
+            LaneScheduler.Lanes shared = new LaneScheduler.Lanes(one);
+            CountDownLatch hold = new CountDownLatch(1);
+            one.execute(() -> {
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            LaneScheduler a = new LaneScheduler(shared, (what, t) -> { });
+            LaneScheduler b = new LaneScheduler(shared, (what, t) -> { });
+            LaneScheduler c = new LaneScheduler(shared, (what, t) -> { });
+            a.execute(() -> order.add("a1"));
+            b.execute(() -> order.add("b1"));
+            a.execute(() -> order.add("a2"));
+            c.execute(() -> order.add("c1"));
+            b.executeUrgent(() -> order.add("b-urgent"));
+            c.executeUrgent(() -> order.add("c-urgent1"));
+            c.executeUrgent(() -> order.add("c-urgent2"));
+            hold.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 7);
+            // b's and c's turns were queued as urgent, in that order, ahead of a's; each lane's urgent tasks
+            // run before its others, in submission order.
+            assertEquals(List.of("b-urgent", "b1", "c-urgent1", "c-urgent2", "c1", "a1", "a2"), List.copyOf(order));
+        } finally {
+            one.shutdownNow();
+        }
     }
 }
