@@ -66,10 +66,14 @@ public final class PushPull {
     private long pushesEncoded;
     /** One-way pushes received and merged. */
     private long pushesReceived;
+    /** {@link #pushesReceived} when the last join exchange began: a seed's follow-up push can come before the join completes. */
+    private long pushesBeforeJoin;
     /** Joiners answered since the last follow-up push, with the member table version they were answered at. */
     private final Map<InetSocketAddress, Long> followUpNew = new java.util.LinkedHashMap<>();
     /** Joiners that got the last follow-up push, which listed {@link #followUpState}. */
     private final java.util.Set<InetSocketAddress> followUpPushed = new java.util.LinkedHashSet<>();
+    /** Joiners followed up that no push reached yet (their answer was complete when the pushes went). */
+    private final java.util.Set<InetSocketAddress> unpushed = new java.util.LinkedHashSet<>();
     private List<MemberInfo> followUpState;
     private boolean followUpScheduled;
     private int followUpPeriods;
@@ -168,7 +172,7 @@ public final class PushPull {
      */
     public void afterJoin() {
         long interval = ctx.config().probeInterval().toNanos();
-        long pushesAtJoin = pushesReceived;
+        long pushesAtJoin = pushesBeforeJoin;
         for (long delay : new long[] {2 * interval, 8 * interval}) {
             ctx.scheduler().schedule(() -> {
                 if (stopped || membership.leaving() || pushesReceived > pushesAtJoin) {
@@ -232,6 +236,9 @@ public final class PushPull {
      * @return completes with the other node as it described itself; fails with the reason
      */
     public CompletableFuture<MemberInfo> exchange(InetSocketAddress to, boolean join) {
+        if (join) {
+            pushesBeforeJoin = pushesReceived;
+        }
         int id = nextRequest++;
         while (id == PUSH_REQUEST_ID || id == JOIN_STATE_REQUEST_ID) {
             id = nextRequest++;
@@ -421,6 +428,7 @@ public final class PushPull {
         if (stopped || membership.leaving()) {
             followUpNew.clear();
             followUpPushed.clear();
+            unpushed.clear();
             return;
         }
         long quiet = followUpQuiet();
@@ -436,16 +444,23 @@ public final class PushPull {
             for (Map.Entry<InetSocketAddress, Long> e : followUpNew.entrySet()) {
                 if (e.getValue() != version) {
                     full.add(e.getKey());
+                } else {
+                    unpushed.add(e.getKey());
                 }
             }
-            pushAll(full, members, app);
             if (!followUpPushed.isEmpty() && followUpState != null && followUpState != members) {
                 pushAll(followUpPushed, changedSince(followUpState, members), app);
+                unpushed.removeAll(followUpPushed);
             }
+            pushAll(full, members, app);
             followUpPushed.addAll(followUpNew.keySet());
             followUpNew.clear();
             followUpState = members;
             if (last) {
+                // Joiners whose answer listed all this node knows got no push: one listing only this node
+                // tells them so, and spares them the exchanges after a join (afterJoin).
+                pushAll(unpushed, List.of(membership.self().toInfo()), null);
+                unpushed.clear();
                 followUpPushed.clear();
                 followUpState = null;
                 return;

@@ -47,6 +47,26 @@ class JoinStormScenarioTest {
     }
 
     @Test
+    void joinersTheSeedFollowedUpMakeNoExchangesAfterTheirJoin() {
+        int n = 100;
+        try (SimNetwork net = SimNetwork.builder().seed(66).build()) {
+            List<SimNode> nodes = Scenarios.startCluster(net, n, Duration.ofSeconds(30));
+            // Past both exchanges after a join (2 and 8 probe intervals, each plus up to one of jitter).
+            net.runFor(Duration.ofSeconds(6));
+            long sent = 0;
+            for (SimNode node : nodes.subList(1, n)) {
+                sent += node.cluster().stats().messagesSent(PUSH_PULL);
+            }
+            // Each joiner sent its join only: a push from the seed reached every one of them (a follow-up
+            // push can come before the join's reply was handled; a joiner whose answer was complete gets
+            // the seed's record alone), so none exchanged whole states with a random member after it.
+            assertEquals(n - 1, sent, "push-pulls the joiners sent");
+            assertTrue(net.converged());
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
     void aJoinAnsweredTogetherWithOthersCompletesOnceTheSeedsStateWasMerged() {
         int n = 80;
         try (SimNetwork net = SimNetwork.builder().seed(65).build()) {
