@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * node 1 until every other node's handler got each, right after convergence ({@code bcast_all_ms}) and
  * again each once no node has anything left to gossip ({@code bcast_settled_ms}), heap per node after
  * collection, and threads per node. A smaller cluster (250 nodes, {@code W6_WARMUP_N}; 0 skips it) runs the same
- * steps first, unreported, so that the measured run meets compiled code.
+ * steps first, unreported, six times, so that the measured run meets compiled code.
  * {@code threads} measures the threads one node owns with the default configuration (no runtime).
  */
 final class ScaleOut {
@@ -125,14 +125,29 @@ final class ScaleOut {
         }
     }
 
+    /** Warm-up rounds: on the 2-core machine the JIT still compiled about a second per round after the fifth. */
+    private static final int WARMUP_ROUNDS = 6;
+
     /**
-     * Warms the JIT up on what the measured run does, not reported: a smaller cluster joins at once,
-     * converges, carries {@code 4 * BROADCASTS} broadcasts, and closes.
+     * Warms the JIT up on what the measured run does, not reported: {@link #WARMUP_ROUNDS} times, a smaller
+     * cluster joins at once, converges, carries {@code 4 * BROADCASTS} broadcasts, and closes. With one
+     * round the JIT's compiler threads took a third of the machine during the measured run.
      *
      * @param n how many nodes
      */
     private static void warmUp(int n) throws Exception {
-        long t0 = System.nanoTime();
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        for (int round = 1; round <= WARMUP_ROUNDS; round++) {
+            long t0 = System.nanoTime();
+            long compiled0 = timed ? jit.getTotalCompilationTime() : 0;
+            warmUpRound(n);
+            Results.log("W6 warm-up round " + round + " with " + n + " nodes (not reported): " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms" + (timed ? ", the JIT compiled for " + (jit.getTotalCompilationTime() - compiled0) + " ms" : ""));
+        }
+    }
+
+    private static void warmUpRound(int n) throws Exception {
         try (ClusterRuntime runtime = ClusterRuntime.create()) {
             int connections = Math.max(ClusterConfig.DEFAULT_MAX_INBOUND_CONNECTIONS, 2 * n);
             List<Cluster> nodes = Nodes.start(n, b -> b.runtime(runtime)
@@ -147,7 +162,6 @@ final class ScaleOut {
                 Nodes.closeAll(nodes);
             }
         }
-        Results.log("W6 warm-up with " + n + " nodes (not reported) took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** Bytes and packets sent per node per second over 10 s of steady state. */
