@@ -84,11 +84,14 @@ class AgentProcessesTest {
         Cli join = cli(a, "join", b.gossip, c.gossip).ok();
         assertTrue(join.out().startsWith("joined through 127.0.0.1:"), join.out());
 
-        await().atMost(LONG).untilAsserted(() -> {
-            Cli nodes = cli(c, "nodes").ok();
-            assertEquals(4, nodes.out().lines().count(), nodes.out());
-            assertEquals(3, nodes.out().lines().filter(l -> l.contains(" ALIVE ")).count(), nodes.out());
-        });
+        // Each node learns of the others on its own time: wait until every one sees all three.
+        for (AgentProcess x : List.of(a, b, c)) {
+            await().atMost(LONG).untilAsserted(() -> {
+                Cli nodes = cli(x, "nodes").ok();
+                assertEquals(4, nodes.out().lines().count(), nodes.out());
+                assertEquals(3, nodes.out().lines().filter(l -> l.contains(" ALIVE ")).count(), nodes.out());
+            });
+        }
         Cli nodes = cli(a, "nodes").ok();
         List<String> lines = nodes.out().lines().toList();
         assertTrue(lines.get(0).matches("NAME\\s+ADDRESS\\s+STATE\\s+INCARNATION\\s+ID\\s+METADATA"), lines.get(0));

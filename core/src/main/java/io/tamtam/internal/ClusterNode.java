@@ -364,11 +364,15 @@ public final class ClusterNode implements Cluster {
         if (list.isEmpty()) {
             return CompletableFuture.failedFuture(new JoinException("join needs at least one seed address", List.of()));
         }
+        // A node that knew no other member and joins through one seed has nothing to tell the cluster that
+        // the seed did not hear in its join; then a push from the seed spares it the exchanges after a join.
+        boolean[] alone = {false};
         result.thenRun(() -> scheduler.execute(() -> {
-            pushPull.afterJoin();
+            pushPull.afterJoin(alone[0]);
             rejoin.joined();
         }));
         scheduler.execute(() -> {
+            alone[0] = list.size() == 1 && ctx.table().size() == 1;
             List<Throwable> reasons = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger left = new AtomicInteger(list.size());
             InetSocketAddress self = membership.self().snapshot().address();

@@ -168,11 +168,16 @@ public final class PushPull {
      * later, fill in what neither the seed's answer nor its follow-up push told this node (a follow-up
      * lost, a seed that left, or, after a partition healed, the side the rejoined member had not heard
      * of: with the 8-interval exchange alone, a 5/5 partition that outlasted the reap merged only after
-     * 6 virtual seconds, with both, in 1.8).
+     * 6 virtual seconds, with both, in 1.8), and tell others what this node knew that its seed did not
+     * (other seeds' members, members from before a partition).
+     *
+     * @param alone whether this node knew no other member and joined through one seed: then it has
+     *              nothing to tell, and a one-way push that reached it since its join exchange began
+     *              (the seed's follow-up) spares it the exchanges
      */
-    public void afterJoin() {
+    public void afterJoin(boolean alone) {
         long interval = ctx.config().probeInterval().toNanos();
-        long pushesAtJoin = pushesBeforeJoin;
+        long pushesAtJoin = alone ? pushesBeforeJoin : Long.MAX_VALUE;
         for (long delay : new long[] {2 * interval, 8 * interval}) {
             ctx.scheduler().schedule(() -> {
                 if (stopped || membership.leaving() || pushesReceived > pushesAtJoin) {

@@ -217,7 +217,7 @@ public final class Rejoin {
                 backoff.remove(a);
                 membership.reconnected(a);
                 if (join) {
-                    pushPull.afterJoin();
+                    pushPull.afterJoin(false);
                 }
             } else {
                 Backoff b = backoff.get(a);

@@ -67,6 +67,22 @@ class JoinStormScenarioTest {
     }
 
     @Test
+    void aNodeThatJoinsThroughTwoSeedsStillExchangesAfterItsJoin() {
+        try (SimNetwork net = SimNetwork.builder().seed(67).build()) {
+            List<SimNode> seeds = Scenarios.startCluster(net, 5, Duration.ofSeconds(10));
+            SimNode a = net.addNode();
+            CompletableFuture<Node> join = a.cluster().join(seeds.get(0).address(), seeds.get(1).address());
+            assertTrue(net.runUntil(join::isDone, Duration.ofSeconds(5)));
+            net.runFor(Duration.ofSeconds(6));
+            // It may know what one seed did not (the other seed's members): besides its two joins it makes
+            // both exchanges after a join, though the seeds' follow-up pushes reached it.
+            assertEquals(4, a.cluster().stats().messagesSent(PUSH_PULL), "push-pulls the joiner sent");
+            assertTrue(net.converged());
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
     void aJoinAnsweredTogetherWithOthersCompletesOnceTheSeedsStateWasMerged() {
         int n = 80;
         try (SimNetwork net = SimNetwork.builder().seed(65).build()) {
