@@ -2,63 +2,47 @@ package io.tamtam.internal.runtime;
 
 import io.tamtam.spi.Scheduler;
 
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
-/** The default {@link Scheduler}: one daemon platform thread per node. */
+/**
+ * The default {@link Scheduler}: one daemon platform thread per node, which runs the node's tasks as one
+ * {@link LaneScheduler} lane, so that urgent tasks (probes, their answers, broadcasts to pass on) go
+ * ahead of other queued protocol work here too.
+ */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
-    private final BiConsumer<String, Throwable> errors;
+    private final LaneScheduler lane;
 
     /**
      * @param threadName name of the protocol thread
      * @param errors     receives exceptions thrown by tasks
      */
     public ExecutorScheduler(String threadName, BiConsumer<String, Throwable> errors) {
-        this.errors = errors;
         this.executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    }
-
-    private Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (Throwable t) {
-                errors.accept("protocol task", t);
-            }
-        };
+        this.lane = new LaneScheduler(new LaneScheduler.Lanes(executor), errors);
     }
 
     @Override
     public void execute(Runnable task) {
-        if (!executor.isShutdown()) {
-            try {
-                executor.execute(guarded(task));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closing: the task is moot
-            }
-        }
+        lane.execute(task);
+    }
+
+    @Override
+    public void executeUrgent(Runnable task) {
+        lane.executeUrgent(task);
     }
 
     @Override
     public Cancellable schedule(Runnable task, long delayNanos) {
-        if (executor.isShutdown()) {
-            return () -> { };
-        }
-        try {
-            ScheduledFuture<?> f = executor.schedule(guarded(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return () -> { };
-        }
+        return lane.schedule(task, delayNanos);
     }
 
     @Override
     public void close() {
+        lane.close();
         executor.shutdownNow();
     }
 }
