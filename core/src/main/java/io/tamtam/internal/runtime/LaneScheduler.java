@@ -20,11 +20,18 @@ import java.util.function.BiConsumer;
  * have not started, and across lanes, a lane with an urgent task takes its turn before the lanes that
  * have none. When many nodes share few threads and are all busy (a join storm's aftermath), a probe's
  * answer or a broadcast to pass on then waits for the lanes with urgent work, not for a turn of every
- * busy lane. Tasks of one kind run in the order they were submitted.
+ * busy lane. Tasks of one kind run in the order they were submitted. After {@link #URGENT_RUN} urgent tasks
+ * (or turns) in a row, one other waiting task (or turn) runs: a stream of urgent work, such as a flood of
+ * probes, delays the rest but cannot starve it.
  */
 public final class LaneScheduler implements Scheduler, AutoCloseable {
     /** Tasks a lane runs per turn on a pool thread. */
     static final int BATCH = 64;
+    /**
+     * Urgent tasks (within a lane) or urgent turns (across lanes) run in a row at most, before one other
+     * waiting task or turn: a stream of urgent work delays the rest, it cannot starve it.
+     */
+    static final int URGENT_RUN = 16;
 
     /**
      * The turns of the lanes on one pool: lanes with urgent tasks queue apart and are served first. Every
@@ -35,6 +42,8 @@ public final class LaneScheduler implements Scheduler, AutoCloseable {
         private final ConcurrentLinkedQueue<LaneScheduler> urgent = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<LaneScheduler> normal = new ConcurrentLinkedQueue<>();
         private final Runnable next = this::runNext;
+        /** Urgent turns taken since the last other one (approximate under concurrent pool threads). */
+        private final java.util.concurrent.atomic.AtomicInteger urgentInARow = new java.util.concurrent.atomic.AtomicInteger();
 
         /** @param pool the shared protocol threads (timers and lanes) */
         public Lanes(ScheduledExecutorService pool) {
@@ -53,10 +62,22 @@ public final class LaneScheduler implements Scheduler, AutoCloseable {
         }
 
         private void runNext() {
-            LaneScheduler lane = urgent.poll();
+            LaneScheduler lane = null;
+            if (urgentInARow.get() < URGENT_RUN) {
+                lane = urgent.poll();
+            }
             boolean wasUrgent = lane != null;
             if (lane == null) {
                 lane = normal.poll();
+                if (lane == null) {
+                    lane = urgent.poll();
+                    wasUrgent = lane != null;
+                }
+            }
+            if (wasUrgent) {
+                urgentInARow.incrementAndGet();
+            } else {
+                urgentInARow.set(0);
             }
             if (lane != null) {
                 lane.turn(wasUrgent);
@@ -141,18 +162,30 @@ public final class LaneScheduler implements Scheduler, AutoCloseable {
             }
             running = true;
         }
+        int urgentInARow = 0;
         for (int i = 0; i < BATCH; i++) {
             Runnable next;
+            boolean wasUrgent;
             synchronized (lock) {
-                next = closed ? null : urgentTasks.poll();
-                if (next == null && !closed) {
+                if (closed) {
+                    running = false;
+                    return;
+                }
+                next = urgentInARow < URGENT_RUN ? urgentTasks.poll() : null;
+                wasUrgent = next != null;
+                if (next == null) {
                     next = tasks.poll();
+                    if (next == null) {
+                        next = urgentTasks.poll();
+                        wasUrgent = next != null;
+                    }
                 }
                 if (next == null) {
                     running = false;
                     return;
                 }
             }
+            urgentInARow = wasUrgent ? urgentInARow + 1 : 0;
             try {
                 next.run();
             } catch (Throwable t) {

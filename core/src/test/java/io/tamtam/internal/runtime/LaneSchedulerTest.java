@@ -119,4 +119,44 @@ class LaneSchedulerTest {
             one.shutdownNow();
         }
     }
+
+    @Test
+    void aStreamOfUrgentWorkDelaysTheRestButDoesNotStarveIt() throws Exception {
+        ScheduledThreadPoolExecutor one = new ScheduledThreadPoolExecutor(1);
+        try {
+            LaneScheduler.Lanes shared = new LaneScheduler.Lanes(one);
+            CountDownLatch hold = new CountDownLatch(1);
+            one.execute(() -> {
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            // Within a lane: one task, then 40 urgent ones.
+            LaneScheduler busy = new LaneScheduler(shared, (what, t) -> { });
+            busy.execute(() -> order.add("busy-normal"));
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                busy.executeUrgent(() -> order.add("busy-urgent" + n));
+            }
+            // Across lanes: a lane with one task, then 40 lanes with an urgent task each.
+            LaneScheduler quiet = new LaneScheduler(shared, (what, t) -> { });
+            quiet.execute(() -> order.add("quiet-normal"));
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                new LaneScheduler(shared, (what, t) -> { }).executeUrgent(() -> order.add("lane-urgent" + n));
+            }
+            hold.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 82);
+            List<String> ran = List.copyOf(order);
+            assertEquals(LaneScheduler.URGENT_RUN, ran.indexOf("busy-normal"),
+                    "the lane's task ran after a run of urgent ones: " + ran);
+            assertTrue(ran.indexOf("quiet-normal") < ran.indexOf("lane-urgent39"),
+                    "the lane without urgent work had its turn before the last urgent lane: " + ran);
+        } finally {
+            one.shutdownNow();
+        }
+    }
 }
