@@ -27,7 +27,8 @@ public final class MemberTable {
     private final AtomicIntegerArray byState = new AtomicIntegerArray(STATES.length);
     private final ArrayList<Member> all = new ArrayList<>();
     private final ArrayList<Member> probeOrder = new ArrayList<>();
-    private final LiveMembers live = new LiveMembers();
+    /** Built on first use ({@link #live()}: a node that never relays a broadcast does not hold it). */
+    private LiveMembers live;
     private int probeIndex;
     private int liveCount;
     private long version;
@@ -108,7 +109,9 @@ public final class MemberTable {
         probeOrder.set(j, m);
         if (m.isLive()) {
             liveCount++;
-            live.add(m);
+            if (live != null) {
+                live.add(m);
+            }
         }
     }
 
@@ -126,7 +129,9 @@ public final class MemberTable {
         byState.decrementAndGet(m.state().ordinal());
         if (m.isLive()) {
             liveCount--;
-            live.remove(m);
+            if (live != null) {
+                live.remove(m);
+            }
         }
     }
 
@@ -155,10 +160,14 @@ public final class MemberTable {
                 changed();
                 if (wasLive) {
                     liveCount--;
-                    live.remove(m);
+                    if (live != null) {
+                        live.remove(m);
+                    }
                 } else {
                     liveCount++;
-                    live.add(m);
+                    if (live != null) {
+                        live.add(m);
+                    }
                 }
             }
         }
@@ -176,8 +185,19 @@ public final class MemberTable {
         return byState.get(state.ordinal());
     }
 
-    /** @return the live members, this node included while it is live; protocol thread only */
+    /**
+     * @return the live members, this node included while it is live; built on the first call (12–16 bytes
+     *         per member, kept up to date after that); protocol thread only
+     */
     public LiveMembers live() {
+        if (live == null) {
+            live = new LiveMembers();
+            for (Member m : all) {
+                if (m.isLive()) {
+                    live.add(m);
+                }
+            }
+        }
         return live;
     }
 
