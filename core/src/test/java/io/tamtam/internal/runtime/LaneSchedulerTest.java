@@ -20,10 +20,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LaneSchedulerTest {
     private final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(4);
     private final LaneScheduler.Lanes turns = new LaneScheduler.Lanes(pool);
+    private final ScheduledThreadPoolExecutor one = new ScheduledThreadPoolExecutor(1);
+    private final LaneScheduler.Lanes oneThread = new LaneScheduler.Lanes(one);
 
     @AfterEach
     void stop() {
         pool.shutdownNow();
+        one.shutdownNow();
+    }
+
+    /** @return a latch that keeps the one thread busy until counted down, so that lanes queue their turns meanwhile */
+    private CountDownLatch holdTheOneThread() {
+        CountDownLatch hold = new CountDownLatch(1);
+        one.execute(() -> {
+            try {
+                hold.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return hold;
     }
 
     @Test
@@ -88,75 +104,49 @@ class LaneSchedulerTest {
 
     @Test
     void urgentTasksRunFirstWithinALaneAndAcrossLanes() throws Exception {
-        ScheduledThreadPoolExecutor one = new ScheduledThreadPoolExecutor(1);
-        try {
-            LaneScheduler.Lanes shared = new LaneScheduler.Lanes(one);
-            CountDownLatch hold = new CountDownLatch(1);
-            one.execute(() -> {
-                try {
-                    hold.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
-            LaneScheduler a = new LaneScheduler(shared, (what, t) -> { });
-            LaneScheduler b = new LaneScheduler(shared, (what, t) -> { });
-            LaneScheduler c = new LaneScheduler(shared, (what, t) -> { });
-            a.execute(() -> order.add("a1"));
-            b.execute(() -> order.add("b1"));
-            a.execute(() -> order.add("a2"));
-            c.execute(() -> order.add("c1"));
-            b.executeUrgent(() -> order.add("b-urgent"));
-            c.executeUrgent(() -> order.add("c-urgent1"));
-            c.executeUrgent(() -> order.add("c-urgent2"));
-            hold.countDown();
-            await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 7);
-            // b's and c's turns were queued as urgent, in that order, ahead of a's; each lane's urgent tasks
-            // run before its others, in submission order.
-            assertEquals(List.of("b-urgent", "b1", "c-urgent1", "c-urgent2", "c1", "a1", "a2"), List.copyOf(order));
-        } finally {
-            one.shutdownNow();
-        }
+        CountDownLatch hold = holdTheOneThread();
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        LaneScheduler a = new LaneScheduler(oneThread, (what, t) -> { });
+        LaneScheduler b = new LaneScheduler(oneThread, (what, t) -> { });
+        LaneScheduler c = new LaneScheduler(oneThread, (what, t) -> { });
+        a.execute(() -> order.add("a1"));
+        b.execute(() -> order.add("b1"));
+        a.execute(() -> order.add("a2"));
+        c.execute(() -> order.add("c1"));
+        b.executeUrgent(() -> order.add("b-urgent"));
+        c.executeUrgent(() -> order.add("c-urgent1"));
+        c.executeUrgent(() -> order.add("c-urgent2"));
+        hold.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 7);
+        // b's and c's turns were queued as urgent, in that order, ahead of a's; each lane's urgent tasks
+        // run before its others, in submission order.
+        assertEquals(List.of("b-urgent", "b1", "c-urgent1", "c-urgent2", "c1", "a1", "a2"), List.copyOf(order));
     }
 
     @Test
     void aStreamOfUrgentWorkDelaysTheRestButDoesNotStarveIt() throws Exception {
-        ScheduledThreadPoolExecutor one = new ScheduledThreadPoolExecutor(1);
-        try {
-            LaneScheduler.Lanes shared = new LaneScheduler.Lanes(one);
-            CountDownLatch hold = new CountDownLatch(1);
-            one.execute(() -> {
-                try {
-                    hold.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
-            // Within a lane: one task, then 40 urgent ones.
-            LaneScheduler busy = new LaneScheduler(shared, (what, t) -> { });
-            busy.execute(() -> order.add("busy-normal"));
-            for (int i = 0; i < 40; i++) {
-                int n = i;
-                busy.executeUrgent(() -> order.add("busy-urgent" + n));
-            }
-            // Across lanes: a lane with one task, then 40 lanes with an urgent task each.
-            LaneScheduler quiet = new LaneScheduler(shared, (what, t) -> { });
-            quiet.execute(() -> order.add("quiet-normal"));
-            for (int i = 0; i < 40; i++) {
-                int n = i;
-                new LaneScheduler(shared, (what, t) -> { }).executeUrgent(() -> order.add("lane-urgent" + n));
-            }
-            hold.countDown();
-            await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 82);
-            List<String> ran = List.copyOf(order);
-            assertEquals(LaneScheduler.URGENT_RUN, ran.indexOf("busy-normal"),
-                    "the lane's task ran after a run of urgent ones: " + ran);
-            assertTrue(ran.indexOf("quiet-normal") < ran.indexOf("lane-urgent39"),
-                    "the lane without urgent work had its turn before the last urgent lane: " + ran);
-        } finally {
-            one.shutdownNow();
+        CountDownLatch hold = holdTheOneThread();
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        // Within a lane: one task, then 40 urgent ones.
+        LaneScheduler busy = new LaneScheduler(oneThread, (what, t) -> { });
+        busy.execute(() -> order.add("busy-normal"));
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            busy.executeUrgent(() -> order.add("busy-urgent" + n));
         }
+        // Across lanes: a lane with one task, then 40 lanes with an urgent task each.
+        LaneScheduler quiet = new LaneScheduler(oneThread, (what, t) -> { });
+        quiet.execute(() -> order.add("quiet-normal"));
+        for (int i = 0; i < 40; i++) {
+            int n = i;
+            new LaneScheduler(oneThread, (what, t) -> { }).executeUrgent(() -> order.add("lane-urgent" + n));
+        }
+        hold.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> order.size() == 82);
+        List<String> ran = List.copyOf(order);
+        assertEquals(LaneScheduler.URGENT_RUN, ran.indexOf("busy-normal"),
+                "the lane's task ran after a run of urgent ones: " + ran);
+        assertTrue(ran.indexOf("quiet-normal") < ran.indexOf("lane-urgent39"),
+                "the lane without urgent work had its turn before the last urgent lane: " + ran);
     }
 }
