@@ -580,10 +580,8 @@ public final class ServiceLayer implements Services {
         return mix(h);
     }
 
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+    private static long mix(long z) {
+        return io.tamtam.internal.membership.LiveMembers.mix(z);
     }
 
     private void deliver(Node target, Mode mode, String service, byte[] payload, Delivery delivery, CompletableFuture<byte[]> f) {
