@@ -57,8 +57,9 @@ public final class PushPull {
     private final Map<InetSocketAddress, Integer> joinAnswers = new java.util.LinkedHashMap<>();
     private boolean joinAnswersScheduled;
     /**
-     * This node's state as last listed, with the member table version and this node's own record it was
-     * listed at (a refutation or a metadata change replaces the record without a new version).
+     * This node's state as last listed for a join storm ({@link #stormState}), with the member table
+     * version and this node's own record it was listed at (a refutation or a metadata change replaces the
+     * record without a new version); null when no follow-up runs.
      */
     private List<MemberInfo> state;
     private long stateVersion = -1;
@@ -78,10 +79,17 @@ public final class PushPull {
     private boolean followUpScheduled;
     private int followUpPeriods;
     private long lastFollowUp;
+    /** Whether joiners wait in {@link #followUpNew} that the last round's byte budget left out. */
+    private boolean followUpBacklog;
     /** Most joiners followed up at once: a join past it is answered but not followed up, counted as QUEUE_FULL. */
     static final int MAX_FOLLOW_UPS = 65_536;
     /** Most follow-up periods between two pushes while joins keep changing the membership. */
     static final int FOLLOW_UP_MAX_WAIT = 4;
+    /**
+     * Most bytes of follow-up pushes a seed sends in one round (64 MiB): the joiners a round would reach
+     * beyond it wait for the next round (see {@link #followUp}).
+     */
+    static final long FOLLOW_UP_BYTES = 64L << 20;
 
     /**
      * @param ctx        shared parts
@@ -254,7 +262,7 @@ public final class PushPull {
             return f;
         }
         pending.put(id, new Pending(f, join, to));
-        Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, localState(),
+        Message.PushPull msg = new Message.PushPull(id, join ? WireFormat.PUSH_PULL_JOIN : 0, membership.localState(),
                 appStates.forWire());
         int sent = id;
         ctx.outbox().sendFrame(to, msg).whenComplete((v, err) -> {
@@ -353,7 +361,7 @@ public final class PushPull {
             }
         } else {
             ctx.outbox().sendFrame(from.address(), new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY,
-                    localState(), appStates.forWire()));
+                    membership.localState(), appStates.forWire()));
             if (pp.join()) {
                 followUp(from.address(), ctx.table().version());
             }
@@ -377,7 +385,7 @@ public final class PushPull {
             joinAnswers.clear();
             return;
         }
-        List<MemberInfo> members = localState();
+        List<MemberInfo> members = stormState();
         byte[] app = appStates.forWire();
         long version = ctx.table().version();
         if (joinAnswers.size() == 1) {
@@ -408,6 +416,12 @@ public final class PushPull {
      * goes out while the membership is quiet, the joiners are done; they are given up after
      * {@link #FOLLOW_UP_POSTPONES} periods. The pushes are one way: the joiner's state is what the seed
      * merged when it answered.
+     *
+     * <p>A round sends at most {@link #FOLLOW_UP_BYTES}: a join storm at scale makes a round O(joiners ×
+     * records), gigabytes at 10,000 joiners of one seed. The newest joiners are served first; the others
+     * wait for the next period (a joiner that misses a round's changes gets the whole state then), and
+     * the seed pushes every period while any wait. Those still waiting when the seed gives up are
+     * counted as QUEUE_FULL.
      */
     private void followUp(InetSocketAddress joiner, long versionAtReply) {
         if (!followUpNew.containsKey(joiner) && followUpNew.size() + followUpPushed.size() >= MAX_FOLLOW_UPS) {
@@ -434,17 +448,30 @@ public final class PushPull {
             followUpNew.clear();
             followUpPushed.clear();
             unpushed.clear();
+            followUpState = null;
+            state = null;
             return;
         }
         long quiet = followUpQuiet();
         long version = ctx.table().version();
         boolean quietNow = ctx.now() - ctx.table().lastChangeNanos() >= quiet;
         followUpPeriods++;
-        boolean last = quietNow || followUpPeriods >= FOLLOW_UP_POSTPONES;
-        if (last || ctx.now() - lastFollowUp >= FOLLOW_UP_MAX_WAIT * quiet) {
+        boolean givingUp = followUpPeriods >= FOLLOW_UP_POSTPONES;
+        if (quietNow || givingUp || followUpBacklog || ctx.now() - lastFollowUp >= FOLLOW_UP_MAX_WAIT * quiet) {
             lastFollowUp = ctx.now();
-            List<MemberInfo> members = localState();
+            List<MemberInfo> members = stormState();
             byte[] app = appStates.forWire();
+            long budget = FOLLOW_UP_BYTES;
+            if (!followUpPushed.isEmpty() && followUpState != null && followUpState != members) {
+                List<InetSocketAddress> left = new java.util.ArrayList<>();
+                budget -= pushWithin(newestFirst(followUpPushed), changedSince(followUpState, members), app, budget, left);
+                unpushed.removeAll(followUpPushed);
+                for (InetSocketAddress a : left) {
+                    // Missed these changes: the whole state in a later round.
+                    followUpPushed.remove(a);
+                    followUpNew.put(a, -1L);
+                }
+            }
             List<InetSocketAddress> full = new java.util.ArrayList<>();
             for (Map.Entry<InetSocketAddress, Long> e : followUpNew.entrySet()) {
                 if (e.getValue() != version) {
@@ -453,26 +480,82 @@ public final class PushPull {
                     unpushed.add(e.getKey());
                 }
             }
-            if (!followUpPushed.isEmpty() && followUpState != null && followUpState != members) {
-                pushAll(followUpPushed, changedSince(followUpState, members), app);
-                unpushed.removeAll(followUpPushed);
+            List<InetSocketAddress> left = new java.util.ArrayList<>();
+            pushWithin(newestFirst(full), members, app, budget, left);
+            for (InetSocketAddress a : followUpNew.keySet()) {
+                followUpPushed.add(a);
             }
-            pushAll(full, members, app);
-            followUpPushed.addAll(followUpNew.keySet());
+            Map<InetSocketAddress, Long> waiting = new java.util.LinkedHashMap<>();
+            for (InetSocketAddress a : left) {
+                followUpPushed.remove(a);
+                waiting.put(a, followUpNew.get(a));
+            }
             followUpNew.clear();
+            followUpNew.putAll(waiting);
+            followUpBacklog = !waiting.isEmpty();
             followUpState = members;
-            if (last) {
+            if (givingUp || (quietNow && !followUpBacklog)) {
+                // Joiners the budget left waiting get nothing more, counted; their exchanges after the join
+                // (afterJoin) fill in what they lack when no push reached them.
+                for (int i = 0; i < waiting.size(); i++) {
+                    ctx.stats().drop(DropReason.QUEUE_FULL);
+                }
                 // Joiners whose answer listed all this node knows got no push: one listing only this node
                 // tells them so, and spares them the exchanges after a join (afterJoin).
                 pushAll(unpushed, List.of(membership.self().toInfo()), null);
                 unpushed.clear();
                 followUpPushed.clear();
+                followUpNew.clear();
+                followUpBacklog = false;
                 followUpState = null;
+                state = null;
                 return;
             }
         }
         followUpScheduled = true;
         ctx.scheduler().schedule(this::flushFollowUps, quiet);
+    }
+
+    private static List<InetSocketAddress> newestFirst(java.util.Collection<InetSocketAddress> oldestFirst) {
+        List<InetSocketAddress> out = new java.util.ArrayList<>(oldestFirst);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    /**
+     * Pushes to the first joiners of {@code to} whose pushes fit in {@code budget} bytes, and lists the
+     * others in {@code left}.
+     *
+     * @param to      the joiners, the first served first
+     * @param members the records to push
+     * @param app     the application state to send, or null
+     * @param budget  the most bytes to send
+     * @param left    receives the joiners left out
+     * @return the bytes sent
+     */
+    private long pushWithin(List<InetSocketAddress> to, List<MemberInfo> members, byte[] app, long budget,
+                            List<InetSocketAddress> left) {
+        if (to.isEmpty()) {
+            return 0;
+        }
+        Message.PushPull msg = new Message.PushPull(PUSH_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, app);
+        byte[] packet = ctx.outbox().codec().encode(msg);
+        pushesEncoded++;
+        int fit = (int) Math.min(to.size(), Math.max(0, budget) / packet.length);
+        for (int i = 0; i < to.size(); i++) {
+            InetSocketAddress a = to.get(i);
+            if (i >= fit) {
+                left.add(a);
+            } else if (!ctx.config().encryptionKeys().isEmpty()) {
+                ctx.outbox().sendFrame(a, msg);
+            } else {
+                if (i > 0) {
+                    ctx.outbox().codec().countAgain(msg);
+                }
+                ctx.outbox().sendFramePacket(a, packet);
+            }
+        }
+        return (long) fit * packet.length;
     }
 
     /** @return the records of {@code now} that differ from those in {@code before}, this node's first */
@@ -534,7 +617,7 @@ public final class PushPull {
      * @param to the other node
      */
     void push(InetSocketAddress to) {
-        pushAll(List.of(to), localState(), appStates.forWire());
+        pushAll(List.of(to), membership.localState(), appStates.forWire());
     }
 
     /** @return one-way pushes encoded (tests: pushes of one state share one encoding) */
@@ -542,8 +625,11 @@ public final class PushPull {
         return pushesEncoded;
     }
 
-    /** @return this node's members as records, listed again only when the member table changed */
-    private List<MemberInfo> localState() {
+    /**
+     * @return this node's members as records for answers to joins and follow-up pushes: the list is kept
+     *         until the follow-ups end, and listed again only when the member table changed
+     */
+    private List<MemberInfo> stormState() {
         long version = ctx.table().version();
         Object self = membership.self().snapshot();
         if (state == null || stateVersion != version || stateSelf != self) {

@@ -103,7 +103,7 @@ public final class WireReader {
      * the last value read into it; a racing reader sees a whole value or misses (values are immutable,
      * and an {@link Ipv4} is published through its final fields).
      */
-    private static final int CACHE_SLOTS = 1 << 13;
+    private static final int CACHE_SLOTS = 1 << 15;
     private static final UUID[] UUIDS = new UUID[CACHE_SLOTS];
     private static final Ipv4[] ADDRESSES = new Ipv4[CACHE_SLOTS];
 

@@ -1,5 +1,6 @@
 package io.tamtam.testkit.scenario;
 
+import io.tamtam.DropReason;
 import io.tamtam.JoinException;
 import io.tamtam.Node;
 import io.tamtam.testkit.SimNetwork;
@@ -78,6 +79,50 @@ class JoinStormScenarioTest {
             // both exchanges after a join, though the seeds' follow-up pushes reached it.
             assertEquals(4, a.cluster().stats().messagesSent(PUSH_PULL), "push-pulls the joiner sent");
             assertTrue(net.converged());
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
+    void aSeedsFollowUpPushesStayWithinTheirByteBudgetPerRound() {
+        // 400 nodes with 600 bytes of metadata each join in 12 waves 10 ms apart, so the seed's state changes
+        // after it answered most of them. A whole state is then about 270 KB: pushing it to each of 399
+        // joiners in one round would take about 100 MiB, beyond the 64 MiB budget of a round.
+        int n = 400;
+        long budget = 64L << 20;
+        try (SimNetwork net = SimNetwork.builder().seed(68).build()) {
+            List<SimNode> nodes = net.addNodes(n, b -> b.maxMetadataBytes(700));
+            String pad = "x".repeat(600);
+            nodes.forEach(x -> x.cluster().setMetadata("pad", pad));
+            SimNode seed = nodes.get(0);
+            int[] done = {0};
+            int wave = (n - 1 + 11) / 12;
+            for (int from = 1; from < n; from += wave) {
+                for (SimNode node : nodes.subList(from, Math.min(n, from + wave))) {
+                    node.cluster().join(seed.address()).whenComplete((v, e) -> done[0]++);
+                }
+                net.runFor(Duration.ofMillis(10));
+            }
+            assertTrue(net.runUntil(() -> done[0] == n - 1, Duration.ofSeconds(30)), "joins completed: " + done[0]);
+            long answered = seed.counters().bytesSent();
+            long most = 0;
+            long before = answered;
+            for (int step = 0; step < 600; step++) {
+                net.runFor(Duration.ofMillis(10));
+                long now = seed.counters().bytesSent();
+                most = Math.max(most, now - before);
+                before = now;
+            }
+            long followUps = before - answered;
+            System.out.printf("  [%d nodes] the seed sent %d MiB answering the joins, then %d MiB in 6 s, at most %d MiB "
+                    + "in 10 ms, %d joiners not followed up%n", n, answered >> 20, followUps >> 20, most >> 20,
+                    seed.cluster().stats().dropped(DropReason.QUEUE_FULL));
+            // A round's pushes leave in one task; gossip and probes add a few KB in the same 10 ms.
+            assertTrue(most <= budget + (1 << 20), "most bytes the seed sent in 10 ms after the joins: " + most);
+            assertTrue(followUps > budget + (1 << 20), "the follow-ups took more than one round: " + followUps);
+            assertEquals(0, seed.cluster().stats().dropped(DropReason.QUEUE_FULL), "joiners not followed up");
+            assertTrue(net.runUntil(net::converged, Duration.ofSeconds(30), Duration.ofMillis(100)),
+                    "membership converges without the follow-ups the budget left out");
             Scenarios.assertNoFailures(net);
         }
     }
