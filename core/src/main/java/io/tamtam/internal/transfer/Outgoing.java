@@ -21,8 +21,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The sending side of one transfer. Every step runs on the transfer's own lane (a {@link SerialExecutor}
- * over the service's I/O threads): reading the source, sending parts, taking acks, the periodic tick.
- * A part read from the source stays in {@link #inflight} until the receiver acknowledged it.
+ * over the service's I/O threads): sending parts, taking acks, the periodic tick. The source is read in
+ * order on its own {@link #reader}, off the lane, so that a source that blocks (a user's InputStream)
+ * cannot keep the deadline, a cancel or closing from ending the transfer. A part read from the source
+ * stays in {@link #inflight} until the receiver acknowledged it.
  */
 final class Outgoing extends TransferSide {
     private enum Phase { OFFERING, SENDING, ENDING, DONE }
@@ -51,9 +53,17 @@ final class Outgoing extends TransferSide {
     private final TreeMap<Integer, Pending> inflight = new TreeMap<>();
     /** Buffers of acknowledged parts, read into again (at most a window of them). */
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
-    private Phase phase = Phase.OFFERING;
+    /** Read by the reader too, to stop reading once the transfer ended. */
+    private volatile Phase phase = Phase.OFFERING;
     private BitSet held = new BitSet();
+    /** Parts read and taken in by the lane: 0 to nextRead - 1. */
     private int nextRead;
+    /** Parts asked of the reader: nextRead to nextAsked - 1 are being read. */
+    private int nextAsked;
+    /** Reads the source, a part at a time, in order; each part read goes to the lane ({@link #onRead}). */
+    private final SerialExecutor reader;
+    /** Set by the reader when the source failed: later parts are not read. */
+    private volatile boolean readFailed;
     private long lastOfferAt;
     private long endSentAt;
     private byte[] digest;
@@ -70,6 +80,7 @@ final class Outgoing extends TransferSide {
         this.source = source;
         this.listener = listener;
         this.listenerLane = new SerialExecutor(service.callbacks());
+        this.reader = new SerialExecutor(service.sources());
         this.deadlineAt = deadline == null ? Long.MAX_VALUE : startedAt + deadline.toNanos();
     }
 
@@ -246,27 +257,11 @@ final class Outgoing extends TransferSide {
     // ---------------------------------------------------------------- internals
 
     private void pump() {
-        while (phase == Phase.SENDING && inflight.size() < service.config().window() && nextRead < parts) {
-            int i = nextRead;
+        while (phase == Phase.SENDING && inflight.size() + (nextAsked - nextRead) < service.config().window()
+                && nextAsked < parts) {
+            int i = nextAsked++;
             byte[] data = buffer(partLength(i));
-            try {
-                source.readFully(data);
-            } catch (IOException e) {
-                sendToNode(new Message.TransferDone(wireId, TransferService.DONE_FAILED, "the sender could not read its source"));
-                finish(TransferResult.Status.FAILED, "cannot read the source: " + e.getMessage(), false);
-                return;
-            }
-            nextRead++;
-            sha.update(data);
-            if (held.get(i)) {
-                recycle(data);
-                continue;
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(data);
-            Pending p = new Pending(data, (int) crc.getValue());
-            inflight.put(i, p);
-            sendPart(i, p);
+            reader.execute(() -> read(i, data));
         }
         for (Map.Entry<Integer, Pending> e : inflight.entrySet()) {
             if (e.getValue().resend) {
@@ -279,6 +274,51 @@ final class Outgoing extends TransferSide {
                 digest = sha.digest();
             }
             sendEnd();
+        }
+    }
+
+    /** On the reader: reads part {@code i} and hands it to the lane. */
+    private void read(int i, byte[] data) {
+        if (phase == Phase.DONE || readFailed) {
+            return;
+        }
+        try {
+            source.readFully(data);
+        } catch (IOException | RuntimeException e) {
+            readFailed = true;
+            lane.execute(() -> {
+                if (phase != Phase.DONE) {
+                    sendToNode(new Message.TransferDone(wireId, TransferService.DONE_FAILED, "the sender could not read its source"));
+                    finish(TransferResult.Status.FAILED, "cannot read the source: " + e.getMessage(), false);
+                }
+            });
+            return;
+        }
+        lane.execute(() -> onRead(i, data));
+    }
+
+    /** On the lane: part {@code i} was read (parts arrive in order). */
+    private void onRead(int i, byte[] data) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        nextRead = i + 1;
+        sha.update(data);
+        if (held.get(i)) {
+            recycle(data);
+        } else {
+            CRC32C crc = new CRC32C();
+            crc.update(data);
+            Pending p = new Pending(data, (int) crc.getValue());
+            inflight.put(i, p);
+            if (phase == Phase.SENDING) {
+                sendPart(i, p);
+            } else {
+                p.resend = true;
+            }
+        }
+        if (phase == Phase.SENDING) {
+            pump();
         }
     }
 
@@ -338,11 +378,14 @@ final class Outgoing extends TransferSide {
         phase = Phase.DONE;
         inflight.clear();
         spare.clear();
-        try {
-            source.close();
-        } catch (IOException ignored) {
-            // nothing more to read from it
-        }
+        // On the reader, after a read in progress (a source need not allow a close while it reads).
+        reader.execute(() -> {
+            try {
+                source.close();
+            } catch (IOException | RuntimeException ignored) {
+                // nothing more to read from it
+            }
+        });
         service.ended(this, status);
         if (listener != null) {
             TransferProgress p = progress();

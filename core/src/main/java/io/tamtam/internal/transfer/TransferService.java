@@ -70,6 +70,12 @@ public final class TransferService implements Transfers {
     private final Completions completions;
     private final TransferStore store;
     private final ThreadPoolExecutor ioPool;
+    /**
+     * Reads the senders' sources, off their lanes: a source (a user's InputStream) may block, and its
+     * transfer's deadline, cancel and close must still end it. A thread per source being read, ended
+     * after 30 s idle; one stuck in a read stays until the read returns.
+     */
+    private final ThreadPoolExecutor sourcePool;
     private final SerialExecutor control;
     private final ByteBudget queuedParts = new ByteBudget(MAX_QUEUED_PART_BYTES, 1 << 20);
     private final Map<Integer, TransferHandler> handlers = new ConcurrentHashMap<>();
@@ -100,6 +106,8 @@ public final class TransferService implements Transfers {
                 DaemonThreads.numbered("tamtam-transfer-" + shortId), new ThreadPoolExecutor.DiscardPolicy());
         ioPool.allowCoreThreadTimeOut(true);
         this.control = new SerialExecutor(ioPool);
+        this.sourcePool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+                DaemonThreads.numbered("tamtam-transfer-source-" + shortId), new ThreadPoolExecutor.DiscardPolicy());
     }
 
     /** @param dispatch where the transfer kinds are routed from */
@@ -177,6 +185,7 @@ public final class TransferService implements Transfers {
             // a lane stuck in file I/O: its transfer's state stays on disk as it is
         }
         ioPool.shutdown();
+        sourcePool.shutdown();
     }
 
     // ---------------------------------------------------------------- API
@@ -387,6 +396,11 @@ public final class TransferService implements Transfers {
 
     Executor io() {
         return ioPool;
+    }
+
+    /** @return where senders read their sources (see {@link #sourcePool}) */
+    Executor sources() {
+        return sourcePool;
     }
 
     Executor callbacks() {

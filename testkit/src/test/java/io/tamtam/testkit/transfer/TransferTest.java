@@ -313,6 +313,38 @@ class TransferTest {
     }
 
     @Test
+    void aSourceThatBlocksCannotKeepTheDeadlineOrACancelFromEndingItsTransfer() throws Exception {
+        Cluster sender = node("s", small(), null, 0);
+        Cluster receiver = node("r", small(), null, 0);
+        join(sender, receiver);
+        receiver.transfers().handle(FILES, toDir(tmp.resolve("out")));
+        long size = 4L << 20;
+        Gate stuckPastDeadline = new Gate(new RandomBytes(size, 6), 256 * 1024);
+        Gate stuckThenCancelled = new Gate(new RandomBytes(size, 7), 256 * 1024);
+        try {
+            Transfer late = sender.transfers().send(receiver.localNode().id(), FILES, stuckPastDeadline, size,
+                    TransferOptions.defaults().withId("b1").withName("b1").withDeadline(Duration.ofMillis(500)));
+            Transfer cancelled = sender.transfers().send(receiver.localNode().id(), FILES, stuckThenCancelled, size,
+                    TransferOptions.defaults().withId("b2").withName("b2"));
+            await().atMost(WAIT).until(() -> cancelled.progress().bytesDone() >= 256 * 1024);
+            cancelled.cancel("the source stalled");
+            // Both sources are still blocked in a read (their gates open only below): the results come from
+            // the transfers' lanes, which do not wait for the reads.
+            TransferResult r1 = late.result().get(15, TimeUnit.SECONDS);
+            assertEquals(TransferResult.Status.CANCELLED, r1.status());
+            assertTrue(r1.reason().contains("deadline"), r1.reason());
+            TransferResult r2 = cancelled.result().get(15, TimeUnit.SECONDS);
+            assertEquals(TransferResult.Status.CANCELLED, r2.status());
+            assertTrue(r2.reason().contains("the source stalled"), r2.reason());
+            await().atMost(WAIT).until(() -> ended.containsKey("b1") && ended.containsKey("b2"));
+        } finally {
+            stuckPastDeadline.open();
+            stuckThenCancelled.open();
+        }
+        await().atMost(WAIT).until(() -> sender.transfers().active().isEmpty() && receiver.transfers().active().isEmpty());
+    }
+
+    @Test
     void refusalsAndMisuseSayWhy() throws Exception {
         Cluster sender = node("s", small(), null, 0);
         Cluster receiver = node("r", small(), null, 0);
@@ -340,7 +372,6 @@ class TransferTest {
         await().atMost(WAIT).until(() -> sender.transfers().active().isEmpty() && receiver.transfers().active().isEmpty());
     }
 
-    /** Content that stops after a number of bytes until opened, so a test can act while a transfer is mid-way. */
     /** Pseudo-random bytes, generated as read. */
     static final class RandomBytes extends InputStream {
         private final SplittableRandom random;
@@ -374,6 +405,7 @@ class TransferTest {
         }
     }
 
+    /** Content that stops after a number of bytes until opened, so a test can act while a transfer is mid-way. */
     static final class Gate extends java.io.FilterInputStream {
         private final long stopAt;
         private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
