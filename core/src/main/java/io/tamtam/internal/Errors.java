@@ -109,10 +109,19 @@ final class Errors {
             kind.unlogged = 0;
         }
         if (first) {
-            LOG.warn("{} failed on node {}", context, node, error);
+            LOG.warn("{} on node {}", failed(context), node, error);
         } else {
-            LOG.warn("{} failed on node {}: {} ({} more of this kind not logged)", context, node, error.toString(), skipped);
+            LOG.warn("{} on node {}: {} ({} more of this kind not logged)", failed(context), node, error.toString(), skipped);
         }
+    }
+
+    /**
+     * @param context what failed, as its reporter put it ("protocol task", or from a transport "frame
+     *                connection to x failed")
+     * @return the context said as a failure, with "failed" once
+     */
+    static String failed(String context) {
+        return context.contains("failed") ? context : context + " failed";
     }
 
     static String kindOf(String context) {

@@ -23,6 +23,14 @@ class ErrorsTest {
     }
 
     @Test
+    void aLoggedFaultSaysFailedOnce() {
+        assertEquals("protocol task failed", Errors.failed("protocol task"));
+        // transports report contexts that say so already
+        assertEquals("frame connection to 127.0.0.1:7946 failed", Errors.failed("frame connection to 127.0.0.1:7946 failed"));
+        assertEquals("the frame listener failed on a frame from x", Errors.failed("the frame listener failed on a frame from x"));
+    }
+
+    @Test
     void faultsAreCountedByKindWithoutAHandler() {
         Errors errors = new Errors(null, callbacks, System::nanoTime, "test");
         for (int i = 0; i < 100; i++) {
