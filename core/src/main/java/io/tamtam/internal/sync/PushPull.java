@@ -81,6 +81,19 @@ public final class PushPull {
     private long lastFollowUp;
     /** Whether joiners wait in {@link #followUpNew} that the last round's byte budget left out. */
     private boolean followUpBacklog;
+    /**
+     * The states this node answered joins with since its last follow-up round, by member table version
+     * (at most {@link #MAX_ANSWERED_STATES}, the oldest forgotten): a joiner answered with one gets the
+     * records changed since, not the whole state again.
+     */
+    private final Map<Long, List<MemberInfo>> answeredStates = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, List<MemberInfo>> eldest) {
+            return size() > MAX_ANSWERED_STATES;
+        }
+    };
+    /** Most answered states kept for the follow-up (each lists every member once; a seed keeps them during a join storm only). */
+    static final int MAX_ANSWERED_STATES = 64;
     /** Most joiners followed up at once: a join past it is answered but not followed up, counted as QUEUE_FULL. */
     static final int MAX_FOLLOW_UPS = 65_536;
     /** Most follow-up periods between two pushes while joins keep changing the membership. */
@@ -388,6 +401,7 @@ public final class PushPull {
         List<MemberInfo> members = stormState();
         byte[] app = appStates.forWire();
         long version = ctx.table().version();
+        answeredStates.put(version, members);
         if (joinAnswers.size() == 1) {
             Map.Entry<InetSocketAddress, Integer> only = joinAnswers.entrySet().iterator().next();
             ctx.outbox().sendFrame(only.getKey(), new Message.PushPull(only.getValue(), WireFormat.PUSH_PULL_REPLY,
@@ -450,6 +464,7 @@ public final class PushPull {
             unpushed.clear();
             followUpState = null;
             state = null;
+            answeredStates.clear();
             return;
         }
         long quiet = followUpQuiet();
@@ -472,16 +487,25 @@ public final class PushPull {
                     followUpNew.put(a, -1L);
                 }
             }
-            List<InetSocketAddress> full = new java.util.ArrayList<>();
+            // Joiners answered since the last round: the records changed since the state each was answered
+            // with, one push per answered state, the newest first; the whole state when that state is not
+            // kept (or the joiner missed a round's changes).
+            Map<Long, List<InetSocketAddress>> byAnswer = new java.util.LinkedHashMap<>();
             for (Map.Entry<InetSocketAddress, Long> e : followUpNew.entrySet()) {
                 if (e.getValue() != version) {
-                    full.add(e.getKey());
+                    long at = answeredStates.containsKey(e.getValue()) ? e.getValue() : -1L;
+                    byAnswer.computeIfAbsent(at, k -> new java.util.ArrayList<>()).add(e.getKey());
                 } else {
                     unpushed.add(e.getKey());
                 }
             }
             List<InetSocketAddress> left = new java.util.ArrayList<>();
-            pushWithin(newestFirst(full), members, app, budget, left);
+            List<Long> answers = new java.util.ArrayList<>(byAnswer.keySet());
+            answers.sort(java.util.Comparator.reverseOrder());
+            for (long at : answers) {
+                List<MemberInfo> records = at == -1L ? members : changedSince(answeredStates.get(at), members);
+                budget -= pushWithin(newestFirst(byAnswer.get(at)), records, app, budget, left);
+            }
             for (InetSocketAddress a : followUpNew.keySet()) {
                 followUpPushed.add(a);
             }
@@ -509,6 +533,7 @@ public final class PushPull {
                 followUpBacklog = false;
                 followUpState = null;
                 state = null;
+                answeredStates.clear();
                 return;
             }
         }

@@ -85,10 +85,11 @@ class JoinStormScenarioTest {
 
     @Test
     void aSeedsFollowUpPushesStayWithinTheirByteBudgetPerRound() {
-        // 400 nodes with 600 bytes of metadata each join in 12 waves 10 ms apart, so the seed's state changes
-        // after it answered most of them. A whole state is then about 270 KB: pushing it to each of 399
-        // joiners in one round would take about 100 MiB, beyond the 64 MiB budget of a round.
-        int n = 400;
+        // 600 nodes with 600 bytes of metadata each (a record of about 660 bytes) join in 12 waves 10 ms apart,
+        // so the seed's state changes after it answered most of them. Pushing each joiner the records that
+        // changed since its answer (the waves after its own) in one round would take about 100 MiB, beyond
+        // the 64 MiB budget of a round.
+        int n = 600;
         long budget = 64L << 20;
         try (SimNetwork net = SimNetwork.builder().seed(68).build()) {
             List<SimNode> nodes = net.addNodes(n, b -> b.maxMetadataBytes(700));
