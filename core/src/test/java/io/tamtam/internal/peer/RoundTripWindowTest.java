@@ -31,4 +31,29 @@ class RoundTripWindowTest {
         assertEquals(Duration.ofNanos(1_000_000), r.max());
         assertEquals(Duration.ofNanos(99_000), r.p99());
     }
+
+    @Test
+    void aWindowGrowsAsSamplesComeAndKeepsTheMostRecentOnceFull() {
+        RoundTripWindow w = new RoundTripWindow(10);
+        for (int i = 1; i <= 3; i++) {
+            w.record(i * 1_000L);
+        }
+        assertEquals(3, w.summary().samples());
+        assertEquals(Duration.ofNanos(3_000), w.summary().max());
+        for (int i = 4; i <= 25; i++) {
+            w.record(i * 1_000L);
+        }
+        // the last 10: 16 to 25 µs
+        ClusterStats.RoundTrips r = w.summary();
+        assertEquals(10, r.samples());
+        assertEquals(Duration.ofNanos(25_000), r.max());
+        assertEquals(Duration.ofNanos(20_000), r.p50());
+        for (int i = 0; i < 9; i++) {
+            w.record(1_000L);
+        }
+        assertEquals(Duration.ofNanos(25_000), w.summary().max(), "25 us is the one left of the earlier samples");
+        w.record(1_000L);
+        assertEquals(Duration.ofNanos(1_000), w.summary().max());
+        assertEquals(10, w.summary().samples());
+    }
 }
