@@ -99,10 +99,11 @@ public final class PushPull {
     /** Most follow-up periods between two pushes while joins keep changing the membership. */
     static final int FOLLOW_UP_MAX_WAIT = 4;
     /**
-     * Most bytes of follow-up pushes a seed sends in one round (64 MiB): the joiners a round would reach
-     * beyond it wait for the next round (see {@link #followUp}).
+     * Most bytes of states a seed pushes to joiners in one task (64 MiB): in one round of follow-ups (the
+     * joiners beyond it wait for the next round, see {@link #followUp}), and in one task of answers to
+     * joins (see {@link #answerJoins}).
      */
-    static final long FOLLOW_UP_BYTES = 64L << 20;
+    static final long STORM_BYTES = 64L << 20;
 
     /**
      * @param ctx        shared parts
@@ -366,7 +367,7 @@ public final class PushPull {
         // Merge first: a refutation of a false DEAD raises this node's incarnation before it answers.
         membership.merge(pp.members(), sender);
         if (pp.join() && joinAnswers.size() < MAX_FOLLOW_UPS) {
-            joinAnswers.remove(from.address());
+            // A joiner's next attempt keeps its place: answers go oldest first (see answerJoins).
             joinAnswers.put(from.address(), pp.requestId());
             if (!joinAnswersScheduled) {
                 joinAnswersScheduled = true;
@@ -390,7 +391,9 @@ public final class PushPull {
      * REPLY with the whole state. Several get the whole state in one one-way push encoded once for all
      * (request id {@link #JOIN_STATE_REQUEST_ID}), then each its REPLY listing this node's record only,
      * which completes its join once the state before it was merged (one connection keeps the order). Each
-     * is then followed up ({@link #followUp}).
+     * is then followed up ({@link #followUp}). The pushes of one task stay within {@link #STORM_BYTES}
+     * (at least one joiner is answered): the joiners beyond it, the latest, are answered a period
+     * ({@code gossipInterval / 2}) later; a joiner's next attempt keeps its place.
      */
     private void answerJoins() {
         joinAnswersScheduled = false;
@@ -402,21 +405,33 @@ public final class PushPull {
         byte[] app = appStates.forWire();
         long version = ctx.table().version();
         answeredStates.put(version, members);
-        if (joinAnswers.size() == 1) {
-            Map.Entry<InetSocketAddress, Integer> only = joinAnswers.entrySet().iterator().next();
-            ctx.outbox().sendFrame(only.getKey(), new Message.PushPull(only.getValue(), WireFormat.PUSH_PULL_REPLY,
-                    members, app));
+        List<Map.Entry<InetSocketAddress, Integer>> now = new java.util.ArrayList<>();
+        joinAnswers.forEach((a, id) -> now.add(Map.entry(a, id)));
+        if (now.size() == 1) {
+            ctx.outbox().sendFrame(now.get(0).getKey(), new Message.PushPull(now.get(0).getValue(),
+                    WireFormat.PUSH_PULL_REPLY, members, app));
         } else {
-            pushAll(joinAnswers.keySet(), JOIN_STATE_REQUEST_ID, members, null);
+            Message.PushPull msg = new Message.PushPull(JOIN_STATE_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, null);
+            byte[] packet = ctx.outbox().codec().encode(msg);
+            int fit = (int) Math.max(1, Math.min(now.size(), STORM_BYTES / packet.length));
+            now.subList(fit, now.size()).clear();
+            List<InetSocketAddress> to = new java.util.ArrayList<>(fit);
+            now.forEach(e -> to.add(e.getKey()));
+            sendEncoded(to, msg, packet);
             List<MemberInfo> self = List.of(membership.self().toInfo());
-            for (Map.Entry<InetSocketAddress, Integer> e : joinAnswers.entrySet()) {
+            for (Map.Entry<InetSocketAddress, Integer> e : now) {
                 ctx.outbox().sendFrame(e.getKey(), new Message.PushPull(e.getValue(), WireFormat.PUSH_PULL_REPLY, self, app));
             }
         }
-        for (InetSocketAddress joiner : joinAnswers.keySet()) {
-            followUp(joiner, version);
+        for (Map.Entry<InetSocketAddress, Integer> e : now) {
+            followUp(e.getKey(), version);
+            joinAnswers.remove(e.getKey());
         }
-        joinAnswers.clear();
+        if (!joinAnswers.isEmpty()) {
+            // The state pushed to the joiners answered now took the budget: the others a period later.
+            joinAnswersScheduled = true;
+            ctx.scheduler().schedule(this::answerJoins, followUpQuiet());
+        }
     }
 
     /**
@@ -431,7 +446,7 @@ public final class PushPull {
      * {@link #FOLLOW_UP_POSTPONES} periods. The pushes are one way: the joiner's state is what the seed
      * merged when it answered.
      *
-     * <p>A round sends at most {@link #FOLLOW_UP_BYTES}: a join storm at scale makes a round O(joiners ×
+     * <p>A round sends at most {@link #STORM_BYTES}: a join storm at scale makes a round O(joiners ×
      * records), gigabytes at 10,000 joiners of one seed. The newest joiners are served first; the others
      * wait for the next period (a joiner that misses a round's changes gets the whole state then), and
      * the seed pushes every period while any wait. Those still waiting when the seed gives up are
@@ -476,7 +491,7 @@ public final class PushPull {
             lastFollowUp = ctx.now();
             List<MemberInfo> members = stormState();
             byte[] app = appStates.forWire();
-            long budget = FOLLOW_UP_BYTES;
+            long budget = STORM_BYTES;
             if (!followUpPushed.isEmpty() && followUpState != null && followUpState != members) {
                 List<InetSocketAddress> left = new java.util.ArrayList<>();
                 budget -= pushWithin(newestFirst(followUpPushed), changedSince(followUpState, members), app, budget, left);
@@ -565,21 +580,11 @@ public final class PushPull {
         }
         Message.PushPull msg = new Message.PushPull(PUSH_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, app);
         byte[] packet = ctx.outbox().codec().encode(msg);
-        pushesEncoded++;
         int fit = (int) Math.min(to.size(), Math.max(0, budget) / packet.length);
-        for (int i = 0; i < to.size(); i++) {
-            InetSocketAddress a = to.get(i);
-            if (i >= fit) {
-                left.add(a);
-            } else if (!ctx.config().encryptionKeys().isEmpty()) {
-                ctx.outbox().sendFrame(a, msg);
-            } else {
-                if (i > 0) {
-                    ctx.outbox().codec().countAgain(msg);
-                }
-                ctx.outbox().sendFramePacket(a, packet);
-            }
+        if (fit > 0) {
+            sendEncoded(to.subList(0, fit), msg, packet);
         }
+        left.addAll(to.subList(fit, to.size()));
         return (long) fit * packet.length;
     }
 
@@ -601,8 +606,7 @@ public final class PushPull {
 
     /**
      * Sends records one way to each address: a REPLY with request id {@link #PUSH_REQUEST_ID}, which
-     * its receiver merges and answers with nothing. Without encryption the packet is encoded once and
-     * sent to each of them (a sealed packet is encrypted for each send).
+     * its receiver merges and answers with nothing (see {@link #sendEncoded}).
      *
      * @param to      the other nodes
      * @param members the records, this node's own among them
@@ -618,16 +622,21 @@ public final class PushPull {
             return;
         }
         Message.PushPull msg = new Message.PushPull(requestId, WireFormat.PUSH_PULL_REPLY, members, app);
-        if (!ctx.config().encryptionKeys().isEmpty()) {
-            for (InetSocketAddress a : to) {
-                ctx.outbox().sendFrame(a, msg);
-            }
-            return;
-        }
-        byte[] packet = ctx.outbox().codec().encode(msg);
+        sendEncoded(to, msg, ctx.outbox().codec().encode(msg));
+    }
+
+    /**
+     * Sends {@code msg}, encoded as {@code packet}, to each address: the packet itself, or, with
+     * encryption, the message sealed for each.
+     */
+    private void sendEncoded(java.util.Collection<InetSocketAddress> to, Message.PushPull msg, byte[] packet) {
         pushesEncoded++;
         boolean first = true;
         for (InetSocketAddress a : to) {
+            if (!ctx.config().encryptionKeys().isEmpty()) {
+                ctx.outbox().sendFrame(a, msg);
+                continue;
+            }
             if (!first) {
                 ctx.outbox().codec().countAgain(msg);
             }

@@ -129,6 +129,40 @@ class JoinStormScenarioTest {
     }
 
     @Test
+    void aSeedAnswersJoinsWaitingTogetherWithinTheByteBudgetOfATask() {
+        // 600 nodes with 600 bytes of metadata each join at once: the seed merges the joins together and
+        // its state (about 400 KB) pushed to all 599 joiners in one task would take about 230 MiB.
+        int n = 600;
+        long budget = 64L << 20;
+        try (SimNetwork net = SimNetwork.builder().seed(69).build()) {
+            List<SimNode> nodes = net.addNodes(n, b -> b.maxMetadataBytes(700));
+            String pad = "x".repeat(600);
+            nodes.forEach(x -> x.cluster().setMetadata("pad", pad));
+            SimNode seed = nodes.get(0);
+            int[] done = {0, 0};
+            for (SimNode node : nodes.subList(1, n)) {
+                node.cluster().join(seed.address()).whenComplete((v, e) -> done[e == null ? 0 : 1]++);
+            }
+            long most = 0;
+            long before = 0;
+            for (int step = 0; step < 600 && done[0] + done[1] < n - 1; step++) {
+                net.runFor(Duration.ofMillis(10));
+                long now = seed.counters().bytesSent();
+                most = Math.max(most, now - before);
+                before = now;
+            }
+            System.out.printf("  [%d nodes] joins answered after %d ms, the seed sent %d MiB, at most %d MiB in 10 ms%n",
+                    n, net.now().toMillis(), before >> 20, most >> 20);
+            assertEquals(n - 1, done[0], "joins completed (" + done[1] + " failed)");
+            assertTrue(before > 2 * budget, "the answers took several tasks: " + before);
+            // a task of answers and a round of follow-ups can fall in the same 10 ms
+            assertTrue(most <= 2 * budget + (1 << 20), "most bytes the seed sent in 10 ms: " + most);
+            assertTrue(net.runUntil(net::converged, Duration.ofSeconds(30), Duration.ofMillis(100)));
+            Scenarios.assertNoFailures(net);
+        }
+    }
+
+    @Test
     void aJoinAnsweredTogetherWithOthersCompletesOnceTheSeedsStateWasMerged() {
         int n = 80;
         try (SimNetwork net = SimNetwork.builder().seed(65).build()) {
