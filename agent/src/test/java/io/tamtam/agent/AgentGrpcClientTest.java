@@ -105,6 +105,9 @@ class AgentGrpcClientTest {
         async2.events(EventsRequest.getDefaultInstance(), collect(events));
         List<Message> messages = new CopyOnWriteArrayList<>();
         async2.messages(MessagesRequest.getDefaultInstance(), collect(messages));
+        // The events stream is open once its snapshot came: a join before that would be in the snapshot,
+        // not a JOINED event.
+        await().atMost(LONG).until(() -> !events.isEmpty());
 
         assertEquals(info2.getAddress(), s1.join(JoinRequest.newBuilder().addAddresses(info2.getAddress()).build()).getJoinedThrough());
         await().atMost(LONG).until(() -> s1.members(MembersRequest.newBuilder().addStates(State.ALIVE).build()).getMembersCount() == 2);
