@@ -92,9 +92,7 @@ class JoinStormScenarioTest {
         int n = 600;
         long budget = 64L << 20;
         try (SimNetwork net = SimNetwork.builder().seed(68).build()) {
-            List<SimNode> nodes = net.addNodes(n, b -> b.maxMetadataBytes(700));
-            String pad = "x".repeat(600);
-            nodes.forEach(x -> x.cluster().setMetadata("pad", pad));
+            List<SimNode> nodes = paddedNodes(net, n);
             SimNode seed = nodes.get(0);
             int[] done = {0};
             int wave = (n - 1 + 11) / 12;
@@ -106,15 +104,9 @@ class JoinStormScenarioTest {
             }
             assertTrue(net.runUntil(() -> done[0] == n - 1, Duration.ofSeconds(30)), "joins completed: " + done[0]);
             long answered = seed.counters().bytesSent();
-            long most = 0;
-            long before = answered;
-            for (int step = 0; step < 600; step++) {
-                net.runFor(Duration.ofMillis(10));
-                long now = seed.counters().bytesSent();
-                most = Math.max(most, now - before);
-                before = now;
-            }
-            long followUps = before - answered;
+            long[] sent = bytesPer10Ms(net, seed, () -> false);
+            long most = sent[0];
+            long followUps = sent[1] - answered;
             System.out.printf("  [%d nodes] the seed sent %d MiB answering the joins, then %d MiB in 6 s, at most %d MiB "
                     + "in 10 ms, %d joiners not followed up%n", n, answered >> 20, followUps >> 20, most >> 20,
                     seed.cluster().stats().dropped(DropReason.QUEUE_FULL));
@@ -135,22 +127,15 @@ class JoinStormScenarioTest {
         int n = 600;
         long budget = 64L << 20;
         try (SimNetwork net = SimNetwork.builder().seed(69).build()) {
-            List<SimNode> nodes = net.addNodes(n, b -> b.maxMetadataBytes(700));
-            String pad = "x".repeat(600);
-            nodes.forEach(x -> x.cluster().setMetadata("pad", pad));
+            List<SimNode> nodes = paddedNodes(net, n);
             SimNode seed = nodes.get(0);
             int[] done = {0, 0};
             for (SimNode node : nodes.subList(1, n)) {
                 node.cluster().join(seed.address()).whenComplete((v, e) -> done[e == null ? 0 : 1]++);
             }
-            long most = 0;
-            long before = 0;
-            for (int step = 0; step < 600 && done[0] + done[1] < n - 1; step++) {
-                net.runFor(Duration.ofMillis(10));
-                long now = seed.counters().bytesSent();
-                most = Math.max(most, now - before);
-                before = now;
-            }
+            long[] sent = bytesPer10Ms(net, seed, () -> done[0] + done[1] == n - 1);
+            long most = sent[0];
+            long before = sent[1];
             System.out.printf("  [%d nodes] joins answered after %d ms, the seed sent %d MiB, at most %d MiB in 10 ms%n",
                     n, net.now().toMillis(), before >> 20, most >> 20);
             assertEquals(n - 1, done[0], "joins completed (" + done[1] + " failed)");
@@ -160,6 +145,31 @@ class JoinStormScenarioTest {
             assertTrue(net.runUntil(net::converged, Duration.ofSeconds(30), Duration.ofMillis(100)));
             Scenarios.assertNoFailures(net);
         }
+    }
+
+    /** @return n nodes with 600 bytes of metadata each (a member record of about 660 bytes), the seed first */
+    private static List<SimNode> paddedNodes(SimNetwork net, int n) {
+        List<SimNode> nodes = net.addNodes(n, b -> b.maxMetadataBytes(700));
+        String pad = "x".repeat(600);
+        nodes.forEach(x -> x.cluster().setMetadata("pad", pad));
+        return nodes;
+    }
+
+    /**
+     * Runs the network 10 ms at a time, for at most 6 virtual seconds or until {@code done}.
+     *
+     * @return the most bytes {@code node} sent in one step, and all it had sent at the end
+     */
+    private static long[] bytesPer10Ms(SimNetwork net, SimNode node, java.util.function.BooleanSupplier done) {
+        long most = 0;
+        long before = node.counters().bytesSent();
+        for (int step = 0; step < 600 && !done.getAsBoolean(); step++) {
+            net.runFor(Duration.ofMillis(10));
+            long now = node.counters().bytesSent();
+            most = Math.max(most, now - before);
+            before = now;
+        }
+        return new long[] {most, before};
     }
 
     @Test
