@@ -163,8 +163,9 @@ final class JoinStorm {
      * ({@link #pushAll}), batched for all of them: every {@code gossipInterval / 2} while joiners wait,
      * it pushes once the membership has been quiet that long, or anyway once
      * {@link #FOLLOW_UP_MAX_WAIT} such periods passed since its last push. A joiner answered since the
-     * last push gets the whole state (unless nothing changed since its answer); a joiner that got the
-     * last push gets only the records that changed since it (and the seed's own record). Once a push
+     * last push gets the records that changed since the state it was answered with (none if nothing
+     * changed; the whole state if that state is no longer kept); a joiner that got the last push gets
+     * only the records that changed since it. Each push lists the seed's own record too. Once a push
      * goes out while the membership is quiet, the joiners are done; they are given up after
      * {@link #FOLLOW_UP_POSTPONES} periods. The pushes are one way: the joiner's state is what the seed
      * merged when it answered.
@@ -258,12 +259,12 @@ final class JoinStorm {
             followUpState = members;
             if (givingUp || (quietNow && !followUpBacklog)) {
                 // Joiners the budget left waiting get nothing more, counted; their exchanges after the join
-                // ({@link PushPull#afterJoin}) fill in what they lack when no push reached them.
+                // (PushPull.afterJoin) fill in what they lack when no push reached them.
                 for (int i = 0; i < waiting.size(); i++) {
                     ctx.stats().drop(DropReason.QUEUE_FULL);
                 }
                 // Joiners whose answer listed all this node knows got no push: one listing only this node
-                // tells them so, and spares them the exchanges after a join ({@link PushPull#afterJoin}).
+                // tells them so, and spares them the exchanges after a join (PushPull.afterJoin).
                 pushAll(unpushed, List.of(membership.self().toInfo()), null);
                 unpushed.clear();
                 followUpPushed.clear();
