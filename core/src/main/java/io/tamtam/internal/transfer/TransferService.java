@@ -185,7 +185,8 @@ public final class TransferService implements Transfers {
             // a lane stuck in file I/O: its transfer's state stays on disk as it is
         }
         ioPool.shutdown();
-        sourcePool.shutdown();
+        // sourcePool is left to end its threads when idle: a source's close waits on its reader behind a
+        // read that may still block, and a pool shut down would drop it.
     }
 
     // ---------------------------------------------------------------- API
