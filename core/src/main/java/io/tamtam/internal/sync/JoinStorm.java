@@ -242,6 +242,11 @@ final class JoinStorm {
             List<Long> answers = new java.util.ArrayList<>(byAnswer.keySet());
             answers.sort(java.util.Comparator.reverseOrder());
             for (long at : answers) {
+                if (budget <= 0) {
+                    // spent: no state to list or encode for the joiners that wait
+                    left.addAll(newestFirst(byAnswer.get(at)));
+                    continue;
+                }
                 List<MemberInfo> records = at == -1L ? members : changedSince(answeredStates.get(at), members);
                 budget -= pushWithin(newestFirst(byAnswer.get(at)), records, app, budget, left);
             }
@@ -299,7 +304,8 @@ final class JoinStorm {
      */
     private long pushWithin(List<InetSocketAddress> to, List<MemberInfo> members, byte[] app, long budget,
                             List<InetSocketAddress> left) {
-        if (to.isEmpty()) {
+        if (to.isEmpty() || budget <= 0) {
+            left.addAll(to);
             return 0;
         }
         Message.PushPull msg = new Message.PushPull(PushPull.PUSH_REQUEST_ID, WireFormat.PUSH_PULL_REPLY, members, app);
