@@ -109,9 +109,7 @@ public final class MemberTable {
         probeOrder.set(j, m);
         if (m.isLive()) {
             liveCount++;
-            if (live != null) {
-                live.add(m);
-            }
+            liveAdded(m);
         }
     }
 
@@ -129,9 +127,7 @@ public final class MemberTable {
         byState.decrementAndGet(m.state().ordinal());
         if (m.isLive()) {
             liveCount--;
-            if (live != null) {
-                live.remove(m);
-            }
+            liveRemoved(m);
         }
     }
 
@@ -160,14 +156,10 @@ public final class MemberTable {
                 changed();
                 if (wasLive) {
                     liveCount--;
-                    if (live != null) {
-                        live.remove(m);
-                    }
+                    liveRemoved(m);
                 } else {
                     liveCount++;
-                    if (live != null) {
-                        live.add(m);
-                    }
+                    liveAdded(m);
                 }
             }
         }
@@ -183,6 +175,20 @@ public final class MemberTable {
      */
     public int count(NodeState state) {
         return byState.get(state.ordinal());
+    }
+
+    /** Keeps {@link #live} (once built) up to date: {@code m} became live. */
+    private void liveAdded(Member m) {
+        if (live != null) {
+            live.add(m);
+        }
+    }
+
+    /** Keeps {@link #live} (once built) up to date: {@code m} is no longer live. */
+    private void liveRemoved(Member m) {
+        if (live != null) {
+            live.remove(m);
+        }
     }
 
     /**
