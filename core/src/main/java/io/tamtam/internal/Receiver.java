@@ -102,7 +102,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         }
         byte[] bytes = new byte[len];
         datagram.get(bytes);
-        onPacket(bytes, 0, len, from, false);
+        onPacket(bytes, 0, len, null, from, false);
     }
 
     @Override
@@ -115,7 +115,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         byte[] bytes = new byte[len];
         frame.get(bytes);
         if (len <= LARGE_FRAME && !frameLane.busy()) {
-            onPacket(bytes, 0, len, remote, true);
+            onPacket(bytes, 0, len, null, remote, true);
             return;
         }
         if (!largeFrameBacklog.tryAcquire(len)) {
@@ -124,7 +124,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         }
         frameLane.execute(() -> {
             largeFrameBacklog.release(len);
-            onPacket(bytes, 0, len, remote, true);
+            onPacket(bytes, 0, len, null, remote, true);
         });
     }
 
@@ -143,10 +143,40 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
             }
             return;
         }
+        decodeLater(frame, null, remote, release);
+    }
+
+    /**
+     * The array for a large frame's trailing payload when the frame holds one plain message that ends with
+     * one ({@link PacketCodec#payloadArrayFor}): the transport receives the payload straight into the
+     * array the message keeps.
+     */
+    @Override
+    public byte[] largeFrameTail(InetSocketAddress remote, ByteBuffer head, int frameLength) {
+        if (frameLength > maxFrameSize || !head.hasArray() || !open.getAsBoolean()) {
+            return null;
+        }
+        return codec.payloadArrayFor(head.array(), head.arrayOffset() + head.position(), head.remaining(), frameLength);
+    }
+
+    /** A large frame received in two parts: decoded on the workers, its tail becoming the payload as it is. */
+    @Override
+    public void onLargeFrame(InetSocketAddress remote, ByteBuffer head, byte[] tail, Runnable release) {
+        if ((long) head.remaining() + tail.length > maxFrameSize || !head.hasArray()) {
+            StreamTransport.Listener.super.onLargeFrame(remote, head, tail, release);
+            return;
+        }
+        decodeLater(head, tail, remote, release);
+    }
+
+    private void decodeLater(ByteBuffer frame, byte[] tail, InetSocketAddress remote, Runnable release) {
+        byte[] bytes = frame.array();
+        int offset = frame.arrayOffset() + frame.position();
+        int length = frame.remaining();
         try {
             frameLane.execute(() -> {
                 try {
-                    onPacket(frame.array(), frame.arrayOffset() + frame.position(), len, remote, true);
+                    onPacket(bytes, offset, length, tail, remote, true);
                 } finally {
                     release.run();
                 }
@@ -176,13 +206,18 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         errors.accept(context, error);
     }
 
-    private void onPacket(byte[] bytes, int offset, int length, InetSocketAddress from, boolean viaFrame) {
+    /**
+     * @param tail the packet's last bytes, received apart from the rest ({@link #largeFrameTail}), or null
+     */
+    private void onPacket(byte[] bytes, int offset, int headLength, byte[] tail, InetSocketAddress from,
+                          boolean viaFrame) {
         if (!open.getAsBoolean()) {
             return;
         }
+        int length = headLength + (tail == null ? 0 : tail.length);
         Packet packet;
         try {
-            packet = codec.decode(bytes, offset, length, viaFrame ? maxFrameSize
+            packet = codec.decode(bytes, offset, headLength, tail, viaFrame ? maxFrameSize
                     : PacketCodec.datagramDecodeLimit(maxDatagramSize, maxFrameSize));
         } catch (WireException e) {
             stats.drop(e.reason());

@@ -19,6 +19,12 @@ import java.util.concurrent.CompletableFuture;
  * threads and must not block.
  */
 public interface StreamTransport extends AutoCloseable {
+    /**
+     * How many of a large frame's first bytes, at least, a transport has received before it asks
+     * {@link Listener#largeFrameTail}: 512. (The TCP transport asks only for frames over 1 MiB, once their
+     * first MiB is in, so that a length prefix alone never makes the node allocate the frame's length.)
+     */
+    int LARGE_FRAME_HEAD = 512;
 
     /**
      * Starts accepting connections.
@@ -96,6 +102,42 @@ public interface StreamTransport extends AutoCloseable {
             } finally {
                 release.run();
             }
+        }
+
+        /**
+         * Asked at most once per large frame (one the transport passes to {@link #onLargeFrame}), on the
+         * transport thread, once at least {@value StreamTransport#LARGE_FRAME_HEAD} of its bytes have
+         * arrived (which frames, and how many bytes first, is the transport's choice): may return an array
+         * for the frame's last bytes, which the transport
+         * then receives straight into it and hands over with {@link #onLargeFrame(InetSocketAddress,
+         * ByteBuffer, byte[], Runnable)}, so that a payload the frame ends with needs no copy of its own.
+         * The frame's head (the bytes before the array's part) must be among those that arrived. Must be
+         * quick. The default receives every frame whole.
+         *
+         * @param remote      the remote end of the connection the frame comes on
+         * @param head        the frame's bytes that arrived so far, valid only for the duration of the call
+         * @param frameLength the frame's length
+         * @return an array of at most {@code frameLength} bytes for the frame's last bytes, or null
+         */
+        default byte[] largeFrameTail(InetSocketAddress remote, ByteBuffer head, int frameLength) {
+            return null;
+        }
+
+        /**
+         * A large frame received in two parts: {@code head}, then the array {@link #largeFrameTail}
+         * returned, now filled. The listener may keep both until it calls {@code release}, as with
+         * {@link #onLargeFrame(InetSocketAddress, ByteBuffer, Runnable)}; the tail is the listener's. The
+         * default joins them and hands them to that method.
+         *
+         * @param remote  the remote end of the connection the frame came on
+         * @param head    the frame's first bytes, valid until {@code release} runs
+         * @param tail    the frame's last bytes
+         * @param release gives the head's buffer back; call it exactly once, from any thread
+         */
+        default void onLargeFrame(InetSocketAddress remote, ByteBuffer head, byte[] tail, Runnable release) {
+            ByteBuffer whole = ByteBuffer.allocate(head.remaining() + tail.length);
+            whole.put(head).put(tail).flip();
+            onLargeFrame(remote, whole, release);
         }
 
         /**

@@ -57,4 +57,37 @@ class ReceiverTest {
         assertTrue(threads.get(0).startsWith("tamtam-worker"), threads.toString());
         assertEquals(packet.length, stats.bytesReceived(ClusterStats.Path.FRAME));
     }
+
+    @Test
+    void aLargeFrameEndingWithItsPayloadIsReceivedInTwoPartsAndItsTailBecomesThePayload() {
+        ClusterConfig config = ClusterConfig.local().build();
+        UUID self = UUID.randomUUID();
+        List<byte[]> payloads = new CopyOnWriteArrayList<>();
+        Dispatch dispatch = new Dispatch();
+        dispatch.onReceivingThread(Message.User.class, (u, from, at, viaFrame) -> payloads.add(u.payload()));
+        Stats stats = new Stats();
+        Receiver receiver = new Receiver(self, config, new PacketCodec(self, null, Integer.MAX_VALUE, List.of(),
+                config.maxFrameSize()), dispatch, TestSchedulers.INLINE_NO_TIMERS, stats, () -> true, s -> { },
+                (c, e) -> { });
+        byte[] payload = new byte[200 * 1024];
+        Arrays.fill(payload, (byte) 9);
+        byte[] packet = new PacketCodec(UUID.randomUUID(), null, Integer.MAX_VALUE, List.of(), config.maxFrameSize())
+                .encode(new Message.User(1000, payload));
+
+        byte[] tail = receiver.largeFrameTail(REMOTE, ByteBuffer.wrap(packet, 0, 512), packet.length);
+        assertEquals(payload.length, tail.length);
+        int head = packet.length - tail.length;
+        System.arraycopy(packet, head, tail, 0, tail.length);
+        AtomicInteger releases = new AtomicInteger();
+        receiver.onLargeFrame(REMOTE, ByteBuffer.wrap(packet, 0, head), tail, releases::incrementAndGet);
+
+        await().until(() -> releases.get() == 1);
+        assertEquals(1, payloads.size());
+        org.junit.jupiter.api.Assertions.assertSame(tail, payloads.get(0));
+        assertArrayEquals(payload, payloads.get(0));
+        assertEquals(packet.length, stats.bytesReceived(ClusterStats.Path.FRAME));
+        org.junit.jupiter.api.Assertions.assertNull(
+                receiver.largeFrameTail(REMOTE, ByteBuffer.wrap(packet, 0, 512), config.maxFrameSize() + 1),
+                "a frame over maxFrameSize is not split");
+    }
 }

@@ -161,6 +161,36 @@ public final class MessageCodec {
         }
     }
 
+    /**
+     * @param type a message type
+     * @return the size of the fields before the payload's length of a message type {@link #trailingPayload}
+     *         applies to (what {@link #writeFieldsBeforePayload} writes, less the 4-byte length), or -1 for
+     *         the other types
+     */
+    static int fieldsBeforePayload(int type) {
+        return switch (type) {
+            case RELIABLE -> 8 + 8 + 8 + 2;
+            case REQUEST -> 8 + 2;
+            case REPLY -> 8 + 1;
+            case USER -> 2;
+            case TRANSFER_PART -> 16 + 4 + 4;
+            default -> -1;
+        };
+    }
+
+    /**
+     * @param type a message type {@link #fieldsBeforePayload} applies to
+     * @return where its user type (a {@code u16}) sits among those fields, or -1 when it has none
+     */
+    static int userTypeOffset(int type) {
+        return switch (type) {
+            case RELIABLE -> 8 + 8 + 8;
+            case REQUEST -> 8;
+            case USER -> 0;
+            default -> -1;
+        };
+    }
+
     private static void blob(byte[] b, WireWriter w) {
         w.i32(b.length).bytes(b, 0, b.length);
     }

@@ -461,6 +461,77 @@ public final class PacketCodec {
      * @throws WireException with the reason to count when the packet must be dropped
      */
     public Packet decode(byte[] buf, int offset, int length, int maxDecoded) throws WireException {
+        return decode(buf, offset, length, null, maxDecoded);
+    }
+
+    /**
+     * The array a frame's trailing payload can be received into, so that the frame arrives in two parts
+     * (its head, then the payload straight into the array the message keeps) and
+     * {@link #decode(byte[], int, int, byte[], int) decoding} copies nothing: for a frame that holds one
+     * message whose fields end with a payload ({@link MessageCodec#trailingPayload}) of at least
+     * {@link #PARTS_MIN_PAYLOAD} bytes, neither compressed nor encrypted, that this node would not refuse
+     * for its label or for lacking encryption. For a user type whose handler takes a view of its
+     * payload the array comes from {@link PayloadArrays}.
+     *
+     * @param buf         the frame's first bytes
+     * @param offset      where they start
+     * @param arrived     how many have arrived
+     * @param frameLength the frame's length
+     * @return an array of the payload's length, to hold the frame's last bytes; or {@code null} when the
+     *         frame is to be received whole (or more of its first bytes are needed to tell)
+     */
+    public byte[] payloadArrayFor(byte[] buf, int offset, int arrived, int frameLength) {
+        if (!ciphers.isEmpty() || arrived < HEADER_SIZE || u16(buf, offset) != MAGIC
+                || (buf[offset + 2] & 0xFF) != VERSION || ((buf[offset + 3] & 0xFF) & ~FLAG_LABELED) != 0) {
+            return null;
+        }
+        int type = buf[offset + 4] & 0xFF;
+        int fields = MessageCodec.fieldsBeforePayload(type);
+        if (fields < 0) {
+            return null;
+        }
+        int fullHeader;
+        try {
+            fullHeader = checkLabel(buf, offset, arrived, buf[offset + 3] & 0xFF);
+        } catch (WireException e) {
+            return null; // whole, to be refused with its reason
+        }
+        int lengthAt = fullHeader + fields;
+        if (arrived < lengthAt + 4) {
+            return null;
+        }
+        int n = u16(buf, offset + lengthAt) << 16 | u16(buf, offset + lengthAt + 2);
+        if (n < PARTS_MIN_PAYLOAD || (long) lengthAt + 4 + n != frameLength) {
+            return null;
+        }
+        int typeAt = MessageCodec.userTypeOffset(type);
+        IntPredicate views = viewTypes;
+        if (typeAt >= 0 && views != null) {
+            if (views.test(u16(buf, offset + fullHeader + typeAt))) {
+                return PayloadArrays.take(n);
+            }
+        }
+        return new byte[n];
+    }
+
+    private static int u16(byte[] buf, int at) {
+        return (buf[at] & 0xFF) << 8 | (buf[at + 1] & 0xFF);
+    }
+
+    /**
+     * Decodes a packet received in two parts: its head in {@code buf} and its trailing payload in
+     * {@code tail} (from {@link #payloadArrayFor}), which becomes the message's payload as it is. With a
+     * null tail, the same as {@link #decode(byte[], int, int, int)}.
+     *
+     * @param buf        the packet's bytes before the tail
+     * @param offset     start
+     * @param length     size of the part in {@code buf}
+     * @param tail       the packet's last bytes, or null
+     * @param maxDecoded see {@link #decode(byte[], int, int, int)}
+     * @return the packet
+     * @throws WireException with the reason to count when the packet must be dropped
+     */
+    public Packet decode(byte[] buf, int offset, int length, byte[] tail, int maxDecoded) throws WireException {
         if (length < HEADER_SIZE) {
             throw new WireException(DropReason.TRUNCATED, "packet of " + length + " bytes is shorter than the header");
         }
@@ -498,6 +569,9 @@ public final class PacketCodec {
             bodyOff = 0;
             bodyLen = body.length;
         }
+        if (tail != null && ((flags & (FLAG_ENCRYPTED | FLAG_COMPRESSED)) != 0 || type == COMPOUND)) {
+            throw new WireException(DropReason.MALFORMED, "a packet in two parts must hold one plain message");
+        }
         if ((flags & FLAG_COMPRESSED) != 0) {
             if (bodyLen < 1) {
                 throw new WireException(DropReason.TRUNCATED, "compressed body without algorithm id");
@@ -515,7 +589,7 @@ public final class PacketCodec {
             bodyLen = body.length;
         }
         IntPredicate views = viewTypes;
-        WireReader r = new WireReader(body, bodyOff, bodyLen).viewTypes(views);
+        WireReader r = new WireReader(body, bodyOff, bodyLen).viewTypes(views).tail(tail);
         if (type != COMPOUND) {
             return new Packet(from, List.of(MessageCodec.read(type, r)));
         }

@@ -15,12 +15,18 @@ import java.util.function.IntPredicate;
 /**
  * Reads big-endian fields from a byte array. Every read checks the bytes that remain first, so a length
  * field can never make it allocate more than the input holds.
+ *
+ * <p>The input may continue past the array's range in a separate {@linkplain #tail tail array}, which
+ * only a read of exactly its bytes, starting where the range ends, returns (as it is, not a copy): a
+ * packet received in two parts, its trailing payload straight into the array the message keeps.
  */
 public final class WireReader {
     private final byte[] buf;
     private int pos;
     private final int limit;
     private IntPredicate viewTypes;
+    /** The bytes after {@link #limit}, or null; null again once read. */
+    private byte[] tail;
 
     /**
      * @param buf    input
@@ -33,9 +39,29 @@ public final class WireReader {
         this.limit = offset + length;
     }
 
-    /** @return bytes not yet read */
+    /** @return bytes not yet read, the tail's included */
     public int remaining() {
-        return limit - pos;
+        return limit - pos + (tail == null ? 0 : tail.length);
+    }
+
+    /**
+     * @param bytes the input's bytes after the array's range; only {@link #bytes} or {@link #payload} of
+     *              exactly its length, once the range is read, returns it
+     * @return this reader
+     */
+    public WireReader tail(byte[] bytes) {
+        this.tail = bytes;
+        return this;
+    }
+
+    /** @return the tail, now read, when the next n bytes are exactly the tail; else null */
+    private byte[] takeTail(int n) {
+        byte[] t = tail;
+        if (t == null || pos != limit || n != t.length) {
+            return null;
+        }
+        tail = null;
+        return t;
     }
 
     /** @return the current offset into the array */
@@ -117,10 +143,14 @@ public final class WireReader {
 
     /**
      * @param n how many bytes
-     * @return a copy of the next n bytes
+     * @return a copy of the next n bytes, or the tail when they are exactly the tail
      * @throws WireException when truncated
      */
     public byte[] bytes(int n) throws WireException {
+        byte[] t = takeTail(n);
+        if (t != null) {
+            return t;
+        }
         need(n);
         byte[] out = new byte[n];
         System.arraycopy(buf, pos, out, 0, n);
@@ -132,10 +162,15 @@ public final class WireReader {
      * @param n        how many bytes
      * @param userType the user type whose payload they are
      * @return a copy of the next n bytes; for a type whose handler takes a view of its payload, in an array
-     *         from {@link PayloadArrays} (one kept from an earlier payload of that length when there is one)
+     *         from {@link PayloadArrays} (one kept from an earlier payload of that length when there is one);
+     *         the tail when they are exactly the tail
      * @throws WireException when truncated
      */
     public byte[] payload(int n, int userType) throws WireException {
+        byte[] t = takeTail(n);
+        if (t != null) {
+            return t;
+        }
         if (n < PayloadArrays.MIN_BYTES || viewTypes == null || !viewTypes.test(userType)) {
             return bytes(n);
         }
@@ -242,8 +277,8 @@ public final class WireReader {
 
     /** @throws WireException when bytes are left over */
     public void expectEnd() throws WireException {
-        if (pos != limit) {
-            throw new WireException(DropReason.MALFORMED, (limit - pos) + " trailing bytes");
+        if (remaining() != 0) {
+            throw new WireException(DropReason.MALFORMED, remaining() + " trailing bytes");
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.tamtam.transport.tcp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.tamtam.DropReason;
+import io.tamtam.spi.StreamTransport;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *       new one, which doubles as the frame's bytes arrive up to
  *       {@value #FULL_BUFFER_AFTER} bytes and then takes the frame's whole length at once (so a length
  *       prefix alone makes the node allocate a few KiB, whatever it claims, and a large frame is copied
- *       into a new buffer at most a few times, not once per doubling up to its length). When the budget has no room the connection stops
+ *       into a new buffer at most a few times, not once per doubling up to its length). Once the first
+ *       {@value #FULL_BUFFER_AFTER} bytes of a longer frame are in, the listener may give an array for the
+ *       frame's last bytes ({@link StreamTransport.Listener#largeFrameTail}): the head is then kept apart,
+ *       the receive buffer goes back, and the rest arrives straight in that array. When the budget has no room the connection stops
  *       reading until it has; after waiting {@code receiveGrace} the connection is closed
  *       ({@link DropReason#OVER_BUDGET}). The reservation is given back when the frame was handed on or
  *       the connection died.</li>
@@ -60,6 +65,15 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
     private ByteBuf large;
     /** The buffer {@link #large} is, or is a slice of (the transport's spare buffer); given back after the frame. */
     private ByteBuf largeOwner;
+    /** The current large frame's length. */
+    private int largeSize;
+    /** Whether the listener was asked for the current large frame's tail ({@link #split}). */
+    private boolean tailAsked;
+    /**
+     * The current large frame's first bytes when it arrives in two parts ({@link #large} then wraps the
+     * listener's array for the rest); null when it arrives whole.
+     */
+    private byte[] head;
     /** Bytes reserved from the budget for the current large frame. */
     private long reserved;
     /** Length of the large frame waiting for budget; 0 when not waiting. */
@@ -112,7 +126,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             frameStartNanos = System.nanoTime();
         }
         if (large != null) {
-            appendLarge(in, Math.min(in.readableBytes(), large.maxWritableBytes()));
+            receiveLarge(in, Math.min(in.readableBytes(), large.maxWritableBytes()));
             if (large.maxWritableBytes() == 0) {
                 deliverLarge();
             }
@@ -178,7 +192,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             reserved = size;
             buf.skipBytes(PREFIX);
             startLarge(size, body);
-            appendLarge(buf, Math.min(body, size));
+            receiveLarge(buf, Math.min(body, size));
             if (large.maxWritableBytes() == 0) {
                 deliverLarge();
             }
@@ -199,6 +213,9 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
      * has one large enough (left by an earlier frame), else into a new buffer that grows as bytes arrive.
      */
     private void startLarge(int size, int arrived) {
+        largeSize = size;
+        tailAsked = false;
+        head = null;
         ByteBuf kept = spare.take(size);
         if (kept != null) {
             largeOwner = kept;
@@ -211,7 +228,66 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
 
     /** @param owner a large frame's buffer no longer used: kept as the transport's spare when it is large */
     private void giveBack(ByteBuf owner) {
-        spare.give(owner, FULL_BUFFER_AFTER);
+        if (owner != null) {
+            spare.give(owner, FULL_BUFFER_AFTER);
+        }
+    }
+
+    /**
+     * Copies {@code n} bytes of {@code from} into the large frame. A frame longer than
+     * {@link #FULL_BUFFER_AFTER} is offered to the listener for receiving in two parts
+     * ({@link #split}) once that many of its bytes are in: no earlier, so that a length prefix and a few
+     * bytes never make the node allocate the frame's whole length.
+     */
+    private void receiveLarge(ByteBuf from, int n) {
+        if (!tailAsked && largeSize > FULL_BUFFER_AFTER) {
+            int first = Math.min(n, FULL_BUFFER_AFTER - large.writerIndex());
+            appendLarge(from, first);
+            n -= first;
+            if (large.writerIndex() == FULL_BUFFER_AFTER) {
+                split();
+            }
+        }
+        if (n > 0) {
+            appendLarge(from, n);
+        }
+    }
+
+    /**
+     * Asks the listener once for an array to receive the frame's last bytes into
+     * ({@link StreamTransport.Listener#largeFrameTail}); when it gives one, keeps the frame's head apart,
+     * moves what arrived past it into the array, gives the receive buffer back and goes on receiving into
+     * the array.
+     */
+    private void split() {
+        int arrived = large.writerIndex();
+        tailAsked = true;
+        byte[] tail;
+        try {
+            tail = transport.listener().largeFrameTail(remote, large.nioBuffer(0, arrived), largeSize);
+        } catch (RuntimeException e) {
+            LOG.debug("Frame listener failed on a frame's head from {}", remote, e);
+            transport.failure("the frame listener failed on a frame's head from " + remote, e);
+            return;
+        }
+        if (tail == null) {
+            return;
+        }
+        int headSize = largeSize - tail.length;
+        if (tail.length == 0 || headSize < 0 || headSize > arrived) {
+            transport.failure("the frame listener's tail for a frame from " + remote + " does not fit",
+                    new IllegalStateException("a tail of " + tail.length + " bytes for a frame of " + largeSize
+                            + " bytes of which " + arrived + " arrived; the frame is received whole"));
+            return;
+        }
+        byte[] first = new byte[headSize];
+        large.getBytes(0, first);
+        ByteBuf rest = Unpooled.wrappedBuffer(tail).clear();
+        rest.writeBytes(large, headSize, arrived - headSize);
+        giveBack(largeOwner);
+        head = first;
+        large = rest;
+        largeOwner = null;
     }
 
     /**
@@ -237,8 +313,10 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
     private void deliverLarge() {
         ByteBuf frame = large;
         ByteBuf owner = largeOwner;
+        byte[] first = head;
         large = null;
         largeOwner = null;
+        head = null;
         long bytes = reserved;
         reserved = 0;
         delivered++;
@@ -251,7 +329,11 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             }
         };
         try {
-            transport.listener().onLargeFrame(remote, frame.nioBuffer(0, frame.writerIndex()), release);
+            if (first != null) {
+                transport.listener().onLargeFrame(remote, ByteBuffer.wrap(first), frame.array(), release);
+            } else {
+                transport.listener().onLargeFrame(remote, frame.nioBuffer(0, frame.writerIndex()), release);
+            }
         } catch (RuntimeException e) {
             release.run();
             LOG.debug("Frame listener failed on a frame from {}", remote, e);
@@ -323,7 +405,8 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             }
         } else {
             long late = now - frameStartNanos - graceNanos;
-            long arrived = large != null ? PREFIX + large.writerIndex() : pending.readableBytes();
+            long arrived = large != null ? PREFIX + (head != null ? head.length : 0) + large.writerIndex()
+                    : pending.readableBytes();
             if (late > 0 && arrived < minBytesPerNano * late) {
                 cut(DropReason.SLOW_SENDER, "only " + arrived + " bytes of a frame arrived in "
                         + TimeUnit.NANOSECONDS.toMillis(now - frameStartNanos) + " ms, below the minimum receive rate");
@@ -379,6 +462,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             giveBack(largeOwner);
             large = null;
             largeOwner = null;
+            head = null;
         }
         long bytes = reserved;
         reserved = 0;

@@ -74,7 +74,10 @@ import org.slf4j.LoggerFactory;
  *       waited {@code receiveGrace} for room closes its connection ({@code OVER_BUDGET}). The bytes return
  *       to the budget when the frame was handed to the listener or its connection closed
  *       ({@link #inboundBufferReserved()}). The buffer of the last large frame (one, of at least 1 MiB) is
- *       kept, outside the budget, for the next large frame, until the transport closes.</li>
+ *       kept, outside the budget, for the next large frame, until the transport closes. A frame over 1 MiB
+ *       is offered to the listener once its first MiB has arrived: when it gives an array for the frame's
+ *       last bytes ({@link StreamTransport.Listener#largeFrameTail}), the rest of the frame is received
+ *       straight into that array, within the same reservation.</li>
  *   <li>A frame in progress (any size, its length prefix included) must keep up {@code minReceiveRate}:
  *       {@code receiveGrace + t} after its first byte (for a frame that waited for budget: after it got
  *       it), at least {@code minReceiveRate × t} of its bytes must have arrived, else the connection is

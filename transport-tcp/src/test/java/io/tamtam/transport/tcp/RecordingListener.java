@@ -18,6 +18,13 @@ final class RecordingListener implements StreamTransport.Listener {
     final List<DropReason> drops = new CopyOnWriteArrayList<>();
     final BlockingQueue<StreamChannel> streams = new LinkedBlockingQueue<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
+    /** Frames that arrived in two parts ({@link #largeFrameTail}), by their index in {@link #frames}. */
+    final List<Integer> split = new CopyOnWriteArrayList<>();
+    /**
+     * When set, a large frame's tail is asked for by its first two bytes: the head's length, or 0xFFFF for
+     * no tail, or 0xFFFE for a tail longer than the frame.
+     */
+    volatile boolean tails;
 
     @Override
     public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
@@ -25,6 +32,24 @@ final class RecordingListener implements StreamTransport.Listener {
         frame.get(copy);
         frames.add(copy);
         frameSenders.add(remote);
+    }
+
+    @Override
+    public byte[] largeFrameTail(InetSocketAddress remote, ByteBuffer head, int frameLength) {
+        if (!tails) {
+            return null;
+        }
+        int headLength = head.getShort(head.position()) & 0xFFFF;
+        if (headLength == 0xFFFF) {
+            return null;
+        }
+        return new byte[headLength == 0xFFFE ? frameLength + 1 : frameLength - headLength];
+    }
+
+    @Override
+    public void onLargeFrame(InetSocketAddress remote, ByteBuffer head, byte[] tail, Runnable release) {
+        split.add(frames.size());
+        StreamTransport.Listener.super.onLargeFrame(remote, head, tail, release);
     }
 
     @Override

@@ -146,6 +146,37 @@ class TcpFramesTest {
         assertFramesArrive(b, frames);
     }
 
+    @Test
+    void largeFramesWhoseListenerTakesTheirTailArriveInTwoPartsBackToBack() throws Exception {
+        var options = Transports.with(Duration.ofSeconds(60), Duration.ofSeconds(30), 8 << 20);
+        Node a = transports.node("127.0.0.1", options);
+        Node b = transports.node("127.0.0.1", options);
+        b.listener().tails = true;
+        int full = FrameDecoder.FULL_BUFFER_AFTER;
+        // Frames up to FULL_BUFFER_AFTER arrive whole; a longer one is offered once that much of it is in.
+        int[] sizes = {FrameDecoder.LARGE_FRAME + 1, full + 1, 3 << 20, (2 << 20) + 17, full, 3 << 20, full + 5, (3 << 20) + 1};
+        // The head's length for each frame (the listener reads it from the frame's first two bytes);
+        // 0xFFFF: received whole; 0xFFFE: a tail that does not fit.
+        int[] heads = {2, 3, StreamTransport.LARGE_FRAME_HEAD, 100, 2, 0xFFFE, 0xFFFF, 70_000};
+        List<byte[]> frames = new ArrayList<>();
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int s = 0; s < sizes.length; s++) {
+            byte[] frame = patterned(sizes[s], s);
+            frame[0] = (byte) (heads[s] >>> 8);
+            frame[1] = (byte) heads[s];
+            frames.add(frame);
+            sent.add(a.transport().sendFrame(b.address(), ByteBuffer.wrap(frame)));
+        }
+        for (CompletableFuture<Void> f : sent) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        assertFramesArrive(b, frames);
+        assertEquals(List.of(1, 2, 3, 7), b.listener().split, "frames received in two parts");
+        assertEquals(1, b.listener().failures.size(), b.listener().failures.toString());
+        assertTrue(b.listener().failures.get(0).contains("does not fit"), b.listener().failures.toString());
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.transport().inboundBudget().used() == 0);
+    }
+
     /** @return {@code size} bytes that differ with {@code salt} and repeat only after megabytes */
     private static byte[] patterned(int size, int salt) {
         byte[] frame = new byte[size];
