@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A frame of at most {@value #LARGE_FRAME} bytes collects in a per-connection buffer.</li>
  *   <li>A larger frame reserves its length from the transport's {@link InboundBudget} when its prefix
  *       arrives and only then gets a buffer: the transport's {@link SpareFrameBuffer} when it holds one
- *       large enough (the buffer of an earlier large frame, kept after that frame was released), else a
+ *       large enough for the frame, or for its first {@value #FULL_BUFFER_AFTER} bytes when it is longer
+ *       (the buffer of an earlier large frame, kept after that frame was released; a frame that outgrows
+ *       it moves to a buffer of its own), else a
  *       new one, which doubles as the frame's bytes arrive up to
  *       {@value #FULL_BUFFER_AFTER} bytes and then takes the frame's whole length at once (so a length
  *       prefix alone makes the node allocate a few KiB, whatever it claims, and a large frame is copied
@@ -126,8 +128,8 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             frameStartNanos = System.nanoTime();
         }
         if (large != null) {
-            receiveLarge(in, Math.min(in.readableBytes(), large.maxWritableBytes()));
-            if (large.maxWritableBytes() == 0) {
+            receiveLarge(in, Math.min(in.readableBytes(), largeLeft()));
+            if (largeLeft() == 0) {
                 deliverLarge();
             }
         }
@@ -193,7 +195,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             buf.skipBytes(PREFIX);
             startLarge(size, body);
             receiveLarge(buf, Math.min(body, size));
-            if (large.maxWritableBytes() == 0) {
+            if (largeLeft() == 0) {
                 deliverLarge();
             }
         }
@@ -210,20 +212,29 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
 
     /**
      * Starts receiving a large frame whose budget is reserved: into the transport's spare buffer when it
-     * has one large enough (left by an earlier frame), else into a new buffer that grows as bytes arrive.
+     * has one large enough (left by an earlier frame; for a frame over {@link #FULL_BUFFER_AFTER}, large
+     * enough for that many bytes), else into a new buffer that grows as bytes arrive.
      */
     private void startLarge(int size, int arrived) {
         largeSize = size;
         tailAsked = false;
         head = null;
-        ByteBuf kept = spare.take(size);
+        // A frame over FULL_BUFFER_AFTER bytes may arrive in two parts, and then needs a buffer for that
+        // many of its bytes only (the spare a two-part frame leaves is that large); when it arrives whole
+        // and outgrows the spare, it moves to a buffer of its own (appendLarge).
+        ByteBuf kept = spare.take(Math.min(size, FULL_BUFFER_AFTER));
         if (kept != null) {
             largeOwner = kept;
-            large = kept.slice(0, size).clear();
+            large = kept.slice(0, Math.min(size, kept.capacity())).clear();
         } else {
             large = ctx.alloc().heapBuffer(Math.min(size, Math.max(arrived, FIRST_LARGE_BUFFER)), size);
             largeOwner = large;
         }
+    }
+
+    /** @return bytes of the current large frame still to come */
+    private int largeLeft() {
+        return (head == null ? largeSize : largeSize - head.length) - large.writerIndex();
     }
 
     /** @param owner a large frame's buffer no longer used: kept as the transport's spare when it is large */
@@ -299,8 +310,17 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         ByteBuf to = large;
         int needed = to.writerIndex() + n;
         if (needed > to.capacity()) {
-            int max = to.maxCapacity();
-            to.capacity(needed > FULL_BUFFER_AFTER ? max : Math.min(max, Math.max(needed, 2 * to.capacity())));
+            int capacity = needed > FULL_BUFFER_AFTER ? largeSize : Math.min(largeSize, Math.max(needed, 2 * to.capacity()));
+            if (to == largeOwner) {
+                to.capacity(capacity);
+            } else { // a slice of the spare, smaller than the frame: on to a buffer of the frame's own
+                ByteBuf own = ctx.alloc().heapBuffer(capacity, largeSize);
+                own.writeBytes(to, 0, to.writerIndex());
+                giveBack(largeOwner);
+                large = own;
+                largeOwner = own;
+                to = own;
+            }
         }
         to.writeBytes(from, n);
     }

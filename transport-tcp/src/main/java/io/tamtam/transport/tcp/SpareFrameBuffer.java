@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One receive buffer of a large frame kept for the next large frame of the transport, so that a
  * connection receiving frames of megabytes one after the other does not allocate (and the JVM zero) a
- * buffer of the frame's length for each. Holds at most one buffer of at most {@code maxFrameSize} bytes;
- * the buffer is in use by one frame at a time. Thread-safe.
+ * buffer of the frame's length for each. Holds at most one buffer of at most {@code maxFrameSize} bytes,
+ * the largest given back; the buffer is in use by one frame at a time. Thread-safe.
  */
 final class SpareFrameBuffer {
 
@@ -40,16 +40,30 @@ final class SpareFrameBuffer {
     }
 
     /**
-     * Keeps a buffer the caller owns and no longer uses, or releases it when one is kept already, it is
-     * smaller than {@code minKept} or the transport is closed.
+     * Keeps a buffer the caller owns and no longer uses in place of a smaller one kept (which is
+     * released), or releases it when one at least as large is kept already, it is smaller than
+     * {@code minKept} or the transport is closed.
      *
      * @param buf     the buffer
      * @param minKept smaller buffers are not worth keeping
      */
     void give(ByteBuf buf, int minKept) {
-        if (closed || buf.capacity() < minKept || buf.refCnt() != 1 || !spare.compareAndSet(null, buf)) {
+        if (closed || buf.capacity() < minKept || buf.refCnt() != 1) {
             buf.release();
             return;
+        }
+        while (true) {
+            ByteBuf kept = spare.get();
+            if (kept != null && kept.capacity() >= buf.capacity()) {
+                buf.release();
+                return;
+            }
+            if (spare.compareAndSet(kept, buf)) {
+                if (kept != null) {
+                    kept.release();
+                }
+                break;
+            }
         }
         if (closed) { // close ran between the check and the set
             release();

@@ -172,6 +172,9 @@ class TcpFramesTest {
         }
         assertFramesArrive(b, frames);
         assertEquals(List.of(1, 2, 3, 7), b.listener().split, "frames received in two parts");
+        // The second frame left its first MiB's buffer, which every later frame took: for its first MiB
+        // (split or not), or for all of it (the one of exactly 1 MiB).
+        assertEquals(6, b.transport().spareFrameBuffer().reuses());
         assertEquals(1, b.listener().failures.size(), b.listener().failures.toString());
         assertTrue(b.listener().failures.get(0).contains("does not fit"), b.listener().failures.toString());
         await().atMost(Duration.ofSeconds(30)).until(() -> b.transport().inboundBudget().used() == 0);
