@@ -1,6 +1,7 @@
 package io.tamtam.transport.tcp;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,33 @@ class TcpInboundLimitsTest {
         await().until(() -> b.transport().openInboundConnections() == 0);
         assertEquals(0, b.transport().inboundBufferReserved());
         assertEquals(List.of(), b.listener().frames);
+    }
+
+    @Test
+    void aTwoPartFrameCutShortGivesItsBudgetBackAndDeliversNothing() throws Exception {
+        Node b = transports.node("127.0.0.1", limits(4 * MIB, Duration.ofSeconds(5), 1024, 16, 16, 4 * MIB));
+        b.listener().tails = true; // the head: the frame's first two bytes say how long (2)
+        byte[] firstPart = new byte[MIB + MIB / 2];
+        firstPart[1] = 2;
+        Socket cut = raw("127.0.0.1", b.address(), preface(), length(3 * MIB), firstPart);
+        // Past 1 MiB the frame is offered in two parts; the rest of its 3 MiB never comes.
+        await().until(() -> b.transport().inboundBufferReserved() == 3 * MIB);
+        cut.close();
+        await().until(() -> b.transport().openInboundConnections() == 0);
+        assertEquals(0, b.transport().inboundBufferReserved());
+        assertEquals(List.of(), b.listener().frames);
+        assertEquals(List.of(), b.listener().split);
+
+        // The next frame on a new connection arrives in two parts, whole.
+        Node a = transports.node("127.0.0.1", limits(4 * MIB, Duration.ofSeconds(5), 1024, 16, 16, 4 * MIB));
+        byte[] frame = new byte[3 * MIB];
+        frame[1] = 2;
+        frame[frame.length - 1] = 9;
+        a.transport().sendFrame(b.address(), ByteBuffer.wrap(frame)).get(10, TimeUnit.SECONDS);
+        await().until(() -> b.listener().frames.size() == 1);
+        assertArrayEquals(frame, b.listener().frames.get(0));
+        assertEquals(List.of(0), b.listener().split);
+        await().until(() -> b.transport().inboundBufferReserved() == 0);
     }
 
     @Test
