@@ -27,15 +27,14 @@ import org.slf4j.LoggerFactory;
  *       arrives and only then gets a buffer: the transport's {@link SpareFrameBuffer} when it holds one
  *       large enough for the frame, or for its first {@value #FULL_BUFFER_AFTER} bytes when it is longer
  *       (the buffer of an earlier large frame, kept after that frame was released; a frame that outgrows
- *       it moves to a buffer of its own), else a
- *       new one, which doubles as the frame's bytes arrive up to
+ *       it moves to a buffer of its own), else a new one, which doubles as the frame's bytes arrive up to
  *       {@value #FULL_BUFFER_AFTER} bytes and then takes the frame's whole length at once (so a length
  *       prefix alone makes the node allocate a few KiB, whatever it claims, and a large frame is copied
  *       into a new buffer at most a few times, not once per doubling up to its length). Once the first
  *       {@value #FULL_BUFFER_AFTER} bytes of a longer frame are in, the listener may give an array for the
  *       frame's last bytes ({@link StreamTransport.Listener#largeFrameTail}): the head is then kept apart,
- *       the receive buffer goes back, and the rest arrives straight in that array. When the budget has no room the connection stops
- *       reading until it has; after waiting {@code receiveGrace} the connection is closed
+ *       the receive buffer goes back, and the rest arrives straight in that array. When the budget has no
+ *       room the connection stops reading until it has; after waiting {@code receiveGrace} the connection is closed
  *       ({@link DropReason#OVER_BUDGET}). The reservation is given back when the frame was handed on or
  *       the connection died.</li>
  *   <li>A frame that has begun must keep up {@code minReceiveRate} bytes per second once it is
@@ -425,8 +424,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             }
         } else {
             long late = now - frameStartNanos - graceNanos;
-            long arrived = large != null ? PREFIX + (head != null ? head.length : 0) + large.writerIndex()
-                    : pending.readableBytes();
+            long arrived = large != null ? PREFIX + largeSize - largeLeft() : pending.readableBytes();
             if (late > 0 && arrived < minBytesPerNano * late) {
                 cut(DropReason.SLOW_SENDER, "only " + arrived + " bytes of a frame arrived in "
                         + TimeUnit.NANOSECONDS.toMillis(now - frameStartNanos) + " ms, below the minimum receive rate");
