@@ -21,8 +21,8 @@ import java.util.Properties;
                 ClientCommands.Healthy.class, ClientCommands.Ping.class, ClientCommands.Broadcast.class,
                 ClientCommands.Send.class, ClientCommands.Request.class, ClientCommands.Stream.class,
                 ClientCommands.Monitor.class, ClientCommands.Address.class, ClientCommands.VersionCommand.class,
-                ClientCommands.Configure.class, ClientCommands.Metadata.class, ClientCommands.Stats.class,
-                GenDoc.class, ClientCommands.Completion.class, ClientCommands.Keys.class})
+                ClientCommands.Configure.class, GroupCommands.Metadata.class, ClientCommands.Stats.class,
+                GenDoc.class, ClientCommands.Completion.class, GroupCommands.Keys.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
