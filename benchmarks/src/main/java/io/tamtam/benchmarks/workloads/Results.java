@@ -8,6 +8,8 @@ import java.util.Map;
 /** Prints results as one JSON object per line on standard output; everything else goes to standard error. */
 final class Results {
     private static final PrintStream OUT = System.out;
+    /** The Java runtime's version, which every line names: some figures (AES-GCM) depend on it. */
+    private static final String JDK = System.getProperty("java.version");
 
     private Results() {
     }
@@ -18,7 +20,8 @@ final class Results {
      * @param metric   the metric name
      * @param value    the value
      * @param extra    further fields (string or number values), in order; {@code "preset":"lan"} (the
-     *                 configuration every workload's nodes start from) is added when extra has no preset
+     *                 configuration every workload's nodes start from) is added when extra has no preset, and
+     *                 {@code "jdk"} (the runtime's {@code java.version}) last
      */
     static void emit(String workload, int n, String metric, double value, Map<String, ?> extra) {
         StringBuilder sb = new StringBuilder(128);
@@ -38,7 +41,7 @@ final class Results {
                 sb.append('"').append(String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
             }
         }
-        sb.append('}');
+        sb.append(",\"jdk\":\"").append(JDK).append("\"}");
         synchronized (OUT) {
             OUT.println(sb);
             OUT.flush();
