@@ -3,6 +3,7 @@ package io.tamtam.routing;
 import io.tamtam.Cluster;
 import io.tamtam.Subscription;
 import io.tamtam.internal.services.Routed;
+import io.tamtam.internal.services.RoutedTraffic;
 import io.tamtam.internal.services.ServiceLayer;
 import io.tamtam.services.ServiceInstance;
 
@@ -44,14 +45,14 @@ public final class Gateway implements AutoCloseable {
     private final Set<UUID> nodes = new HashSet<>();
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final Map<ServiceLayer, Map<String, List<String>>> lastAdvertised = new HashMap<>();
-    private final ServiceLayer.Router router;
+    private final RoutedTraffic.Router router;
     private volatile boolean closed;
 
     private Gateway(String name, Map<String, Cluster> clusters) {
         this.name = name;
         for (Map.Entry<String, Cluster> e : clusters.entrySet()) {
             Cluster c = e.getValue();
-            if (!ServiceLayer.CLUSTER_NAME.matcher(e.getKey()).matches()) {
+            if (!RoutedTraffic.CLUSTER_NAME.matcher(e.getKey()).matches()) {
                 throw new IllegalArgumentException("cluster name '" + e.getKey() + "' is invalid: use 1 to 32 letters, digits, '_' or '-'");
             }
             if (!(c.services() instanceof ServiceLayer layer)) {
@@ -63,7 +64,7 @@ public final class Gateway implements AutoCloseable {
             layers.add(layer);
             names.put(layer, e.getKey());
         }
-        router = new ServiceLayer.Router() {
+        router = new RoutedTraffic.Router() {
             @Override
             public void forward(Routed.Message m, ServiceLayer from) {
                 Gateway.this.forward(m, from);
@@ -98,7 +99,7 @@ public final class Gateway implements AutoCloseable {
         }
         Gateway g = new Gateway(name, clusters);
         for (ServiceLayer l : g.layers) {
-            l.attach(g.router);
+            l.routing().attach(g.router);
             g.subscriptions.add(l.onChange(g::advertise));
         }
         g.advertise();
@@ -141,7 +142,7 @@ public final class Gateway implements AutoCloseable {
                     out.put(e.getKey(), List.of(otherName));
                 }
             }
-            for (Map.Entry<String, Map<UUID, List<String>>> e : other.allRoutes().entrySet()) {
+            for (Map.Entry<String, Map<UUID, List<String>>> e : other.routing().allRoutes().entrySet()) {
                 for (Map.Entry<UUID, List<String>> r : e.getValue().entrySet()) {
                     List<String> path = r.getValue();
                     // path vector: never a route through the cluster it is advertised to, or back through this one
@@ -170,14 +171,14 @@ public final class Gateway implements AutoCloseable {
             if (!summary.equals(lastAdvertised.get(l))) {
                 lastAdvertised.put(l, summary);
                 try {
-                    l.advertise(summary);
+                    l.routing().advertise(summary);
                 } catch (IllegalArgumentException e) {
                     // The summary outgrew maxMetadataBytes: advertise what fits, in service-name order.
                     Map<String, List<String>> part = new HashMap<>();
                     for (Map.Entry<String, List<String>> s : summary.entrySet()) {
                         part.put(s.getKey(), s.getValue());
                         try {
-                            l.advertise(part);
+                            l.routing().advertise(part);
                         } catch (IllegalArgumentException full) {
                             part.remove(s.getKey());
                             break;
@@ -203,7 +204,7 @@ public final class Gateway implements AutoCloseable {
                 to = instance;
                 break;
             }
-            UUID gw = l.bestRoute(m.service(), nodes);
+            UUID gw = l.routing().bestRoute(m.service(), nodes);
             if (gw != null && l.routes(m.service()).get(gw) < hops) {
                 via = l;
                 to = gw;
@@ -211,14 +212,14 @@ public final class Gateway implements AutoCloseable {
             }
         }
         if (to == null) {
-            from.unroutable(m, "gateway " + name + " knows no route to service '" + m.service() + "'");
+            from.routing().unroutable(m, "gateway " + name + " knows no route to service '" + m.service() + "'");
             return;
         }
         ServiceLayer out = via;
         UUID next = to;
-        out.sendRouted(next, m.next(out.selfId())).whenComplete((v, err) -> {
+        out.routing().sendRouted(next, m.next(out.selfId())).whenComplete((v, err) -> {
             if (err != null) {
-                from.unroutable(m, "gateway " + name + " could not reach " + next + ": " + err.getMessage());
+                from.routing().unroutable(m, "gateway " + name + " could not reach " + next + ": " + err.getMessage());
             }
         });
     }
@@ -231,7 +232,7 @@ public final class Gateway implements AutoCloseable {
         UUID next = back.path().get(back.path().size() - 1);
         for (ServiceLayer l : layers) {
             if (l.isLiveMember(next)) {
-                l.sendReply(back);
+                l.routing().sendReply(back);
                 return;
             }
         }
@@ -246,9 +247,9 @@ public final class Gateway implements AutoCloseable {
         closed = true;
         subscriptions.forEach(Subscription::close);
         for (ServiceLayer l : layers) {
-            l.attach(null);
+            l.routing().attach(null);
             try {
-                l.advertise(Map.of());
+                l.routing().advertise(Map.of());
             } catch (RuntimeException ignored) {
                 // a closed node: nothing to withdraw
             }

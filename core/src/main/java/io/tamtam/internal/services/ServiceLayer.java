@@ -51,7 +51,8 @@ import java.util.regex.Pattern;
 
 /**
  * The services registry and service messaging of one node. Registry state changes on the protocol
- * thread (from membership events and local registrations); readers get immutable snapshots.
+ * thread (from membership events and local registrations); readers get immutable snapshots. A service
+ * with no instance in this cluster is reached through a gateway's route ({@link RoutedTraffic}).
  */
 public final class ServiceLayer implements Services {
     /** Reserved user type of a message to a service (best effort or reliable). */
@@ -61,33 +62,6 @@ public final class ServiceLayer implements Services {
     /** Reserved user type of a service broadcast. */
     public static final int TYPE_BROADCAST = 0x32;
 
-    /** Reserved user type of a message routed to a service of another cluster. */
-    public static final int TYPE_ROUTED = 0x37;
-    /** Reserved user type of the reply to a routed message, retracing its path. */
-    public static final int TYPE_ROUTED_REPLY = 0x38;
-    /** Most routed messages this node waits on at once. */
-    public static final int MAX_ROUTED_IN_FLIGHT = 10_000;
-
-    /** Forwards routed traffic between the clusters of a gateway; set by the gateway. */
-    public interface Router {
-        /**
-         * @param m    a routed message this node neither handles nor may send back
-         * @param from the layer it arrived on
-         */
-        void forward(Routed.Message m, ServiceLayer from);
-
-        /**
-         * @param r    a reply to pass on (its path's last node is the next hop)
-         * @param from the layer it arrived on
-         */
-        void reply(Routed.Reply r, ServiceLayer from);
-
-        /** @return the ids of every node of the gateway, for loop detection */
-        Set<UUID> nodes();
-    }
-
-    private static final MessageType<byte[]> ROUTED = ReservedTypes.bytes(TYPE_ROUTED);
-    private static final MessageType<byte[]> ROUTED_REPLY = ReservedTypes.bytes(TYPE_ROUTED_REPLY);
     private static final MessageType<byte[]> MESSAGE = ReservedTypes.bytes(TYPE_MESSAGE);
     private static final RequestType<byte[], byte[]> REQUEST = ReservedTypes.request(TYPE_REQUEST);
     private static final MessageType<byte[]> BROADCAST = ReservedTypes.bytes(TYPE_BROADCAST);
@@ -121,12 +95,8 @@ public final class ServiceLayer implements Services {
     private long heldBytes;
     private volatile int heldCountView;
     private volatile Map<String, List<ServiceInstance>> view = Map.of();
-    private final Map<UUID, Map<String, List<String>>> advertised = new HashMap<>();
-    private volatile Map<String, Map<UUID, List<String>>> routeView = Map.of();
     private final List<Runnable> changeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile Router router;
-    private final Map<Long, CompletableFuture<byte[]>> routedInFlight = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong nextRouted;
+    private final RoutedTraffic routing;
 
     /**
      * @param ctx         shared protocol parts
@@ -155,9 +125,7 @@ public final class ServiceLayer implements Services {
         messaging.handle(MESSAGE, p -> onMessage(p.sender(), p.payload(), false));
         messaging.handleRequest(REQUEST, p -> onRequest(p.sender(), p.payload()));
         messaging.handle(BROADCAST, p -> onMessage(p.sender(), p.payload(), true));
-        messaging.handle(ROUTED, p -> onRouted(p.payload()));
-        messaging.handle(ROUTED_REPLY, p -> onRoutedReply(p.payload()));
-        nextRouted = new java.util.concurrent.atomic.AtomicLong(ctx.random().nextLong() & Long.MAX_VALUE);
+        this.routing = new RoutedTraffic(this, ctx, messaging, direct, completions, errors, local, metadata);
     }
 
     // ------------------------------------------------------------------ registry
@@ -195,8 +163,16 @@ public final class ServiceLayer implements Services {
         };
     }
 
+    /**
+     * @param name a service name
+     * @return whether it is a valid one
+     */
+    static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     private static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!validName(name)) {
             throw new IllegalArgumentException("service name '" + name + "' is invalid: use 1 to " + MAX_NAME_LENGTH
                     + " letters, digits, '.', '_' or '-'");
         }
@@ -260,17 +236,9 @@ public final class ServiceLayer implements Services {
         for (String s : now) {
             changed |= add(s, node);
         }
-        Map<String, List<String>> routesNow = live ? parseRoutes(node.metadata()) : Map.of();
-        Map<String, List<String>> routesBefore = advertised.getOrDefault(node.id(), Map.of());
-        boolean routesChanged = !routesNow.equals(routesBefore);
-        if (routesChanged) {
-            if (routesNow.isEmpty()) {
-                advertised.remove(node.id());
-            } else {
-                advertised.put(node.id(), routesNow);
-            }
-            refreshRoutes();
-        }
+        Map<String, List<String>> routesNow = live ? RoutedTraffic.parseRoutes(node.metadata()) : Map.of();
+        Map<String, List<String>> routesBefore = routing.advertisedBy(node.id());
+        boolean routesChanged = routing.update(node.id(), routesNow);
         if (changed) {
             refreshView();
         }
@@ -300,50 +268,6 @@ public final class ServiceLayer implements Services {
         }
     }
 
-    /** A cluster name in a route path. */
-    public static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,32}");
-
-    /**
-     * Parses the route summary a gateway node's metadata announces: {@code service:C1.C2...} entries,
-     * the clusters the route goes through from the service's own cluster; malformed entries are skipped.
-     *
-     * @param meta a node's metadata
-     * @return service to cluster path (its length is the hop count)
-     */
-    public static Map<String, List<String>> parseRoutes(Map<String, String> meta) {
-        String csv = meta.get(Services.ROUTES_METADATA_KEY);
-        if (csv == null || csv.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, List<String>> out = new TreeMap<>();
-        for (String e : csv.split(",", 256)) {
-            int colon = e.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = e.substring(0, colon);
-            List<String> path = List.of(e.substring(colon + 1).split("\\.", Routed.MAX_HOPS + 1));
-            if (NAME.matcher(name).matches() && path.size() <= Routed.MAX_HOPS
-                    && path.stream().allMatch(c -> CLUSTER_NAME.matcher(c).matches())
-                    && (!out.containsKey(name) || out.get(name).size() > path.size())) {
-                out.put(name, path);
-            }
-        }
-        return out;
-    }
-
-    private void refreshRoutes() {
-        Map<String, Map<UUID, List<String>>> v = new HashMap<>();
-        for (Map.Entry<UUID, Map<String, List<String>>> e : advertised.entrySet()) {
-            for (Map.Entry<String, List<String>> r : e.getValue().entrySet()) {
-                v.computeIfAbsent(r.getKey(), k -> new TreeMap<>()).put(e.getKey(), r.getValue());
-            }
-        }
-        Map<String, Map<UUID, List<String>>> frozen = new HashMap<>();
-        v.forEach((k, m) -> frozen.put(k, Collections.unmodifiableMap(m)));
-        routeView = Map.copyOf(frozen);
-    }
-
     private void hooks() {
         for (Runnable r : changeHooks) {
             callbacks.execute(r);
@@ -352,14 +276,12 @@ public final class ServiceLayer implements Services {
 
     @Override
     public Map<UUID, Integer> routes(String name) {
-        Map<UUID, Integer> out = new TreeMap<>();
-        routeView.getOrDefault(name, Map.of()).forEach((k, v) -> out.put(k, v.size()));
-        return Collections.unmodifiableMap(out);
+        return routing.routes(name);
     }
 
-    /** @return every advertised route now: service to (gateway node to cluster path) */
-    public Map<String, Map<UUID, List<String>>> allRoutes() {
-        return routeView;
+    /** @return this node's part in routing services between clusters (used by gateways) */
+    public RoutedTraffic routing() {
+        return routing;
     }
 
     /** @return every live instance now, by service */
@@ -376,35 +298,6 @@ public final class ServiceLayer implements Services {
     public Subscription onChange(Runnable hook) {
         changeHooks.add(hook);
         return () -> changeHooks.remove(hook);
-    }
-
-    /**
-     * Used by gateways: routed traffic this node does not handle goes to {@code r}.
-     *
-     * @param r the router, or null to detach
-     */
-    public void attach(Router r) {
-        router = r;
-    }
-
-    /**
-     * Used by gateways: sets this node's route summary.
-     *
-     * @param routes service to cluster path; empty removes the summary
-     * @throws IllegalArgumentException when the metadata would outgrow its bound
-     */
-    public void advertise(Map<String, List<String>> routes) {
-        StringBuilder sb = new StringBuilder();
-        new TreeMap<>(routes).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append(':')
-                .append(String.join(".", v)));
-        String csv = sb.toString();
-        metadata.accept(m -> {
-            if (csv.isEmpty()) {
-                m.remove(ROUTES_METADATA_KEY);
-            } else {
-                m.put(ROUTES_METADATA_KEY, csv);
-            }
-        });
     }
 
     /**
@@ -520,8 +413,8 @@ public final class ServiceLayer implements Services {
             UUID gateway;
             if (target != null) {
                 deliver(target, mode, service, payload, delivery, f);
-            } else if ((gateway = bestRoute(service)) != null) {
-                originateRouted(gateway, mode, service, payload, delivery, f);
+            } else if ((gateway = routing.bestRoute(service)) != null) {
+                routing.originate(gateway, mode == Mode.REQUEST, service, payload, delivery.timeout(), f);
             } else if (!delivery.cacheTtl().isZero()) {
                 hold(new Held(service, mode, payload, delivery, f));
             } else {
@@ -719,32 +612,7 @@ public final class ServiceLayer implements Services {
         return reply == null ? new byte[0] : reply;
     }
 
-    // ------------------------------------------------------------------ routing
-
-    /**
-     * @param service a service
-     * @return the gateway node with the fewest hops to it (ties: lowest id), or null
-     */
-    public UUID bestRoute(String service) {
-        return bestRoute(service, Set.of());
-    }
-
-    /**
-     * @param service a service
-     * @param exclude gateway nodes not to use
-     * @return the gateway node with the fewest hops to it, or null
-     */
-    public UUID bestRoute(String service, Set<UUID> exclude) {
-        UUID best = null;
-        int bestHops = Integer.MAX_VALUE;
-        for (Map.Entry<UUID, List<String>> e : routeView.getOrDefault(service, Map.of()).entrySet()) {
-            if (e.getValue().size() < bestHops && !exclude.contains(e.getKey())) {
-                best = e.getKey();
-                bestHops = e.getValue().size();
-            }
-        }
-        return best;
-    }
+    // ------------------------------------------------------------------ instances for gateways
 
     /**
      * @param service a service
@@ -753,144 +621,6 @@ public final class ServiceLayer implements Services {
     public UUID instance(String service) {
         List<ServiceInstance> l = instances(service);
         return l.isEmpty() ? null : l.get(0).node().id();
-    }
-
-    private void originateRouted(UUID gateway, Mode mode, String service, byte[] payload, Delivery delivery, CompletableFuture<byte[]> f) {
-        if (routedInFlight.size() >= MAX_ROUTED_IN_FLIGHT) {
-            completions.fail(f, new DeliveryException(MAX_ROUTED_IN_FLIGHT + " routed messages of this node wait for their "
-                    + "replies; wait for some to complete"));
-            return;
-        }
-        long id = nextRouted.getAndIncrement();
-        routedInFlight.put(id, f);
-        Routed.Message m = new Routed.Message(id, Routed.MAX_HOPS, List.of(ctx.selfId()), mode == Mode.REQUEST, service, payload);
-        ctx.scheduler().schedule(() -> {
-            CompletableFuture<byte[]> pending = routedInFlight.remove(id);
-            if (pending != null) {
-                completions.fail(pending, new DeliveryException("no reply from service '" + service + "' through gateway "
-                        + gateway + " within " + delivery.timeout().toMillis() + " ms"));
-            }
-        }, delivery.timeout().toNanos());
-        sendRouted(gateway, m).whenComplete((v, err) -> {
-            if (err != null) {
-                CompletableFuture<byte[]> pending = routedInFlight.remove(id);
-                if (pending != null) {
-                    completions.fail(pending, new DeliveryException("cannot reach gateway " + gateway + " for service '"
-                            + service + "': " + Completions.describe(err), err));
-                }
-            }
-        });
-    }
-
-    /**
-     * Sends a routed message one hop, from this node.
-     *
-     * @param to the next node (an instance, or a gateway node)
-     * @param m  the message, its path ending with this node
-     * @return completes when the next node took it
-     */
-    public CompletableFuture<Void> sendRouted(UUID to, Routed.Message m) {
-        return direct.sendReliable(to, ROUTED, m.encode());
-    }
-
-    /**
-     * Sends a reply one hop back, from this node, to the last node of its path (popped), or completes the
-     * origin's future when the path is just this node.
-     *
-     * @param r the reply, its path ending with the next node
-     */
-    public void sendReply(Routed.Reply r) {
-        UUID next = r.path().get(r.path().size() - 1);
-        if (next.equals(ctx.selfId()) && r.path().size() == 1) {
-            complete(r);
-            return;
-        }
-        direct.sendReliable(next, ROUTED_REPLY, r.encode());
-    }
-
-    private void complete(Routed.Reply r) {
-        CompletableFuture<byte[]> f = routedInFlight.remove(r.id());
-        if (f == null) {
-            return;
-        }
-        String text = new String(r.body(), StandardCharsets.UTF_8);
-        switch (r.status()) {
-            case Routed.OK -> completions.complete(f, r.body());
-            case Routed.HANDLER_ERROR -> completions.fail(f, new RemoteException(text));
-            default -> completions.fail(f, new DeliveryException(text));
-        }
-    }
-
-    private void onRouted(byte[] bytes) {
-        Routed.Message m;
-        try {
-            m = Routed.Message.decode(bytes);
-        } catch (WireException e) {
-            ctx.stats().drop(e.reason());
-            return;
-        }
-        ServiceHandler h = local.get(m.service());
-        if (h != null) {
-            Node origin = new io.tamtam.internal.membership.NodeSnapshot(m.path().get(0),
-                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), NodeState.ALIVE, 0, Map.of(), 0, "");
-            Routed.Reply reply;
-            try {
-                byte[] out = h.handle(new ServiceMessage(m.service(), origin, m.payload(), m.request()));
-                reply = new Routed.Reply(m.id(), Routed.OK, m.path(), out == null ? new byte[0] : out);
-            } catch (Exception | Error e) {
-                errors.accept("service handler '" + m.service() + "'", e);
-                reply = new Routed.Reply(m.id(), Routed.HANDLER_ERROR, m.path(),
-                        String.valueOf(e.getMessage() == null ? e.getClass().getName() : e.getMessage()).getBytes(StandardCharsets.UTF_8));
-            }
-            sendReply(reply);
-            return;
-        }
-        Router r = router;
-        String why = r == null ? "node " + ctx.selfId() + " neither offers service '" + m.service() + "' nor is a gateway"
-                : m.hopsLeft() == 0 ? "the hop limit of " + Routed.MAX_HOPS + " was reached"
-                : m.path().stream().anyMatch(r.nodes()::contains) ? "routing loop: the message came back to gateway node " + ctx.selfId()
-                : null;
-        if (why != null) {
-            ctx.stats().drop(DropReason.NO_HANDLER);
-            sendReply(new Routed.Reply(m.id(), Routed.UNROUTABLE, m.path(), why.getBytes(StandardCharsets.UTF_8)));
-            return;
-        }
-        r.forward(m, this);
-    }
-
-    /**
-     * Answers a routed message this node cannot pass on.
-     *
-     * @param m   the message
-     * @param why the reason
-     */
-    public void unroutable(Routed.Message m, String why) {
-        ctx.stats().drop(DropReason.NO_HANDLER);
-        sendReply(new Routed.Reply(m.id(), Routed.UNROUTABLE, m.path(), why.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private void onRoutedReply(byte[] bytes) {
-        Routed.Reply r;
-        try {
-            r = Routed.Reply.decode(bytes);
-        } catch (WireException e) {
-            ctx.stats().drop(e.reason());
-            return;
-        }
-        if (r.path().isEmpty()) {
-            ctx.stats().drop(DropReason.MALFORMED);
-            return;
-        }
-        if (r.path().size() == 1 && r.path().get(0).equals(ctx.selfId())) {
-            complete(r);
-            return;
-        }
-        Router router = this.router;
-        if (router == null) {
-            ctx.stats().drop(DropReason.NO_HANDLER);
-            return;
-        }
-        router.reply(r, this);
     }
 
     // ------------------------------------------------------------------ cache
@@ -935,7 +665,7 @@ public final class ServiceLayer implements Services {
         while (q != null && !q.isEmpty()) {
             Held h = q.peek();
             Node target = pick(service, h.delivery());
-            UUID gateway = target == null ? bestRoute(service) : null;
+            UUID gateway = target == null ? routing.bestRoute(service) : null;
             if (target == null && gateway == null) {
                 return;
             }
@@ -944,7 +674,7 @@ public final class ServiceLayer implements Services {
             if (target != null) {
                 deliver(target, h.mode(), service, h.payload(), h.delivery(), h.future());
             } else {
-                originateRouted(gateway, h.mode(), service, h.payload(), h.delivery(), h.future());
+                routing.originate(gateway, h.mode() == Mode.REQUEST, service, h.payload(), h.delivery().timeout(), h.future());
             }
         }
         held.remove(service);

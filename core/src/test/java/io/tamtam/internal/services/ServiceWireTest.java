@@ -63,7 +63,7 @@ class ServiceWireTest {
     @Test
     void metadataSummariesSkipWhatIsMalformed() {
         assertEquals(Set.of("a", "b-1"), ServiceLayer.parse(Map.of(Services.METADATA_KEY, "a,,b-1,bad name,")));
-        Map<String, List<String>> routes = ServiceLayer.parseRoutes(Map.of(Services.ROUTES_METADATA_KEY,
+        Map<String, List<String>> routes = RoutedTraffic.parseRoutes(Map.of(Services.ROUTES_METADATA_KEY,
                 "billing:C.B,billing:C,orders:,x:A.B.C.D.E.F.G.H.I,:C,y:bad!"));
         assertEquals(Map.of("billing", List.of("C")), routes);
     }
