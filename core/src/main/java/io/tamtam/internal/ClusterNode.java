@@ -7,7 +7,6 @@ import io.tamtam.ClusterRuntime;
 import io.tamtam.ClusterStats;
 import io.tamtam.DeliveryException;
 import io.tamtam.EffectiveConfig;
-import io.tamtam.JoinException;
 import io.tamtam.MembershipListener;
 import io.tamtam.MessageHandler;
 import io.tamtam.MessageType;
@@ -18,7 +17,6 @@ import io.tamtam.NodeStream;
 import io.tamtam.RequestHandler;
 import io.tamtam.StreamHandler;
 import io.tamtam.Subscription;
-import io.tamtam.TamTamException;
 import io.tamtam.internal.dissemination.Disseminator;
 import io.tamtam.internal.dissemination.Broadcasts;
 import io.tamtam.internal.failure.Awareness;
@@ -60,7 +58,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,7 +65,6 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** One running node: wires the protocol parts together and implements the API. */
 public final class ClusterNode implements Cluster {
@@ -104,6 +100,7 @@ public final class ClusterNode implements Cluster {
     private final PushPull pushPull;
     private final io.tamtam.internal.sync.Rejoin rejoin;
     private final Keys keys;
+    private final Joins joins;
     private final AppStates appStates;
     private final Messaging messaging;
     private final Streams nodeStreams;
@@ -221,6 +218,8 @@ public final class ClusterNode implements Cluster {
         pushPull.register(dispatch);
         keys = new Keys(ctx, codec, plugins.cipherFactory(), config.encryptionKeys(), plugins.ciphers(), completions);
         keys.register(dispatch);
+        joins = new Joins(ctx, () -> membership.self().snapshot(), pushPull, rejoin, keys, completions, callbacks,
+                config.seedProvider(), () -> closed);
         new Inbound(ctx, messaging, inOrder, peers, replies).register(dispatch);
         transfers = new io.tamtam.internal.transfer.TransferService(ctx, config.transfers(), callbacks, completions, shortId);
         transfers.register(dispatch);
@@ -324,103 +323,12 @@ public final class ClusterNode implements Cluster {
 
     @Override
     public CompletableFuture<Node> join(Collection<InetSocketAddress> seeds) {
-        return joinTrying(List.copyOf(seeds), 1);
-    }
-
-    /**
-     * Joins; when no seed answers and this node holds several keys, tries again with each other key as the
-     * primary (a node that was down during a key rotation may hold the cluster's current key as an older one).
-     */
-    private CompletableFuture<Node> joinTrying(List<InetSocketAddress> seeds, int attempt) {
-        return joinOnce(seeds).handle((node, err) -> {
-            if (err == null) {
-                return CompletableFuture.completedFuture(node);
-            }
-            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-            int keyCount = keys.ciphers().size();
-            if (!(cause instanceof JoinException) || closed || keyCount < 2 || !keys.enabled()) {
-                return CompletableFuture.<Node>failedFuture(cause);
-            }
-            if (attempt >= keyCount) {
-                return CompletableFuture.<Node>failedFuture(new JoinException(cause.getMessage()
-                        + " (each of this node's " + keyCount + " keys was tried as the primary key)",
-                        List.of(cause.getSuppressed())));
-            }
-            CompletableFuture<Void> rotated = new CompletableFuture<>();
-            scheduler.execute(() -> {
-                keys.nextPrimary();
-                rotated.complete(null);
-            });
-            return rotated.thenCompose(v -> joinTrying(seeds, attempt + 1));
-        }).thenCompose(f -> f);
-    }
-
-    private CompletableFuture<Node> joinOnce(Collection<InetSocketAddress> seeds) {
-        CompletableFuture<Node> result = new CompletableFuture<>();
-        if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("this cluster node is closed; create a new one"));
-        }
-        List<InetSocketAddress> list = List.copyOf(seeds);
-        if (list.isEmpty()) {
-            return CompletableFuture.failedFuture(new JoinException("join needs at least one seed address", List.of()));
-        }
-        // A node that knew no other member and joins through one seed has nothing to tell the cluster that
-        // the seed did not hear in its join; then a push from the seed spares it the exchanges after a join.
-        boolean[] alone = {false};
-        result.thenRun(() -> scheduler.execute(() -> {
-            pushPull.afterJoin(alone[0]);
-            rejoin.joined();
-        }));
-        scheduler.execute(() -> {
-            alone[0] = list.size() == 1 && ctx.table().size() == 1;
-            List<Throwable> reasons = Collections.synchronizedList(new ArrayList<>());
-            AtomicInteger left = new AtomicInteger(list.size());
-            InetSocketAddress self = membership.self().snapshot().address();
-            for (InetSocketAddress seed : list) {
-                CompletableFuture<MemberInfo> attempt = seed.equals(self)
-                        ? CompletableFuture.failedFuture(new TamTamException("seed " + seed + " is this node's own address"))
-                        : pushPull.join(seed);
-                attempt.whenComplete((info, err) -> {
-                    if (err == null) {
-                        Member m = ctx.table().get(info.id());
-                        Node n = m != null ? m.snapshot() : new NodeSnapshot(info.id(), info.address(), info.state(),
-                                info.incarnation(), info.metadata(), info.protocolVersion(), info.applicationVersion(),
-                                info.addresses());
-                        completeAsync(result, n);
-                    } else {
-                        reasons.add(new TamTamException("seed " + seed + ": " + Completions.describe(err), err));
-                        if (left.decrementAndGet() == 0 && !result.isDone()) {
-                            StringBuilder sb = new StringBuilder("could not join through any of ").append(list.size()).append(" seed(s):");
-                            synchronized (reasons) {
-                                for (Throwable t : reasons) {
-                                    sb.append(' ').append(t.getMessage()).append(';');
-                                }
-                            }
-                            failAsync(result, new JoinException(sb.toString(), reasons));
-                        }
-                    }
-                });
-            }
-        });
-        return result;
+        return joins.join(seeds);
     }
 
     @Override
     public CompletableFuture<Node> join() {
-        if (config.seedProvider() == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    "no seed provider configured: call join(addresses...) or set ClusterConfig.Builder.seedProvider(...)"));
-        }
-        // Even when this first attempt fails (the first node of a cluster finds only itself), the rejoin
-        // loop keeps re-resolving the seeds while this node is alone.
-        scheduler.execute(rejoin::joined);
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return config.seedProvider().seeds();
-            } catch (IOException e) {
-                throw new JoinException("seed discovery failed: " + e.getMessage(), List.of(e));
-            }
-        }, callbacks).thenCompose(this::join);
+        return joins.join();
     }
 
     @Override
