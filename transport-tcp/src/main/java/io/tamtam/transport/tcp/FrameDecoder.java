@@ -77,6 +77,8 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
     private byte[] head;
     /** Bytes reserved from the budget for the current large frame. */
     private long reserved;
+    /** Of {@link #reserved}: the spare's capacity beyond the frame's length, while the frame holds the spare. */
+    private long lentExtra;
     /** Length of the large frame waiting for budget; 0 when not waiting. */
     private long waitingFor;
     private long waitSinceNanos;
@@ -126,16 +128,24 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         if (!receiving()) {
             frameStartNanos = System.nanoTime();
         }
-        if (large != null) {
-            receiveLarge(in, Math.min(in.readableBytes(), largeLeft()));
-            if (largeLeft() == 0) {
-                deliverLarge();
+        boolean handedOn = false;
+        try {
+            if (large != null) {
+                receiveLarge(in, Math.min(in.readableBytes(), largeLeft()));
+                if (largeLeft() == 0) {
+                    deliverLarge();
+                }
             }
-        }
-        if (in.isReadable() && !dead) {
-            append(in);
-        } else {
-            in.release();
+            if (in.isReadable() && !dead) {
+                append(in);
+            } else {
+                in.release();
+            }
+            handedOn = true;
+        } finally {
+            if (!handedOn) { // an Error (an allocation that failed): the pipeline closes the connection
+                in.release();
+            }
         }
         drain();
         if (receiving()) {
@@ -222,7 +232,17 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         // many of its bytes only (the spare a two-part frame leaves is that large); when it arrives whole
         // and outgrows the spare, it moves to a buffer of its own (appendLarge).
         ByteBuf kept = spare.take(Math.min(size, FULL_BUFFER_AFTER));
+        long extra = kept == null ? 0 : (long) kept.capacity() - size;
+        if (extra > 0 && !budget.tryReserve(extra)) {
+            // The spare is outside the budget only while it is the spare: a frame that holds it also holds
+            // its capacity beyond the frame's length, so that capacity is reserved too, or the frame gets a
+            // buffer of its own (else small frames could each pin a spare of maxFrameSize bytes).
+            spare.putBack(kept);
+            kept = null;
+        }
         if (kept != null) {
+            lentExtra = Math.max(0, extra);
+            reserved += lentExtra;
             largeOwner = kept;
             large = kept.slice(0, Math.min(size, kept.capacity())).clear();
         } else {
@@ -295,9 +315,19 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         ByteBuf rest = Unpooled.wrappedBuffer(tail).clear();
         rest.writeBytes(large, headSize, arrived - headSize);
         giveBack(largeOwner);
+        spareReturned();
         head = first;
         large = rest;
         largeOwner = null;
+    }
+
+    /** The frame gave the spare back and goes on: what was reserved for the spare's extra capacity is freed. */
+    private void spareReturned() {
+        if (lentExtra > 0) {
+            budget.release(lentExtra);
+            reserved -= lentExtra;
+            lentExtra = 0;
+        }
     }
 
     /**
@@ -316,6 +346,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
                 ByteBuf own = ctx.alloc().heapBuffer(capacity, largeSize);
                 own.writeBytes(to, 0, to.writerIndex());
                 giveBack(largeOwner);
+                spareReturned();
                 large = own;
                 largeOwner = own;
                 to = own;
@@ -338,6 +369,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         head = null;
         long bytes = reserved;
         reserved = 0;
+        lentExtra = 0;
         delivered++;
         frameStartNanos = System.nanoTime();
         AtomicBoolean released = new AtomicBoolean();
@@ -357,6 +389,9 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
             release.run();
             LOG.debug("Frame listener failed on a frame from {}", remote, e);
             transport.failure("the frame listener failed on a frame from " + remote, e);
+        } catch (Error e) { // the reservation and the buffer are not lost; the pipeline closes the connection
+            release.run();
+            throw e;
         }
     }
 
@@ -484,6 +519,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter implements Inbound
         }
         long bytes = reserved;
         reserved = 0;
+        lentExtra = 0;
         budget.release(bytes);
     }
 }

@@ -55,6 +55,20 @@ public final class InboundBudget {
     }
 
     /**
+     * Reserves {@code bytes} if they fit now and nobody waits; never waits.
+     *
+     * @param bytes the bytes
+     * @return whether they were reserved
+     */
+    public synchronized boolean tryReserve(long bytes) {
+        if (waiting.isEmpty() && used + bytes <= capacity) {
+            used += bytes;
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Leaves the line.
      *
      * @param waiter the waiter

@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * One receive buffer of a large frame kept for the next large frame of the transport, so that a
  * connection receiving frames of megabytes one after the other does not allocate (and the JVM zero) a
  * buffer of the frame's length for each. Holds at most one buffer of at most {@code maxFrameSize} bytes,
- * the largest given back; the buffer is in use by one frame at a time. Thread-safe.
+ * the largest given back; the buffer is in use by one frame at a time. Only the buffer kept here is
+ * outside the transport's inbound budget: a frame that takes it reserves the buffer's capacity beyond the
+ * frame's length as well, or puts it back ({@link FrameDecoder}). Thread-safe.
  */
 final class SpareFrameBuffer {
 
@@ -32,6 +34,16 @@ final class SpareFrameBuffer {
         }
         reuses.incrementAndGet();
         return buf.clear();
+    }
+
+    /**
+     * Gives back a buffer {@link #take} returned and the frame did not use; not counted as a reuse.
+     *
+     * @param buf the buffer
+     */
+    void putBack(ByteBuf buf) {
+        reuses.decrementAndGet();
+        give(buf, 0);
     }
 
     /** @return how many times a kept buffer was taken for a frame */

@@ -273,6 +273,36 @@ class TcpInboundLimitsTest {
     }
 
     @Test
+    void aFrameHoldingTheSpareBufferHasItsWholeCapacityReserved() throws Exception {
+        int budget = 3 * MIB + MIB / 2;
+        Node b = transports.node("127.0.0.1", limits(budget, Duration.ofSeconds(60), 1, 16, 16, budget));
+        b.listener().tails = true; // the head: the frame's first two bytes say how long (2)
+        SpareFrameBuffer spare = b.transport().spareFrameBuffer();
+        long reuses = spare.reuses();
+        // A 3 MiB frame arrives in two parts: past its first MiB, that MiB's buffer becomes the spare (1 to
+        // 2 MiB) while the rest of the frame is still to come.
+        byte[] firstPart = new byte[MIB + MIB / 2];
+        firstPart[1] = 2;
+        Socket twoParts = raw("127.0.0.1", b.address(), preface(), length(3 * MIB), firstPart);
+        await().until(() -> b.transport().inboundBufferReserved() == 3 * MIB);
+
+        // A frame of 64 KiB + 1 would hold that buffer while reserving 64 KiB: with no room for the rest of
+        // its capacity, it does not take it.
+        int small = 64 * 1024 + 1;
+        raw("127.0.0.1", b.address(), preface(), length(small));
+        await().until(() -> b.transport().inboundBufferReserved() == 3 * MIB + small);
+        assertEquals(reuses, spare.reuses());
+
+        // With room, the next one takes it, and reserves all of it.
+        twoParts.close();
+        await().until(() -> b.transport().inboundBufferReserved() == small);
+        raw("127.0.0.1", b.address(), preface(), length(small));
+        await().until(() -> spare.reuses() == reuses + 1);
+        await().until(() -> b.transport().inboundBufferReserved() >= small + MIB);
+        assertTrue(b.transport().inboundBufferReserved() <= small + 2 * MIB);
+    }
+
+    @Test
     void theBudgetReturnsToZeroWhenConnectionsDie() throws Exception {
         Node b = transports.node("127.0.0.1", limits(MIB, Duration.ofSeconds(60), 1, 16, 16, 2 * MIB));
         List<Socket> senders = new ArrayList<>();
