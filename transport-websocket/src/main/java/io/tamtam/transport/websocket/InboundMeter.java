@@ -1,6 +1,7 @@
 package io.tamtam.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpMessage;
@@ -35,9 +36,14 @@ import org.slf4j.LoggerFactory;
  * frame per connection. The bytes in progress are the raw bytes counted by {@link #arrivals()}, a handler at
  * the front of the pipeline, since the upgrade (the HTTP request or response passing through), less the
  * exact wire size of every decoded frame (RFC 6455 header plus payload).
+ * Waiting for budget stops reading: auto-read goes off, and the reads the handlers behind this one ask for
+ * (the aggregator and the protocol handler ask for one whenever auto-read is off) are held back until the
+ * budget has room. A ping is not answered while the connection cannot write (RFC 6455 lets an endpoint
+ * answer only the latest ping), so a peer that sends pings and reads nothing cannot make the node queue
+ * pongs.
  * Everything runs on the connection's event loop, except {@link #granted}.
  */
-final class InboundMeter extends ChannelInboundHandlerAdapter implements InboundBudget.Waiter {
+final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.Waiter {
 
     /** Bytes of an unfinished message a connection holds without reserving them. */
     static final int FREE = 64 * 1024;
@@ -116,6 +122,10 @@ final class InboundMeter extends ChannelInboundHandlerAdapter implements Inbound
         }
         int payload = frame.content().readableBytes();
         decoded += wireSize(payload);
+        if (frame instanceof PingWebSocketFrame && !ctx.channel().isWritable()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         boolean control = frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame
                 || frame instanceof CloseWebSocketFrame;
         if (control || frame.isFinalFragment()) {
@@ -134,6 +144,19 @@ final class InboundMeter extends ChannelInboundHandlerAdapter implements Inbound
             reserveOwed();
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Holds back reads while the connection waits for budget; {@link #onGranted} turns reading back on. */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (waitingFor == 0) {
+            ctx.read();
+        }
+    }
+
+    /** @return payload bytes of the unfinished message this connection holds */
+    long held() {
+        return held;
     }
 
     /** @return the bytes a frame with this payload takes on the wire (minimal length encoding, RFC 6455) */

@@ -227,6 +227,9 @@ public final class WebSocketTransport implements StreamTransport {
         if (config.tls() != null) {
             p.addLast(config.tls().newServerHandler(ch.alloc()), tlsWatcher());
         }
+        // Next to the head, so that every write has a timeout: pongs and close frames the protocol handler
+        // writes from its own place in the pipeline, and the handshake's responses, too.
+        p.addLast(new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS));
         InboundMeter meter = new InboundMeter(this, true);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(config.path())
@@ -241,8 +244,7 @@ public final class WebSocketTransport implements StreamTransport {
         p.addLast(METER, meter);
         p.addLast(new WebSocketServerProtocolHandler(ws));
         p.addLast(AGGREGATOR, new WebSocketFrameAggregator(options.maxFrameSize()));
-        p.addLast(new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS),
-                new InboundHandler(this));
+        p.addLast(new InboundHandler(this));
     }
 
     /**
@@ -267,6 +269,7 @@ public final class WebSocketTransport implements StreamTransport {
                 .handshakeTimeoutMillis(Math.max(1, options.connectTimeout().toMillis()))
                 .dropPongFrames(true)
                 .build();
+        p.addLast(new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS));
         boolean frames = subprotocol.equals(FRAMES);
         InboundMeter meter = frames ? new InboundMeter(this, false) : null;
         if (meter != null) {
@@ -278,8 +281,7 @@ public final class WebSocketTransport implements StreamTransport {
             p.addLast(METER, meter);
         }
         p.addLast(new WebSocketClientProtocolHandler(ws),
-                new WebSocketFrameAggregator(frames ? options.maxFrameSize() : maxWireFrame()),
-                new WriteTimeoutHandler(options.writeTimeout().toNanos(), TimeUnit.NANOSECONDS));
+                new WebSocketFrameAggregator(frames ? options.maxFrameSize() : maxWireFrame()));
         if (frames) {
             p.addLast(new IdleStateHandler(0, 0, options.idleTimeout().toNanos(), TimeUnit.NANOSECONDS));
         }
@@ -466,6 +468,27 @@ public final class WebSocketTransport implements StreamTransport {
 
     TransportOptions options() {
         return options;
+    }
+
+    /** @return payload bytes of unfinished messages the frame connections hold now */
+    long heldInbound() {
+        long n = 0;
+        for (Channel ch : channels) {
+            if (ch.pipeline().get(METER) instanceof InboundMeter m) {
+                n += m.held();
+            }
+        }
+        return n;
+    }
+
+    /** @return bytes written to the connections and not yet taken by their sockets */
+    long pendingOutbound() {
+        long n = 0;
+        for (Channel ch : channels) {
+            io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            n += out == null ? 0 : out.totalPendingWriteBytes();
+        }
+        return n;
     }
 
     void track(Channel ch) {

@@ -44,9 +44,13 @@ class WebSocketBudgetTest {
     }
 
     private WebSocketTransport transport(int minReceiveRate) {
+        return transport(minReceiveRate, BUDGET);
+    }
+
+    private WebSocketTransport transport(int minReceiveRate, int budget) {
         TransportOptions options = new TransportOptions(1400, MAX_FRAME, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 Duration.ofSeconds(5)).withInboundLimits(Duration.ofSeconds(5), minReceiveRate, Duration.ofSeconds(1),
-                64, 64, BUDGET);
+                64, 64, budget);
         WebSocketTransport t = new WebSocketTransport(options, WebSocketConfig.defaults());
         transports.add(t);
         return t;
@@ -58,7 +62,8 @@ class WebSocketBudgetTest {
 
     @Test
     void aFrameLargerThanOneWireFrameTravelsAsFragmentsAndGivesItsBudgetBack() throws Exception {
-        WebSocketTransport receiver = transport(1);
+        // A message needs budget for all but its first 64 KiB: 2 MiB holds the 1 MiB one.
+        WebSocketTransport receiver = transport(1, 2 << 20);
         InetSocketAddress at = bind(receiver);
         WebSocketTransport sender = transport(1);
         bind(sender);
@@ -111,6 +116,89 @@ class WebSocketBudgetTest {
             ws.abort();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.inboundBudget().used() == 0);
+    }
+
+    /** @return the highest {@code sample} seen while polling for {@code window} */
+    private static long peakDuring(Duration window, java.util.function.LongSupplier sample) {
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        long end = System.nanoTime() + window.toNanos();
+        await().pollInterval(Duration.ofMillis(10)).atMost(window.plusSeconds(5)).until(() -> {
+            peak.accumulateAndGet(sample.getAsLong(), Math::max);
+            return System.nanoTime() > end;
+        });
+        return peak.get();
+    }
+
+    @Test
+    void aConnectionWaitingForBudgetReadsNoFurther() throws Exception {
+        WebSocketTransport receiver = transport(1);
+        InetSocketAddress at = bind(receiver);
+        // The first connection takes the whole budget with an unfinished message: 64 KiB free, 256 KiB reserved.
+        WebSocket filler = JdkClients.frames(http, at, new CompletableFuture<>());
+        for (int part = 0; part < 5; part++) {
+            filler.sendBinary(ByteBuffer.wrap(new byte[64 * 1024]), false).get(10, TimeUnit.SECONDS);
+        }
+        await().until(() -> receiver.inboundBudget().used() == BUDGET);
+        // The second sends 2.5 MiB of an unfinished message without waiting: past its free 64 KiB it waits for
+        // budget, and the node reads no more of it (the rest stays in the sockets) until it is cut.
+        WebSocket second = JdkClients.frames(http, at, new CompletableFuture<>());
+        CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(second);
+        for (int part = 0; part < 40; part++) {
+            sending = sending.thenCompose(ws -> ws.sendBinary(ByteBuffer.wrap(new byte[64 * 1024]), false));
+        }
+        long peak = peakDuring(Duration.ofMillis(800), receiver::heldInbound);
+        long bound = 5 * 64 * 1024 + 2 * 64 * 1024; // the filler's message, the free 64 KiB and one fragment
+        assertTrue(peak <= bound, "unfinished messages held " + peak + " bytes, more than " + bound);
+        filler.abort();
+        second.abort();
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.inboundBudget().used() == 0);
+    }
+
+    @Test
+    void pingsAreNotAnsweredWhileThePeerReadsNothing() throws Exception {
+        WebSocketTransport receiver = transport(1);
+        InetSocketAddress at = bind(receiver);
+        java.net.Socket socket = new java.net.Socket();
+        try {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(at, 5000);
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            out.write(("GET " + WebSocketConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + WebSocketTransport.FRAMES + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder response = new StringBuilder();
+            while (!response.toString().endsWith("\r\n\r\n")) {
+                response.append((char) in.read());
+            }
+            assertTrue(response.toString().startsWith("HTTP/1.1 101"), response::toString);
+            // Masked pings of 125 bytes (FIN, opcode 9, mask bit, a zero masking key), 15 MB of them, and
+            // nothing read: 120,000 pongs would be 15 MB waiting in the node.
+            byte[] ping = new byte[2 + 4 + 125];
+            ping[0] = (byte) 0x89;
+            ping[1] = (byte) (0x80 | 125);
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 120_000; i++) {
+                        out.write(ping);
+                    }
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    // the node closed the connection (write timeout)
+                }
+            });
+            writer.start();
+            long peak = peakDuring(Duration.ofSeconds(2), receiver::pendingOutbound);
+            socket.close();
+            writer.join(10_000);
+            // What may wait: the connection's write buffer up to its high water mark (1 MiB), then one pong.
+            assertTrue(peak <= 1_200_000, "pongs waiting to be written: " + peak + " bytes");
+        } finally {
+            socket.close();
+        }
     }
 
     @Test
