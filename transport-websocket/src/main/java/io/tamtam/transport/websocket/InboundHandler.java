@@ -29,15 +29,53 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 
     private final WebSocketTransport transport;
     private boolean upgraded;
+    private boolean timedOut;
+    private java.util.concurrent.ScheduledFuture<?> deadline;
 
     InboundHandler(WebSocketTransport transport) {
         this.transport = transport;
+    }
+
+    /**
+     * Starts the upgrade's deadline, {@code prefaceTimeout} from the connection's start: Netty's own
+     * handshake timeout starts only once a whole upgrade request for the path has arrived, so a connection
+     * that sends nothing, or half a request, would otherwise hold its inbound slot for ever.
+     */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            if (!upgraded && ctx.channel().isActive()) {
+                if (!timedOut()) {
+                    transport.drop(remote(ctx), DropReason.SLOW_SENDER);
+                }
+                ctx.close();
+            }
+        }, transport.options().prefaceTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    /** @return whether the upgrade's timeout was already counted (this call counts it) */
+    private boolean timedOut() {
+        boolean before = timedOut;
+        timedOut = true;
+        return before;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete done) {
             upgraded = true;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             if (WebSocketTransport.STREAM.equals(done.selectedSubprotocol())) {
                 InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
                 WsStreamChannel.Handler stream = new WsStreamChannel.Handler(transport, remote, null);
@@ -48,7 +86,9 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            transport.drop(remote(ctx), DropReason.SLOW_SENDER);
+            if (!timedOut()) {
+                transport.drop(remote(ctx), DropReason.SLOW_SENDER);
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);

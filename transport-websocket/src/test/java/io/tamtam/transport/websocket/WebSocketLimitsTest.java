@@ -77,6 +77,23 @@ class WebSocketLimitsTest {
     }
 
     @Test
+    void aConnectionThatDoesNotUpgradeWithinThePrefaceTimeoutIsClosedAndCounted() throws Exception {
+        InetSocketAddress at = bind();
+        try (java.net.Socket silent = new java.net.Socket(); java.net.Socket half = new java.net.Socket()) {
+            silent.connect(at, 5000);
+            half.connect(at, 5000);
+            half.getOutputStream().write("GET /tamtam HTTP/1.1\r\nHost: 127".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            half.getOutputStream().flush();
+            silent.setSoTimeout(20_000);
+            half.setSoTimeout(20_000);
+            assertEquals(-1, silent.getInputStream().read(), "closed by the node");
+            assertEquals(-1, half.getInputStream().read(), "closed by the node");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> drops.stream().filter(DropReason.SLOW_SENDER::equals).count() == 2);
+        assertEquals(2, drops.size(), drops::toString);
+    }
+
+    @Test
     void otherPathsGet404AndAreCounted() throws Exception {
         InetSocketAddress at = bind();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
