@@ -11,21 +11,31 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.tamtam.DropReason;
 import io.tamtam.spi.StreamTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of an accepted connection: after the upgrade, hands binary messages of a
  * {@link WebSocketTransport#FRAMES} connection to the listener, or turns a {@link WebSocketTransport#STREAM}
- * connection into a stream; refuses other paths and counts refused input.
+ * connection into a stream; refuses other paths and counts refused input. An accepted frame connection
+ * that reads nothing for twice {@code idleTimeout} is closed.
  */
 final class InboundHandler extends ChannelInboundHandlerAdapter {
+
+    private static final String IDLE = "tamtam-idle";
+    private static final Logger LOG = LoggerFactory.getLogger(InboundHandler.class);
 
     private final WebSocketTransport transport;
     private boolean upgraded;
@@ -76,13 +86,26 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
             if (deadline != null) {
                 deadline.cancel(false);
             }
+            if (ctx.pipeline().get(Refusals.class) != null) {
+                ctx.pipeline().remove(Refusals.class);
+            }
             if (WebSocketTransport.STREAM.equals(done.selectedSubprotocol())) {
                 InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
                 WsStreamChannel.Handler stream = new WsStreamChannel.Handler(transport, remote, null);
                 transport.streamPipeline(ctx.pipeline());
                 ctx.pipeline().replace(this, "stream", stream);
                 stream.accepted(ctx.channel());
+            } else {
+                // The connecting side closes its idle connection after idleTimeout; this is the backstop for
+                // one that never does (its host gone without a reset, or a peer that keeps slots).
+                ctx.pipeline().addFirst(IDLE, new IdleStateHandler(
+                        2 * transport.options().idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
             }
+            return;
+        }
+        if (evt instanceof IdleStateEvent) {
+            LOG.debug("Closing WebSocket frame connection from {}: nothing read for twice the idle timeout", remote(ctx));
+            ctx.close();
             return;
         }
         if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -107,9 +130,8 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
                         transport.failure("the frame listener failed on a frame from " + remote(ctx), e);
                     }
                 }
-            } else if (msg instanceof FullHttpRequest request) {
-                // Not the WebSocket path (the protocol handler passes those on).
-                transport.drop(remote(ctx), DropReason.MALFORMED);
+            } else if (msg instanceof FullHttpRequest) {
+                // Not the WebSocket path (the protocol handler passes those on); Refusals counts the answer.
                 DefaultFullHttpResponse notFound = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.NOT_FOUND);
                 notFound.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
@@ -123,11 +145,28 @@ final class InboundHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        DropReason reason = refusal(cause);
-        if (reason != null) {
-            transport.drop(remote(ctx), reason);
-        } else if (!(cause instanceof IOException)) {
-            transport.failure("WebSocket connection from " + remote(ctx) + " failed", cause);
+        try {
+            DropReason reason = refusal(cause);
+            if (reason != null) {
+                transport.drop(remote(ctx), reason);
+            } else if (!(cause instanceof IOException)) {
+                transport.failure("WebSocket connection from " + remote(ctx) + " failed", cause);
+            }
+        } finally {
+            close(ctx, cause);
+        }
+    }
+
+    /**
+     * Closes a connection after {@code cause}: a message that grew over its limit in fragments (the
+     * aggregator's refusal) with status 1009, as the frame decoder does for a single frame over it.
+     *
+     * @param ctx   a context behind the WebSocket protocol handler
+     * @param cause why
+     */
+    static void close(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG));
         }
         ctx.close();
     }

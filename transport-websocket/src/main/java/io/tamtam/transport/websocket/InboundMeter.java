@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * budget has room. A ping is not answered while the connection cannot write (RFC 6455 lets an endpoint
  * answer only the latest ping), so a peer that sends pings and reads nothing cannot make the node queue
  * pongs.
- * Everything runs on the connection's event loop, except {@link #granted}.
+ * Everything runs on the connection's event loop, except a budget grant's arrival.
  */
-final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.Waiter {
+final class InboundMeter extends ChannelDuplexHandler {
 
     /** Bytes of an unfinished message a connection holds without reserving them. */
     static final int FREE = 64 * 1024;
@@ -66,6 +66,8 @@ final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.W
     private long unreserved;
     private long reserved;
     private long waitingFor;
+    /** The wait in the budget's line while {@code waitingFor} is not 0; a grant for another one is stale. */
+    private Wait wait;
     private long waitSinceNanos;
     private long startNanos;
     private long arrivedAtStart;
@@ -122,7 +124,7 @@ final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.W
         }
         int payload = frame.content().readableBytes();
         decoded += wireSize(payload);
-        if (frame instanceof PingWebSocketFrame && !ctx.channel().isWritable()) {
+        if (StreamGate.unanswerablePing(frame, ctx.channel())) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -171,10 +173,12 @@ final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.W
         }
         long bytes = unreserved;
         unreserved = 0;
-        if (budget.reserveOrWait(this, bytes)) {
+        Wait w = new Wait();
+        if (budget.reserveOrWait(w, bytes)) {
             reserved += bytes;
             return;
         }
+        wait = w;
         waitingFor = bytes;
         waitSinceNanos = System.nanoTime();
         ctx.channel().config().setAutoRead(false);
@@ -182,22 +186,29 @@ final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.W
         armCheck();
     }
 
-    @Override
-    public void granted(long bytes) {
-        try {
-            ctx.executor().execute(() -> onGranted(bytes));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            budget.release(bytes); // the event loop is gone, and the connection with it
+    /**
+     * One wait in the budget's line: a grant that arrives after its wait was given up (the message ended,
+     * the connection died) goes back to the budget, even when a later wait of the same connection is on.
+     */
+    private final class Wait implements InboundBudget.Waiter {
+        @Override
+        public void granted(long bytes) {
+            try {
+                ctx.executor().execute(() -> onGranted(this, bytes));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                budget.release(bytes); // the event loop is gone, and the connection with it
+            }
         }
     }
 
-    private void onGranted(long bytes) {
-        if (dead || waitingFor == 0) {
-            budget.release(bytes); // the message ended or the connection died while the grant was on its way
+    private void onGranted(Wait w, long bytes) {
+        if (dead || w != wait) {
+            budget.release(bytes); // given up while the grant was on its way
             return;
         }
         reserved += bytes;
         waitingFor = 0;
+        wait = null;
         startNanos = System.nanoTime();
         arrivedAtStart = arrived;
         ctx.channel().config().setAutoRead(true);
@@ -208,8 +219,9 @@ final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.W
         held = 0;
         unreserved = 0;
         if (waitingFor != 0) {
-            budget.cancel(this); // when the grant is already on its way, onGranted gives it back
+            budget.cancel(wait); // when the grant is already on its way, onGranted gives it back
             waitingFor = 0;
+            wait = null;
             ctx.channel().config().setAutoRead(true);
         }
         long bytes = reserved;
@@ -302,8 +314,9 @@ final class InboundMeter extends ChannelDuplexHandler implements InboundBudget.W
         }
         dead = true;
         if (waitingFor != 0) {
-            budget.cancel(this);
+            budget.cancel(wait);
             waitingFor = 0;
+            wait = null;
         }
         long bytes = reserved;
         reserved = 0;

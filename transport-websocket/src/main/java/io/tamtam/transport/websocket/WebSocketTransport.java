@@ -53,8 +53,10 @@ import java.util.concurrent.TimeUnit;
  * connects to {@code ws://<destination address>/path} with the same path, so a proxy in front of a node
  * forwards that path to it and the node advertises the proxy's address. The client asks for one of two
  * subprotocols in {@code Sec-WebSocket-Protocol}: {@value #FRAMES} (a pooled connection carrying frames)
- * or {@value #STREAM} (a dedicated byte stream). A request for another path gets 404 and is counted as
- * {@code MALFORMED}.
+ * or {@value #STREAM} (a dedicated byte stream). A refused upgrade is answered (404 for another path, 400
+ * for a malformed upgrade request, 413 for a request body over 8 KiB, 426 for an unsupported
+ * {@code Sec-WebSocket-Version}), counted ({@code OVERSIZED} for 413, else {@code MALFORMED}) and closed
+ * once the answer is written.
  *
  * <p>Frames: each {@link #sendFrame} is one binary message: one WebSocket frame, or for a frame over
  * {@value #MAX_WIRE_FRAME} bytes a binary frame and continuation frames of at most that size. A node opens one connection per destination
@@ -63,8 +65,9 @@ import java.util.concurrent.TimeUnit;
  * connecting node's address). Frames to one address are written in call order; at most 64 MiB of frames
  * may wait per connection (while it opens or the remote reads slowly), beyond which {@link #sendFrame}
  * fails with "send queue full". A connection with no traffic either way for {@code idleTimeout} and
- * nothing queued closes; a write that does not complete within {@code writeTimeout} closes its connection
- * and fails its pending futures.
+ * nothing queued closes; the accepting side closes a frame connection it has read nothing from for twice
+ * {@code idleTimeout} (a backstop for a peer that never closes; not counted as a drop). A write that does
+ * not complete within {@code writeTimeout} closes its connection and fails its pending futures.
  *
  * <h2>Inbound limits</h2>
  * <ul>
@@ -95,8 +98,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #openStream} opens a dedicated connection; bytes travel as binary messages of at most 64 KiB
  * (or {@code maxFrameSize} when smaller),
  * each direction buffering at most {@value #STREAM_BUFFER_BYTES} bytes before the writer blocks or the
- * reader's connection pauses; closing the output stream sends a text message {@code "eof"} (end of stream
- * for the reader).
+ * reader's connection pauses (every read held back, the ones Netty's handlers ask for included, until the
+ * reader has taken half); closing the output stream sends a text message {@code "eof"} (end of stream
+ * for the reader). As on frame connections, a ping is not answered while the connection cannot write.
  *
  * <h2>Threads</h2>
  * The {@link StreamTransport.Listener} runs on Netty event loop threads; {@code onFrame} gets a buffer
@@ -239,7 +243,7 @@ public final class WebSocketTransport implements StreamTransport {
                 .decoderConfig(decoderConfig())
                 .build();
         p.addLast(ARRIVALS, meter.arrivals());
-        p.addLast(new HttpServerCodec(4096, MAX_HTTP_HEADERS, 8192),
+        p.addLast(new HttpServerCodec(4096, MAX_HTTP_HEADERS, 8192), new Refusals(this),
                 new HttpObjectAggregator(MAX_HTTP_HEADERS));
         p.addLast(METER, meter);
         p.addLast(new WebSocketServerProtocolHandler(ws));
@@ -277,9 +281,7 @@ public final class WebSocketTransport implements StreamTransport {
         }
         p.addLast(new HttpClientCodec(4096, MAX_HTTP_HEADERS, 8192),
                 new HttpObjectAggregator(MAX_HTTP_HEADERS));
-        if (meter != null) {
-            p.addLast(METER, meter);
-        }
+        p.addLast(METER, meter != null ? meter : new StreamGate());
         p.addLast(new WebSocketClientProtocolHandler(ws),
                 new WebSocketFrameAggregator(frames ? options.maxFrameSize() : maxWireFrame()));
         if (frames) {
@@ -452,12 +454,13 @@ public final class WebSocketTransport implements StreamTransport {
 
     /**
      * Turns an accepted connection's pipeline into a stream's: its messages are at most
-     * {@link #MAX_WIRE_FRAME} bytes and the stream bounds what it buffers, so the frame meter goes.
+     * {@link #MAX_WIRE_FRAME} bytes and the stream bounds what it buffers, so the frame meter gives its
+     * place to the stream's read gate.
      *
      * @param p the pipeline, right after the upgrade
      */
     void streamPipeline(ChannelPipeline p) {
-        p.remove(METER);
+        p.replace(METER, METER, new StreamGate());
         p.remove(ARRIVALS);
         p.replace(AGGREGATOR, AGGREGATOR, new WebSocketFrameAggregator(maxWireFrame()));
     }

@@ -19,6 +19,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A dedicated WebSocket connection seen as a pair of blocking java.io streams. Each direction holds at
  * most {@link WebSocketTransport#STREAM_BUFFER_BYTES} in the transport: the reader's connection stops
- * reading beyond that, and the writer blocks while the channel is not writable. Closing the output sends
+ * reading beyond that (its {@link StreamGate} holds back every read until the reader has taken half), and the writer blocks while the channel is not writable. Closing the output sends
  * a text message {@code "eof"}, which the remote reads as end of stream; {@link #close()} closes the
  * connection (gracefully, with a WebSocket close, when either direction had ended; at once otherwise, so
  * a blocked read or write on either side fails).
@@ -38,6 +39,7 @@ final class WsStreamChannel implements StreamChannel {
     private static final int CHUNK = 64 << 10;
 
     private final Channel channel;
+    private final StreamGate gate;
     private final InetSocketAddress remote;
     private final int chunk;
     private final ReentrantLock lock = new ReentrantLock();
@@ -46,6 +48,7 @@ final class WsStreamChannel implements StreamChannel {
     private final Input input = new Input();
     private final Output output = new Output();
     private long buffered;
+    private boolean paused;
     private boolean ended;
     private boolean outputClosed;
     private boolean closed;
@@ -53,13 +56,14 @@ final class WsStreamChannel implements StreamChannel {
     private ChannelFuture lastWrite;
 
     /**
-     * @param channel  the upgraded connection
+     * @param channel  the upgraded connection, with a {@link StreamGate}
      * @param remote   the remote end
      * @param maxChunk the largest binary message to send: 64 KiB, or less when the frame limit is smaller
      */
     WsStreamChannel(Channel channel, InetSocketAddress remote, int maxChunk) {
         this.chunk = Math.min(CHUNK, maxChunk);
         this.channel = channel;
+        this.gate = Objects.requireNonNull(channel.pipeline().get(StreamGate.class), "the stream's read gate");
         this.remote = remote;
     }
 
@@ -119,8 +123,9 @@ final class WsStreamChannel implements StreamChannel {
             }
             received.add(bytes);
             buffered += bytes.readableBytes();
-            if (buffered >= WebSocketTransport.STREAM_BUFFER_BYTES) {
-                channel.config().setAutoRead(false);
+            if (buffered >= WebSocketTransport.STREAM_BUFFER_BYTES && !paused) {
+                paused = true;
+                gate.pause();
             }
             changed.signalAll();
         } finally {
@@ -199,9 +204,9 @@ final class WsStreamChannel implements StreamChannel {
                     }
                 }
                 buffered -= n;
-                if (buffered < WebSocketTransport.STREAM_BUFFER_BYTES / 2 && !channel.config().isAutoRead()) {
-                    channel.config().setAutoRead(true);
-                    channel.read();
+                if (buffered < WebSocketTransport.STREAM_BUFFER_BYTES / 2 && paused) {
+                    paused = false;
+                    gate.resume();
                 }
                 return n;
             } finally {
@@ -225,6 +230,10 @@ final class WsStreamChannel implements StreamChannel {
             try {
                 releaseReceived();
                 ended = true;
+                if (paused) {
+                    paused = false; // what still comes is dropped as it arrives
+                    gate.resume();
+                }
                 changed.signalAll();
             } finally {
                 lock.unlock();
@@ -402,7 +411,7 @@ final class WsStreamChannel implements StreamChannel {
             } else if (opening != null) {
                 opening.completeExceptionally(failure);
             }
-            ctx.close();
+            InboundHandler.close(ctx, cause);
         }
     }
 }

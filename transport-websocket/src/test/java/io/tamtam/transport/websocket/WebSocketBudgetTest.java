@@ -119,7 +119,7 @@ class WebSocketBudgetTest {
     }
 
     /** @return the highest {@code sample} seen while polling for {@code window} */
-    private static long peakDuring(Duration window, java.util.function.LongSupplier sample) {
+    static long peakDuring(Duration window, java.util.function.LongSupplier sample) {
         java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
         long end = System.nanoTime() + window.toNanos();
         await().pollInterval(Duration.ofMillis(10)).atMost(window.plusSeconds(5)).until(() -> {
@@ -158,46 +158,35 @@ class WebSocketBudgetTest {
     void pingsAreNotAnsweredWhileThePeerReadsNothing() throws Exception {
         WebSocketTransport receiver = transport(1);
         InetSocketAddress at = bind(receiver);
-        java.net.Socket socket = new java.net.Socket();
+        assertPingFloodQueuesNoPongs(receiver, at, WebSocketTransport.FRAMES);
+    }
+
+    /**
+     * Sends 15 MB of 125-byte pings (120,000 pongs would be 15 MB waiting in the node) and reads nothing.
+     */
+    static void assertPingFloodQueuesNoPongs(WebSocketTransport receiver, InetSocketAddress at, String subprotocol)
+            throws Exception {
+        RawWebSocket ws = RawWebSocket.upgrade(at, subprotocol);
         try {
-            socket.setReceiveBufferSize(4096);
-            socket.connect(at, 5000);
-            socket.setSoTimeout(10_000);
-            java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            out.write(("GET " + WebSocketConfig.DEFAULT_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + WebSocketTransport.FRAMES + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.flush();
-            java.io.InputStream in = socket.getInputStream();
-            StringBuilder response = new StringBuilder();
-            while (!response.toString().endsWith("\r\n\r\n")) {
-                response.append((char) in.read());
-            }
-            assertTrue(response.toString().startsWith("HTTP/1.1 101"), response::toString);
-            // Masked pings of 125 bytes (FIN, opcode 9, mask bit, a zero masking key), 15 MB of them, and
-            // nothing read: 120,000 pongs would be 15 MB waiting in the node.
-            byte[] ping = new byte[2 + 4 + 125];
-            ping[0] = (byte) 0x89;
-            ping[1] = (byte) (0x80 | 125);
+            byte[] ping = RawWebSocket.frame(RawWebSocket.PING, true, 125);
             Thread writer = new Thread(() -> {
                 try {
                     for (int i = 0; i < 120_000; i++) {
-                        out.write(ping);
+                        ws.write(ping);
                     }
-                    out.flush();
+                    ws.flush();
                 } catch (java.io.IOException closed) {
                     // the node closed the connection (write timeout)
                 }
             });
             writer.start();
             long peak = peakDuring(Duration.ofSeconds(2), receiver::pendingOutbound);
-            socket.close();
+            ws.close();
             writer.join(10_000);
             // What may wait: the connection's write buffer up to its high water mark (1 MiB), then one pong.
             assertTrue(peak <= 1_200_000, "pongs waiting to be written: " + peak + " bytes");
         } finally {
-            socket.close();
+            ws.close();
         }
     }
 

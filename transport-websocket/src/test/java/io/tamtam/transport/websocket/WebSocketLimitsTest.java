@@ -64,16 +64,104 @@ class WebSocketLimitsTest {
     }
 
     @Test
-    void aMessageSplitIntoFragmentsAboveTheLimitIsRefused() throws Exception {
+    void aMessageSplitIntoFragmentsAboveTheLimitIsRefusedWithStatus1009() throws Exception {
         InetSocketAddress at = bind();
-        WebSocket ws = http.newWebSocketBuilder().subprotocols(WebSocketTransport.FRAMES)
-                .buildAsync(URI.create("ws://127.0.0.1:" + at.getPort() + WebSocketConfig.DEFAULT_PATH),
-                        new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = JdkClients.frames(http, at, closed);
         ws.sendBinary(ByteBuffer.wrap(new byte[MAX_FRAME / 2]), false).get(10, TimeUnit.SECONDS);
         ws.sendBinary(ByteBuffer.wrap(new byte[MAX_FRAME / 2]), false).get(10, TimeUnit.SECONDS);
         ws.sendBinary(ByteBuffer.wrap(new byte[16]), true);
         await().atMost(Duration.ofSeconds(10)).until(() -> drops.contains(DropReason.OVERSIZED));
+        assertEquals(1009, closed.get(10, TimeUnit.SECONDS), "closed as too big");
         assertTrue(frames.isEmpty());
+    }
+
+    /** @return the status code the node answers {@code request} with, having read to the end (it closed) */
+    private static int refusal(InetSocketAddress at, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(at, 5000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] answer = socket.getInputStream().readAllBytes(); // to the end: the node closes
+            String text = new String(answer, java.nio.charset.StandardCharsets.US_ASCII);
+            assertTrue(text.startsWith("HTTP/1.1 "), text);
+            return Integer.parseInt(text.substring(9, 12));
+        }
+    }
+
+    @Test
+    void everyRefusedUpgradeIsAnsweredCountedAndClosed() throws Exception {
+        InetSocketAddress at = bind();
+        String upgrade = "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Protocol: " + WebSocketTransport.FRAMES + "\r\n";
+        String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        assertEquals(426, refusal(at, "GET /tamtam HTTP/1.1\r\n" + upgrade + key + "Sec-WebSocket-Version: 99\r\n\r\n"),
+                "an unsupported version");
+        assertEquals(400, refusal(at, "GET /tamtam HTTP/1.1\r\n" + upgrade + "Sec-WebSocket-Version: 13\r\n\r\n"),
+                "no key");
+        assertEquals(400, refusal(at, "POST /tamtam HTTP/1.1\r\n" + upgrade + key + "Sec-WebSocket-Version: 13\r\n\r\n"),
+                "not a GET");
+        assertEquals(413, refusal(at, "GET /tamtam HTTP/1.1\r\n" + upgrade + key + "Sec-WebSocket-Version: 13\r\n"
+                + "Content-Length: 100000\r\n\r\n"), "a body over 8 KiB");
+        assertEquals(404, refusal(at, "GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"), "another path");
+        await().atMost(Duration.ofSeconds(10)).until(() -> drops.size() >= 5);
+        assertEquals(List.of(DropReason.MALFORMED, DropReason.MALFORMED, DropReason.MALFORMED, DropReason.OVERSIZED,
+                DropReason.MALFORMED), List.copyOf(drops), "each refusal counted once");
+        assertTrue(frames.isEmpty());
+    }
+
+    @Test
+    void aConnectionWhoseListenerThrowsErrorsIsClosed() throws Exception {
+        WebSocketTransport failing = new WebSocketTransport(new TransportOptions(1400, MAX_FRAME, Duration.ofSeconds(5),
+                Duration.ofSeconds(30), Duration.ofSeconds(5)), WebSocketConfig.defaults());
+        try {
+            InetSocketAddress at = failing.bind(new InetSocketAddress("127.0.0.1", 0), new StreamTransport.Listener() {
+                @Override
+                public void onFrame(InetSocketAddress remote, ByteBuffer frame) {
+                    throw new InternalError("the frame listener fails");
+                }
+
+                @Override
+                public void onStream(io.tamtam.spi.StreamChannel stream) {
+                    stream.close();
+                }
+
+                @Override
+                public void onDropped(InetSocketAddress remote, DropReason reason) {
+                }
+
+                @Override
+                public void onFailure(String context, Throwable error) {
+                    throw new InternalError("the failure listener fails too");
+                }
+            });
+            CompletableFuture<Integer> closed = new CompletableFuture<>();
+            WebSocket ws = JdkClients.frames(http, at, closed);
+            ws.sendBinary(ByteBuffer.wrap(new byte[] {1}), true).get(10, TimeUnit.SECONDS);
+            closed.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> failing.openInboundConnections() == 0);
+        } finally {
+            failing.close();
+        }
+    }
+
+    @Test
+    void anAcceptedFrameConnectionSilentForTwiceTheIdleTimeoutIsClosedUncounted() throws Exception {
+        WebSocketTransport idle = new WebSocketTransport(new TransportOptions(1400, MAX_FRAME, Duration.ofSeconds(5),
+                Duration.ofMillis(300), Duration.ofSeconds(5)), WebSocketConfig.defaults());
+        try {
+            InetSocketAddress at = idle.bind(new InetSocketAddress("127.0.0.1", 0), recorded);
+            CompletableFuture<Integer> closed = new CompletableFuture<>();
+            WebSocket ws = JdkClients.frames(http, at, closed);
+            ws.sendBinary(ByteBuffer.wrap(new byte[] {1}), true).get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> frames.size() == 1);
+            closed.get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> idle.openInboundConnections() == 0);
+            assertTrue(drops.isEmpty(), drops::toString);
+        } finally {
+            idle.close();
+        }
     }
 
     @Test
