@@ -1,6 +1,5 @@
 package io.tamtam.internal.membership;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,20 +44,50 @@ public final class LocalMetadata {
         if (m.size() > 255) {
             throw new IllegalArgumentException("metadata has " + m.size() + " entries; at most 255 are allowed");
         }
-        int size = 1;
         for (Map.Entry<String, String> e : m.entrySet()) {
             Objects.requireNonNull(e.getKey(), "metadata keys must not be null");
             Objects.requireNonNull(e.getValue(), "metadata values must not be null (key " + e.getKey() + ")");
-            int k = e.getKey().getBytes(StandardCharsets.UTF_8).length;
-            if (k > 255) {
+            if (utf8Length(e.getKey()) > 255) {
                 throw new IllegalArgumentException("metadata key '" + e.getKey().substring(0, 16)
                         + "...' is longer than 255 UTF-8 bytes");
             }
-            size += 1 + k + 2 + e.getValue().getBytes(StandardCharsets.UTF_8).length;
         }
+        long size = encodedSize(m);
         if (size > maxBytes) {
             throw new IllegalArgumentException("metadata would take " + size + " bytes encoded; the limit is maxMetadataBytes = "
                     + maxBytes + " (raise it up to maxDatagramSize / 2, or store less)");
         }
+    }
+
+    /**
+     * @param m metadata entries
+     * @return the bytes they take in a member record (PROTOCOL.md §9: a count, then each key as str8 and
+     *         value as str16)
+     */
+    public static long encodedSize(Map<String, String> m) {
+        long size = 1;
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            size += 1 + utf8Length(e.getKey()) + 2 + utf8Length(e.getValue());
+        }
+        return size;
+    }
+
+    /** @return the UTF-8 length of {@code s}, without encoding it */
+    private static long utf8Length(String s) {
+        long n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    n += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    n += 2; // 4 bytes for the pair's 2 chars
+                    i++;
+                } else {
+                    n += 2;
+                }
+            }
+        }
+        return n;
     }
 }

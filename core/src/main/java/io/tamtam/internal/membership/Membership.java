@@ -29,8 +29,9 @@ import java.util.UUID;
 public final class Membership {
     /**
      * Most members (dead and left ones awaiting removal included) this node keeps: an ALIVE for a new node
-     * past it is dropped and counted as QUEUE_FULL. Each member holds at most its metadata bound and a few
-     * hundred bytes, so this bounds the table in bytes too.
+     * past it is dropped and counted as QUEUE_FULL. Each member holds at most {@code maxDatagramSize / 2}
+     * bytes of metadata (see {@link #maxRemoteMetadata}) and a few hundred bytes more, so this bounds the
+     * table in bytes too.
      */
     public static final int MAX_MEMBERS = 100_000;
 
@@ -43,6 +44,12 @@ public final class Membership {
     private final EventSink events;
     private final Member self;
     private final LinkedHashMap<InetSocketAddress, Long> reconnect = new LinkedHashMap<>();
+    /**
+     * Most encoded metadata bytes a member record from the network may carry: the ceiling of any node's
+     * {@code maxMetadataBytes} ({@code maxDatagramSize / 2}, as its records travel in datagrams). A record
+     * with more is dropped and counted as OVERSIZED.
+     */
+    private final int maxRemoteMetadata;
     private boolean leaving;
 
     /**
@@ -54,6 +61,7 @@ public final class Membership {
      */
     public Membership(Context ctx, Disseminator dissemination, Awareness awareness, EventSink events, MemberInfo selfInfo) {
         this.ctx = ctx;
+        this.maxRemoteMetadata = ctx.config().maxDatagramSize() / 2;
         this.dissemination = dissemination;
         this.awareness = awareness;
         this.events = events;
@@ -146,6 +154,10 @@ public final class Membership {
             if (!leaving && (info.incarnation() > s.incarnation() || (info.incarnation() == s.incarnation() && differs))) {
                 refute(info.incarnation());
             }
+            return;
+        }
+        if (LocalMetadata.encodedSize(info.metadata()) > maxRemoteMetadata) {
+            ctx.stats().drop(DropReason.OVERSIZED);
             return;
         }
         Member m = ctx.table().get(info.id());

@@ -28,6 +28,8 @@ public final class InOrder {
         HELD,
         /** Already handed on before: acknowledge it again, do not handle it twice. */
         DUPLICATE,
+        /** The same message is held already: drop this copy; the held one is answered when handed on. */
+        HELD_ALREADY,
         /** Early, and the inbound budget has no room to hold it: refuse it. */
         REFUSED
     }
@@ -101,6 +103,11 @@ public final class InOrder {
             }
             if (order < lane.next) {
                 return Outcome.DUPLICATE;
+            }
+            if (lane.held.containsKey(order)) {
+                // A resend of an early message: never held twice, so that repeats of one early message
+                // cannot take the node's inbound budget.
+                return Outcome.HELD_ALREADY;
             }
             if (order > lane.next) {
                 if (lane.held.size() >= MAX_HELD) {

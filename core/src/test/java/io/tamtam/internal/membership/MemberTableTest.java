@@ -54,6 +54,29 @@ class MemberTableTest {
     }
 
     @Test
+    void recordsWithMoreMetadataThanAnyNodeMayHaveAreDroppedAndCounted() {
+        Node node = Node.start(UUID.randomUUID(), 3);
+        Membership membership = node.membership();
+        int ceiling = node.ctx().config().maxDatagramSize() / 2;
+        // one entry: count (1) + str8 key "k" (2) + str16 value (2 + length)
+        String fits = "v".repeat(ceiling - 5);
+        String over = "v".repeat(ceiling - 4);
+        UUID a = new UUID(9, 1);
+        UUID b = new UUID(9, 2);
+        membership.onAlive(new MemberInfo(a, 0, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 7001),
+                WireFormat.PROTOCOL_VERSION, "", Map.of("k", fits)));
+        membership.merge(List.of(new MemberInfo(b, 0, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 7002),
+                WireFormat.PROTOCOL_VERSION, "", Map.of("k", over))), b);
+        assertEquals(fits, node.ctx().table().get(a).snapshot().metadata().get("k"));
+        assertNull(node.ctx().table().get(b));
+        // a known member's newer incarnation with too much metadata is dropped too: the old record stays
+        membership.onAlive(new MemberInfo(a, 1, NodeState.ALIVE, new InetSocketAddress("127.0.0.1", 7001),
+                WireFormat.PROTOCOL_VERSION, "", Map.of("k", over)));
+        assertEquals(0, node.ctx().table().get(a).snapshot().incarnation());
+        assertEquals(2, node.stats().dropped(DropReason.OVERSIZED));
+    }
+
+    @Test
     void aMemberThatMovesIsFoundAtItsNewAddressOnlyAndCountedByItsState() {
         UUID self = UUID.randomUUID();
         Node node = Node.start(self, 2);

@@ -83,6 +83,22 @@ class InOrderTest {
     }
 
     @Test
+    void repeatsOfAHeldMessageAreDroppedAndTakeNoBudget() {
+        arrive(7, 1);
+        assertEquals(InOrder.Outcome.HELD, arrive(7, 3));
+        long bytes = budget.bytes();
+        for (int i = 0; i < 20_000; i++) { // more than the budget's 10,000 items
+            assertEquals(InOrder.Outcome.HELD_ALREADY, arrive(7, 3));
+        }
+        assertEquals(bytes, budget.bytes());
+        assertEquals(1, budget.items());
+        assertEquals(InOrder.Outcome.DELIVERED, arrive(7, 2));
+        assertEquals(List.of(1L, 2L, 3L), delivered, "the held message is handed on once");
+        assertEquals(0, budget.bytes());
+        assertEquals(0, budget.items());
+    }
+
+    @Test
     void releasingASessionHandsOnWhatItHeldAndFreesTheBudget() {
         arrive(7, 1);
         arrive(7, 3);
