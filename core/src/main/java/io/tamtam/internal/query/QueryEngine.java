@@ -60,6 +60,13 @@ public final class QueryEngine {
     public static final int MAX_IN_FLIGHT = 1024;
     /** Most answers one query collects. */
     public static final int MAX_RESPONSES = 100_000;
+    /**
+     * Most bytes of answers the queries in flight hold together, each answer charged its length and
+     * {@link #ANSWER_OVERHEAD}; an answer past it is dropped and counted as QUEUE_FULL.
+     */
+    public static final long MAX_ANSWER_BYTES = 128L << 20;
+    /** Bytes an answer is charged beyond its length (its entry, its responder id, its listener call). */
+    static final int ANSWER_OVERHEAD = 128;
     /** Longest query name in bytes. */
     public static final int MAX_NAME_BYTES = 255;
 
@@ -146,6 +153,8 @@ public final class QueryEngine {
         Scheduler.Cancellable timer;
         int duplicates;
         int oversized;
+        /** Bytes this query's answers hold of {@link #MAX_ANSWER_BYTES}. */
+        long charged;
         boolean done;
 
         Pending(long id, long start, Set<UUID> expected, boolean wantAck, int maxResponseBytes, QueryListener listener,
@@ -161,9 +170,14 @@ public final class QueryEngine {
         }
 
         synchronized void ack(UUID node) {
-            if (done || !acked.add(node)) {
+            if (done || acked.contains(node)) {
                 return;
             }
+            if (acked.size() >= MAX_RESPONSES) {
+                ctx.stats().drop(DropReason.QUEUE_FULL);
+                return;
+            }
+            acked.add(node);
             if (listener != null) {
                 lane.execute(() -> call(() -> listener.onAck(node)));
             }
@@ -183,10 +197,15 @@ public final class QueryEngine {
                 duplicates++;
                 return;
             }
-            if (responses.size() >= MAX_RESPONSES) {
+            long charge = answer.length + (long) ANSWER_OVERHEAD;
+            if (responses.size() >= MAX_RESPONSES || answerBytes.addAndGet(charge) > MAX_ANSWER_BYTES) {
+                if (responses.size() < MAX_RESPONSES) {
+                    answerBytes.addAndGet(-charge);
+                }
                 ctx.stats().drop(DropReason.QUEUE_FULL);
                 return;
             }
+            charged += charge;
             responses.put(node, answer);
             if (listener != null) {
                 QueryResponse r = new QueryResponse(node, answer, Duration.ofNanos(ctx.now() - start));
@@ -208,6 +227,8 @@ public final class QueryEngine {
             }
             done = true;
             inFlight.remove(id);
+            answerBytes.addAndGet(-charged); // the answers are the summary's from now on
+            charged = 0;
             if (timer != null) {
                 timer.cancel();
             }
@@ -238,6 +259,8 @@ public final class QueryEngine {
     private final Predicate<String> offersService;
     private final Map<String, QueryHandler> handlers = new ConcurrentHashMap<>();
     private final Map<Long, Pending> inFlight = new ConcurrentHashMap<>();
+    /** Bytes the answers of the queries in flight hold, see {@link #MAX_ANSWER_BYTES}. */
+    private final AtomicLong answerBytes = new AtomicLong();
     private final AtomicLong nextId;
 
     /**
@@ -457,9 +480,26 @@ public final class QueryEngine {
             id = (id << 8) | (b & 0xff);
         }
         Pending p = inFlight.get(id);
-        if (p != null) {
+        if (p != null && member(from.id())) {
             p.ack(from.id());
         }
+    }
+
+    /**
+     * Acknowledgements and answers count only from live members (answers name their responder, which a
+     * relay passes on): so what a query holds is bounded by the member table, as its summary lists one
+     * entry per member.
+     *
+     * @param node who acknowledged or answered
+     * @return whether it is a live member; if not, the input is dropped and counted as WRONG_TARGET
+     */
+    private boolean member(UUID node) {
+        Member m = ctx.table().get(node);
+        if (m != null && m.isLive()) {
+            return true;
+        }
+        ctx.stats().drop(DropReason.WRONG_TARGET);
+        return false;
     }
 
     private void onResponse(byte[] bytes) {
@@ -468,7 +508,7 @@ public final class QueryEngine {
             long id = r.i64();
             UUID responder = r.uuid();
             Pending p = inFlight.get(id);
-            if (p != null) {
+            if (p != null && member(responder)) {
                 p.respond(responder, r.bytes(r.remaining()));
             }
         } catch (WireException e) {

@@ -1,0 +1,105 @@
+package io.tamtam.internal;
+
+import io.tamtam.Cluster;
+import io.tamtam.ClusterConfig;
+import io.tamtam.DropReason;
+import io.tamtam.NodeState;
+import io.tamtam.internal.wire.MemberInfo;
+import io.tamtam.internal.wire.Message;
+import io.tamtam.internal.wire.Packet;
+import io.tamtam.internal.wire.PacketCodec;
+import io.tamtam.internal.wire.WireFormat;
+import io.tamtam.internal.wire.WireWriter;
+import io.tamtam.query.QueryOptions;
+import io.tamtam.query.QuerySummary;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * What one remote peer, sending only well-formed packets, can make a real node hold: the node runs on
+ * {@link TappedTransports}, and the test hands it packets built with the project's codec.
+ */
+class RemoteInputBoundsTest {
+    private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 40_001);
+
+    private static Cluster start(TappedTransports net, ClusterConfig.Builder b) throws Exception {
+        Cluster node = Cluster.create(b.datagramTransport(o -> net).streamTransport(o -> net).build());
+        await().until(net::bound);
+        return node;
+    }
+
+    private static byte[] packet(UUID sender, Message... ms) {
+        return new PacketCodec(sender, null, Integer.MAX_VALUE, List.of(), 16 << 20).encodeAll(List.of(ms));
+    }
+
+    private static MemberInfo alive(UUID id, InetSocketAddress at) {
+        return new MemberInfo(id, 1, NodeState.ALIVE, at, WireFormat.PROTOCOL_VERSION, "", Map.of());
+    }
+
+    /** @return the id of the query the node broadcast to {@code peer}, once it has */
+    private static Long queryId(TappedTransports net, UUID peer) {
+        PacketCodec codec = new PacketCodec(peer, null, Integer.MAX_VALUE, List.of(), 16 << 20);
+        for (byte[] b : net.sentToTapped) {
+            try {
+                Packet p = codec.decode(b, 0, b.length, 16 << 20);
+                for (Message m : p.messages()) {
+                    if (m instanceof Message.Broadcast bc && bc.userType() == 0x33) {
+                        return ByteBuffer.wrap(bc.payload()).getLong();
+                    }
+                }
+            } catch (Exception notOurs) {
+                // another kind of packet
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aQueryKeepsAcknowledgementsAndAnswersOfLiveMembersOnly() throws Exception {
+        TappedTransports net = new TappedTransports(PEER);
+        try (Cluster node = start(net, ClusterConfig.local())) {
+            UUID peer = UUID.randomUUID();
+            net.datagram(PEER, packet(peer, new Message.Alive(alive(peer, PEER))));
+            await().until(() -> node.member(peer).isPresent());
+            CompletableFuture<QuerySummary> summary = node.query("load", new byte[0],
+                    QueryOptions.DEFAULT.timeout(Duration.ofSeconds(2)));
+            long id = await().atMost(Duration.ofSeconds(10)).until(() -> queryId(net, peer), q -> q != null);
+            long wrongBefore = node.stats().dropped(DropReason.WRONG_TARGET);
+            int strangers = 1000;
+            for (int i = 0; i < strangers; i++) {
+                // an answer naming a responder that is no member, and an acknowledgement from a sender that is none
+                WireWriter answer = new WireWriter(64);
+                answer.i64(id).uuid(UUID.randomUUID()).bytes(new byte[32], 0, 32);
+                net.datagram(PEER, packet(peer, new Message.User(0x35, answer.toByteArray())));
+                WireWriter ack = new WireWriter(8);
+                ack.i64(id);
+                net.datagram(PEER, packet(UUID.randomUUID(), new Message.User(0x34, ack.toByteArray())));
+            }
+            WireWriter answer = new WireWriter(64);
+            answer.i64(id).uuid(peer).bytes(new byte[] {7}, 0, 1);
+            net.datagram(PEER, packet(peer, new Message.User(0x35, answer.toByteArray())));
+            WireWriter ack = new WireWriter(8);
+            ack.i64(id);
+            net.datagram(PEER, packet(peer, new Message.User(0x34, ack.toByteArray())));
+
+            QuerySummary s = summary.get(20, TimeUnit.SECONDS);
+            assertEquals(Set.of(peer), s.responses().keySet());
+            assertNotNull(s.responses().get(peer));
+            assertEquals(Set.of(peer, node.localNode().id()), Set.copyOf(s.acked()), "the origin and the member only");
+            assertEquals(2L * strangers, node.stats().dropped(DropReason.WRONG_TARGET) - wrongBefore);
+        }
+    }
+}
