@@ -102,4 +102,43 @@ class RemoteInputBoundsTest {
             assertEquals(2L * strangers, node.stats().dropped(DropReason.WRONG_TARGET) - wrongBefore);
         }
     }
+
+    @Test
+    void pushPullRequestsOtherThanJoinsAreAnsweredAtABoundedRate() throws Exception {
+        TappedTransports net = new TappedTransports(PEER);
+        try (Cluster node = start(net, ClusterConfig.local())) {
+            UUID peer = UUID.randomUUID();
+            int requests = 200;
+            long fullBefore = node.stats().dropped(DropReason.QUEUE_FULL);
+            for (int i = 0; i < requests; i++) {
+                net.frame(PEER, packet(peer, new Message.PushPull(1000 + i, 0, List.of(alive(peer, PEER)), null)));
+            }
+            // each request is answered or counted, once the protocol thread has read them all
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    replies(net, peer) + node.stats().dropped(DropReason.QUEUE_FULL) - fullBefore == requests);
+            int answered = replies(net, peer);
+            // a burst, and what the interval refilled while the test ran (15 s interval: one per second)
+            org.junit.jupiter.api.Assertions.assertTrue(answered >= 16 && answered <= 16 + 20,
+                    "answered " + answered + " of " + requests);
+            await().until(() -> node.member(peer).isPresent()); // merged all the same
+        }
+    }
+
+    /** @return push-pull replies the node sent to {@code peer}'s address */
+    private static int replies(TappedTransports net, UUID peer) {
+        PacketCodec codec = new PacketCodec(peer, null, Integer.MAX_VALUE, List.of(), 16 << 20);
+        int n = 0;
+        for (byte[] b : net.sentToTapped) {
+            try {
+                for (Message m : codec.decode(b, 0, b.length, 16 << 20).messages()) {
+                    if (m instanceof Message.PushPull pp && pp.reply() && pp.requestId() >= 1000) {
+                        n++;
+                    }
+                }
+            } catch (Exception notOurs) {
+                // another kind of packet
+            }
+        }
+        return n;
+    }
 }

@@ -57,6 +57,15 @@ public final class PushPull {
     private long pushesBeforeJoin;
     /** The seed's side of join storms: answers and follow-ups. */
     private final JoinStorm storm;
+    /**
+     * Requests other than joins answered at most in a burst, and per {@code pushPullInterval} after it
+     * (a node gets about one a period from the periodic exchanges, and two from each node that joined
+     * lately): each answer encodes the whole state on the protocol thread, so requests past it are
+     * merged but not answered, and counted as QUEUE_FULL.
+     */
+    static final int ANSWER_BURST = 16;
+    private double answerTokens = ANSWER_BURST;
+    private long answerTokensAt;
 
     /**
      * @param ctx        shared parts
@@ -69,6 +78,7 @@ public final class PushPull {
         this.appStates = appStates;
         this.storm = new JoinStorm(ctx, membership, appStates);
         this.nextRequest = ctx.random().nextInt();
+        this.answerTokensAt = ctx.now();
     }
 
     /** Starts the periodic exchange. */
@@ -321,7 +331,7 @@ public final class PushPull {
         }
         // Merge first: a refutation of a false DEAD raises this node's incarnation before it answers.
         membership.merge(pp.members(), sender);
-        if (!pp.join() || !storm.answerLater(from.address(), pp.requestId())) {
+        if (pp.join() ? !storm.answerLater(from.address(), pp.requestId()) : mayAnswer()) {
             ctx.outbox().sendFrame(from.address(), new Message.PushPull(pp.requestId(), WireFormat.PUSH_PULL_REPLY,
                     membership.localState(), appStates.forWire()));
             if (pp.join()) {
@@ -331,6 +341,20 @@ public final class PushPull {
         if (pp.appState() != null) {
             appStates.received(sender, pp.appState(), pp.join());
         }
+    }
+
+    /** @return whether a request other than a join may be answered now (see {@link #ANSWER_BURST}); counts it if not */
+    private boolean mayAnswer() {
+        long now = ctx.now();
+        answerTokens = Math.min(ANSWER_BURST, answerTokens
+                + (double) (now - answerTokensAt) * ANSWER_BURST / ctx.config().pushPullInterval().toNanos());
+        answerTokensAt = now;
+        if (answerTokens >= 1) {
+            answerTokens -= 1;
+            return true;
+        }
+        ctx.stats().drop(DropReason.QUEUE_FULL);
+        return false;
     }
 
     /**
