@@ -243,7 +243,10 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
             forProtocol |= routes[i].protocolThread();
             urgent |= routes[i].urgent();
         }
-        if (forProtocol && !protocolBacklog.tryAcquire(length)) {
+        // What the packet holds while it waits: its decoded body (decompressed, it can be far more than
+        // its length on the wire), or the received bytes its messages may be views of.
+        int held = Math.max(length, packet.bodyBytes());
+        if (forProtocol && !protocolBacklog.tryAcquire(held)) {
             stats.drop(DropReason.QUEUE_FULL);
             return;
         }
@@ -270,7 +273,7 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
         }
         if (forProtocol) {
             Runnable task = () -> {
-                protocolBacklog.release(length);
+                protocolBacklog.release(held);
                 for (int i = 0; i < routes.length && open.getAsBoolean(); i++) {
                     if (routes[i].protocolThread()) {
                         routes[i].handler().handle(messages.get(i), sender, from, viaFrame);

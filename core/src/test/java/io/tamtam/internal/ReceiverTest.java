@@ -90,4 +90,43 @@ class ReceiverTest {
                 receiver.largeFrameTail(REMOTE, ByteBuffer.wrap(packet, 0, 512), config.maxFrameSize() + 1),
                 "a frame over maxFrameSize is not split");
     }
+
+    @Test
+    void packetsWaitingForTheProtocolThreadAreCountedAtTheirDecodedSize() {
+        ClusterConfig config = ClusterConfig.local().build();
+        UUID self = UUID.randomUUID();
+        List<Runnable> waiting = new java.util.ArrayList<>(); // the protocol thread is busy: its tasks wait
+        io.tamtam.spi.Scheduler busy = new io.tamtam.spi.Scheduler() {
+            @Override
+            public void execute(Runnable task) {
+                waiting.add(task);
+            }
+
+            @Override
+            public Cancellable schedule(Runnable task, long delayNanos) {
+                return () -> { };
+            }
+        };
+        Dispatch dispatch = new Dispatch();
+        dispatch.onProtocolThreadUrgent(Message.Broadcast.class, (b, sender, from, viaFrame) -> { });
+        Stats stats = new Stats();
+        Receiver receiver = new Receiver(self, config, new PacketCodec(self, new io.tamtam.internal.wire.DeflateCompressor(),
+                0, List.of(), config.maxFrameSize()), dispatch, busy, stats, () -> true, s -> { }, (c, e) -> { });
+        UUID peer = UUID.randomUUID();
+        PacketCodec sender = new PacketCodec(peer, new io.tamtam.internal.wire.DeflateCompressor(), 0, List.of(),
+                config.maxFrameSize());
+        int payload = 44_000; // compresses to ~100 bytes; within the datagram decode limit of 32 x 1400
+        int sent = 2_000;
+        for (int i = 0; i < sent; i++) {
+            byte[] datagram = sender.encode(new Message.Broadcast(peer, i, 1000, new byte[payload]));
+            assertTrue(datagram.length < 1400);
+            receiver.onDatagram(REMOTE, ByteBuffer.wrap(datagram));
+        }
+        long held = (long) waiting.size() * payload;
+        assertTrue(held <= Receiver.MAX_PROTOCOL_BACKLOG_BYTES, "packets waiting hold " + held + " bytes");
+        assertTrue(waiting.size() > 0);
+        assertEquals(sent - waiting.size(), stats.dropped(io.tamtam.DropReason.QUEUE_FULL));
+        waiting.forEach(Runnable::run);
+        assertEquals(0, receiver.protocolBacklog().bytes());
+    }
 }

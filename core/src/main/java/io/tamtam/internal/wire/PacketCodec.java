@@ -591,7 +591,7 @@ public final class PacketCodec {
         IntPredicate views = viewTypes;
         WireReader r = new WireReader(body, bodyOff, bodyLen).viewTypes(views).tail(tail);
         if (type != COMPOUND) {
-            return new Packet(from, List.of(MessageCodec.read(type, r)));
+            return new Packet(from, List.of(MessageCodec.read(type, r)), bodyLen + (tail == null ? 0 : tail.length));
         }
         int count = r.u8();
         if (count == 0) {
@@ -611,7 +611,7 @@ public final class PacketCodec {
             r.skip(len);
         }
         r.expectEnd();
-        return new Packet(from, out);
+        return new Packet(from, out, bodyLen);
     }
 
     /**
@@ -645,6 +645,21 @@ public final class PacketCodec {
     }
 
     private static byte[] decrypt(List<Cipher> cs, byte[] buf, int off, int len, byte[] aad) throws WireException {
+        int overhead = cs.get(0).overhead();
+        if (cs.size() > 1 && len >= overhead && cs.stream().allMatch(c -> c.overhead() == overhead)) {
+            // Several keys: one plaintext buffer for every attempt, not one per key tried before the tag
+            // is checked.
+            byte[] out = new byte[len - overhead];
+            for (Cipher c : cs) {
+                try {
+                    c.decrypt(buf, off, len, aad, out, 0);
+                    return out;
+                } catch (GeneralSecurityException | RuntimeException e) {
+                    // try the next key
+                }
+            }
+            throw new WireException(DropReason.UNAUTHENTICATED, "no key decrypts the packet");
+        }
         for (Cipher c : cs) {
             try {
                 return c.decrypt(buf, off, len, aad);
