@@ -26,8 +26,10 @@ import java.util.function.Function;
  * are kept per node, the latest replacing an older one, and bounded in bytes. Thread-safe.
  */
 public final class AppStates implements AppState {
-    /** Most bytes of received states waiting for the handler: 32 MiB. */
+    /** Most bytes of received states waiting for the handler: 32 MiB, each state charged {@link #ENTRY_BYTES} more. */
     static final long MAX_PENDING_BYTES = 32L << 20;
+    /** What a waiting state costs beyond its bytes (its entry, its sender's id). */
+    static final int ENTRY_BYTES = 128;
 
     private record Registration<T>(Class<T> stateClass, RemoteStateHandler<T> handler) {
     }
@@ -129,6 +131,15 @@ public final class AppStates implements AppState {
      * @param state  its state
      * @param join   whether the exchange was a join
      */
+    /**
+     * @param state a state waiting for the handler
+     * @return what it is charged of {@link #MAX_PENDING_BYTES}: its length and its entry, so that empty
+     *         states from many senders are bounded too
+     */
+    private static long cost(byte[] state) {
+        return state.length + ENTRY_BYTES;
+    }
+
     void received(UUID sender, byte[] state, boolean join) {
         if (state.length > maxBytes) {
             stats.drop(DropReason.OVERSIZED);
@@ -139,8 +150,8 @@ public final class AppStates implements AppState {
                 return;
             }
             Received older = pending.remove(sender);
-            long without = pendingBytes - (older == null ? 0 : older.state().length);
-            if (without + state.length > MAX_PENDING_BYTES) {
+            long without = pendingBytes - (older == null ? 0 : cost(older.state()));
+            if (without + cost(state) > MAX_PENDING_BYTES) {
                 if (older != null) {
                     pending.put(sender, older);
                 }
@@ -149,7 +160,7 @@ public final class AppStates implements AppState {
             }
             // A newer state replaces an undelivered older one; a join it came with is still told.
             pending.put(sender, new Received(state, join || (older != null && older.join())));
-            pendingBytes = without + state.length;
+            pendingBytes = without + cost(state);
             if (draining) {
                 return;
             }
@@ -182,7 +193,7 @@ public final class AppStates implements AppState {
                 it.remove();
                 sender = e.getKey();
                 next = e.getValue();
-                pendingBytes -= next.state().length;
+                pendingBytes -= cost(next.state());
             }
             deliver(reg, sender, next);
         }

@@ -225,9 +225,12 @@ public final class TransferService implements Transfers {
             closeQuietly(source);
             throw new IllegalStateException("this cluster node is closed; create a new one");
         }
-        if ((size + config.partSize() - 1) / config.partSize() > Integer.MAX_VALUE) {
+        long maxParts = maxParts(ctx.config().maxFrameSize());
+        if ((size + config.partSize() - 1) / config.partSize() > maxParts) {
             closeQuietly(source);
-            throw new IllegalArgumentException(size + " bytes need more than 2^31 parts; raise TransferConfig.partSize");
+            throw new IllegalArgumentException(size + " bytes need more than " + maxParts + " parts of "
+                    + config.partSize() + " bytes (the parts an acceptance's bitmap of at most maxFrameSize can list);"
+                    + " raise TransferConfig.partSize");
         }
         if (outgoing.size() >= config.maxTransfers()) {
             closeQuietly(source);
@@ -262,11 +265,21 @@ public final class TransferService implements Transfers {
         return all;
     }
 
+    /**
+     * @param maxFrameSize the node's frame limit
+     * @return most parts a transfer may have: an acceptance lists the parts held as a bitmap, one bit
+     *         each, in one frame (4 KiB left for the rest of the packet), and fewer than 2^31
+     */
+    static long maxParts(int maxFrameSize) {
+        return Math.min(Integer.MAX_VALUE, 8L * Math.max(0, maxFrameSize - 4096));
+    }
+
     // ---------------------------------------------------------------- inbound
 
     private void onOffer(UUID sender, Message.TransferOffer m) {
         if (!m.id().equals(wireId(m.key())) || m.size() < 0 || m.partSize() < 4096
-                || m.partSize() > ctx.config().maxFrameSize() || (m.size() + m.partSize() - 1) / m.partSize() > Integer.MAX_VALUE
+                || m.partSize() > ctx.config().maxFrameSize()
+                || (m.size() + m.partSize() - 1) / m.partSize() > maxParts(ctx.config().maxFrameSize())
                 || m.userType() < io.tamtam.Cluster.USER_TYPE_MIN) {
             ctx.stats().drop(DropReason.MALFORMED);
             return;

@@ -92,7 +92,7 @@ class AppStatesTest {
         byte[] state = new byte[size];
         states.received(A, state, false);
         await().until(() -> seen.size() == 1);
-        int fit = (int) (AppStates.MAX_PENDING_BYTES / size);
+        int fit = (int) (AppStates.MAX_PENDING_BYTES / (size + AppStates.ENTRY_BYTES));
         for (int i = 0; i < fit + 3; i++) {
             states.received(new UUID(1, i), state, false);
         }
@@ -101,6 +101,25 @@ class AppStatesTest {
         assertEquals(3, stats.dropped(DropReason.QUEUE_FULL), "a newer state of a waiting node replaces it, within the bound");
         release.countDown();
         await().until(() -> seen.size() == 1 + fit);
+    }
+
+    @Test
+    void emptyStatesFromManySendersAreBoundedToo() {
+        AppStates states = appStates(16);
+        CountDownLatch release = new CountDownLatch(1);
+        List<UUID> seen = new CopyOnWriteArrayList<>();
+        states.onRemoteState(byte[].class, (from, state, join) -> {
+            seen.add(from.id());
+            release.await(10, TimeUnit.SECONDS);
+        });
+        states.received(A, new byte[0], false);
+        await().until(() -> seen.size() == 1);
+        int fit = (int) (AppStates.MAX_PENDING_BYTES / AppStates.ENTRY_BYTES);
+        for (int i = 0; i < fit + 3; i++) {
+            states.received(new UUID(2, i), new byte[0], false);
+        }
+        assertEquals(3, stats.dropped(DropReason.QUEUE_FULL));
+        release.countDown();
     }
 
     @Test

@@ -368,6 +368,10 @@ class TransferTest {
         assertThrows(IllegalArgumentException.class, () -> sender.transfers().send(receiver.localNode().id(), FILES,
                 tmp.resolve("missing"), TransferOptions.defaults()));
         assertThrows(IllegalArgumentException.class, () -> TransferType.of(5));
+        // more parts of 64 KiB than the bitmap of one acceptance frame can list
+        IllegalArgumentException tooManyParts = assertThrows(IllegalArgumentException.class, () -> sender.transfers()
+                .send(receiver.localNode().id(), FILES, new ByteArrayInputStream(c), 1L << 44, TransferOptions.defaults()));
+        assertTrue(tooManyParts.getMessage().contains("raise TransferConfig.partSize"), tooManyParts::getMessage);
         assertThrows(IllegalStateException.class, () -> receiver.transfers().handle(FILES, offer -> null));
         await().atMost(WAIT).until(() -> sender.transfers().active().isEmpty() && receiver.transfers().active().isEmpty());
     }
