@@ -12,7 +12,8 @@ import java.lang.invoke.MethodHandle;
 interface ContainerFactory<T> {
 
     /**
-     * @param size how many entries will be added, already checked against the input length
+     * @param size how many entries will be added, already counted, with the sizes of all
+     *             other containers of the same input, against its length
      * @return an empty, modifiable container
      * @throws IOException when the container's constructor fails
      */

@@ -21,8 +21,10 @@ import org.msgpack.core.MessagePackException;
  * <p>Records and classes evolve: unknown keys are skipped, and a missing key decodes to null, zero,
  * false or an empty Optional (for a plain class, the value its constructor set).
  *
- * <p>Decoding is bounded: every declared length is checked against the bytes that remain before
- * anything is allocated, nesting is limited to 64 levels, trailing bytes are rejected, and every failure
+ * <p>Decoding is bounded: every declared length is checked against the bytes that remain, and the
+ * element counts of all arrays and maps together against the length of the input, before anything is
+ * allocated, so the memory a decoding takes grows with its input and not with how deeply containers
+ * nest; nesting is limited to 64 levels, trailing bytes are rejected, and every failure
  * is an {@link IOException} naming the class and property. Encoding a cyclic object graph fails the same
  * way. Thread-safe; each thread reuses its own heap buffers.
  */

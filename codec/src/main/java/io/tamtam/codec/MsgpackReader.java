@@ -12,6 +12,15 @@ import org.msgpack.core.buffer.MessageBuffer;
  * bytes that remain before anything is allocated, so hostile input cannot claim a huge array or
  * string; nesting is bounded by {@link #MAX_DEPTH}. Not thread-safe; {@link MsgpackCodec} keeps one per
  * thread.
+ *
+ * <p>Checking each header alone is not enough: nested containers can each declare every byte that
+ * follows, and a decoder pre-sizing each of them would allocate once per level for the same bytes. So the
+ * element counts of all array and map headers read during one decoding are also added up and checked
+ * against the whole input: every value but the outermost is an element of some container, and every
+ * value starts with a byte of its own, so a valid input of {@code n} bytes declares at most {@code n - 1}
+ * elements in all. Decoders may therefore pre-size a container for its declared count: what all of them
+ * pre-size together stays within one element per input byte. String and binary values allocate only the
+ * bytes they consume.
  */
 final class MsgpackReader {
 
@@ -23,6 +32,8 @@ final class MsgpackReader {
     private final ArrayBufferInput input = new ArrayBufferInput(NO_BYTES);
     private final MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(input);
     private long limit;
+    /** Elements the input can still hold beyond those declared by the containers read so far. */
+    private long undeclared;
     private int depth;
     private boolean inUse;
 
@@ -49,6 +60,7 @@ final class MsgpackReader {
         input.reset(bytes, offset, length);
         unpacker.reset(input);
         limit = length;
+        undeclared = length - 1L;
         depth = 0;
     }
 
@@ -96,7 +108,8 @@ final class MsgpackReader {
     }
 
     /**
-     * @return the element count of an array header, at most the remaining bytes (each element takes one)
+     * @return the element count of an array header: at most the remaining bytes (each element takes one),
+     *         and, with the elements of every container read before, less than the input's length
      * @throws IOException when the next value is not an array or claims more elements than could follow
      */
     int readArrayHeader() throws IOException {
@@ -104,11 +117,13 @@ final class MsgpackReader {
         if (n > remaining()) {
             throw tooLong("an array of " + n + " elements");
         }
+        declare(n);
         return n;
     }
 
     /**
-     * @return the entry count of a map header, at most half the remaining bytes
+     * @return the entry count of a map header: at most half the remaining bytes, and, with the elements of
+     *         every container read before, less than half the input's length
      * @throws IOException when the next value is not a map or claims more entries than could follow
      */
     int readMapHeader() throws IOException {
@@ -116,7 +131,22 @@ final class MsgpackReader {
         if (2L * n > remaining()) {
             throw tooLong("a map of " + n + " entries");
         }
+        declare(2L * n);
         return n;
+    }
+
+    /**
+     * Counts the elements a container header declares against the input's length.
+     *
+     * @param elements the values the container holds (twice the entries of a map)
+     * @throws IOException when the containers read so far declare more values than the input has bytes
+     */
+    private void declare(long elements) throws IOException {
+        undeclared -= elements;
+        if (undeclared < 0) {
+            throw new IOException("the input's arrays and maps declare more values than its " + limit
+                    + " bytes can hold");
+        }
     }
 
     /**
