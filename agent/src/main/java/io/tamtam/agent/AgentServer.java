@@ -52,6 +52,7 @@ final class AgentServer implements AutoCloseable {
     final List<Integer> messageTypes;
     final int expect;
     private Server grpcServer;
+    AgentService service;
     private HttpApi http;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final CopyOnWriteArrayList<Consumer<Message>> messageSubscribers = new CopyOnWriteArrayList<>();
@@ -129,11 +130,12 @@ final class AgentServer implements AutoCloseable {
             io.micrometer.core.instrument.FunctionCounter.builder("tamtam.agent.stream.dropped", streamDrops, LongAdder::doubleValue)
                     .description("messages not passed to a stream subscriber that could not keep up").register(metrics);
 
-            AgentService service = new AgentService(this);
+            service = new AgentService(this);
             grpcServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(rpcAddress)
                     .addService(ServerInterceptors.intercept(service, new TokenInterceptor(token)))
                     .addService(ServerInterceptors.intercept(new KeysService(this), new TokenInterceptor(token)))
                     .maxInboundMessageSize(8 * 1024 * 1024)
+                    .maxConcurrentCallsPerConnection(AgentService.MAX_CALLS_PER_CONNECTION)
                     .build()
                     .start();
             String httpSetting = settings.get("http");

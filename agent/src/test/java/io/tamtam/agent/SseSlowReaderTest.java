@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.tamtam.agent.HttpSlowClientTest.LONG;
@@ -20,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** An event-stream client that stops reading is disconnected, and what it held is freed. */
 class SseSlowReaderTest {
     private final TestAgents agents = new TestAgents();
-    private final AtomicInteger changes = new AtomicInteger();
 
     @AfterEach
     void close() throws Exception {
@@ -46,19 +44,10 @@ class SseSlowReaderTest {
         return api;
     }
 
-    /** Changes the agent's metadata 32 times: 32 membership events of about {@code pad} characters each. */
-    void change(AgentServer agent, char fill, int pad) {
-        char[] chars = new char[pad];
-        Arrays.fill(chars, fill);
-        for (int i = 0; i < 32; i++) {
-            agent.cluster.setMetadata("pad", new String(chars) + changes.incrementAndGet());
-        }
-    }
-
     /** Changes the agent's metadata until {@code api} has no event stream open; at most LONG. */
     void changeUntilNoStream(AgentServer agent, HttpApi api, char fill, int pad) {
         await().atMost(LONG).pollInterval(Duration.ofMillis(20)).until(() -> {
-            change(agent, fill, pad);
+            agents.changeMetadata(agent, fill, pad);
             return api.openEventStreams() == 0;
         });
     }

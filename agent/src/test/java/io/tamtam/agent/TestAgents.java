@@ -4,13 +4,16 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Agents in this JVM on loopback, and whatever else a test opens: closed in reverse order by {@link #close()}. */
 final class TestAgents implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final AtomicInteger changes = new AtomicInteger();
 
     /**
      * @param name the node's name
@@ -24,6 +27,15 @@ final class TestAgents implements AutoCloseable {
         }
         Settings settings = Settings.resolve(flags, Map.of(), null, Path.of("/nonexistent-home"));
         return add(new AgentServer(settings, new AgentLog(new PrintStream(OutputStream.nullOutputStream()), AgentLog.Level.WARN)));
+    }
+
+    /** Changes the agent's metadata 32 times: 32 membership events of about {@code pad} characters each. */
+    void changeMetadata(AgentServer agent, char fill, int pad) {
+        char[] chars = new char[pad];
+        Arrays.fill(chars, fill);
+        for (int i = 0; i < 32; i++) {
+            agent.cluster.setMetadata("pad", new String(chars) + changes.incrementAndGet());
+        }
     }
 
     <T extends AutoCloseable> T add(T closeable) {
