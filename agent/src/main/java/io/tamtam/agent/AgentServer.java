@@ -82,6 +82,13 @@ final class AgentServer implements AutoCloseable {
             throw new IllegalArgumentException("the gRPC API binds to " + settings.get("rpc")
                     + ", beyond loopback: set --rpc-token (or TAMTAM_RPC_TOKEN) so that only holders of the token can call it");
         }
+        String httpSetting = settings.get("http");
+        InetSocketAddress httpAddress = httpSetting.equalsIgnoreCase("off") ? null : Addresses.parse(httpSetting, "http address");
+        if (httpAddress != null && !httpAddress.getAddress().isLoopbackAddress() && token.isEmpty()) {
+            throw new IllegalArgumentException("the HTTP server binds to " + httpSetting + ", beyond loopback: set --rpc-token "
+                    + "(or TAMTAM_RPC_TOKEN) so that only holders of the token can read it (health checks excepted), "
+                    + "or bind --http to loopback, or set it to 'off'");
+        }
         ClusterConfig.Builder config = switch (settings.get("profile").toLowerCase(Locale.ROOT)) {
             case "lan" -> ClusterConfig.lan();
             case "wan" -> ClusterConfig.wan();
@@ -138,9 +145,8 @@ final class AgentServer implements AutoCloseable {
                     .maxConcurrentCallsPerConnection(AgentService.MAX_CALLS_PER_CONNECTION)
                     .build()
                     .start();
-            String httpSetting = settings.get("http");
-            http = httpSetting.equalsIgnoreCase("off") ? null
-                    : HttpApi.start(this, Addresses.parse(httpSetting, "http address"));
+            http = httpAddress == null ? null
+                    : HttpApi.start(this, httpAddress, httpAddress.getAddress().isLoopbackAddress() ? "" : token);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -93,6 +93,8 @@ final class HttpApi implements AutoCloseable {
 
     private final AgentServer agent;
     private final Limits limits;
+    /** {@code Bearer <token>} that every request but the health checks must carry, or null when none is required. */
+    private final byte[] bearer;
     private final EventLoopGroup group;
     private final Channel server;
     private final Semaphore streams = new Semaphore(MAX_EVENT_STREAMS);
@@ -104,9 +106,10 @@ final class HttpApi implements AutoCloseable {
     /** Open connections; written on the event loop only. */
     private volatile int open;
 
-    private HttpApi(AgentServer agent, InetSocketAddress address, Limits limits) throws IOException {
+    private HttpApi(AgentServer agent, InetSocketAddress address, Limits limits, String token) throws IOException {
         this.agent = agent;
         this.limits = limits;
+        this.bearer = TokenInterceptor.expected(token);
         try (InputStream in = HttpApi.class.getResourceAsStream("dashboard.html")) {
             if (in == null) {
                 throw new IOException("dashboard.html missing from the agent's jar");
@@ -138,12 +141,13 @@ final class HttpApi implements AutoCloseable {
                 .register(agent.metrics);
     }
 
-    static HttpApi start(AgentServer agent, InetSocketAddress address) throws IOException {
-        return start(agent, address, Limits.DEFAULT);
+    /** @param token the token every request but /health/live and /health/ready must carry, or "" for none */
+    static HttpApi start(AgentServer agent, InetSocketAddress address, String token) throws IOException {
+        return start(agent, address, Limits.DEFAULT, token);
     }
 
-    static HttpApi start(AgentServer agent, InetSocketAddress address, Limits limits) throws IOException {
-        return new HttpApi(agent, address, limits);
+    static HttpApi start(AgentServer agent, InetSocketAddress address, Limits limits, String token) throws IOException {
+        return new HttpApi(agent, address, limits, token);
     }
 
     InetSocketAddress address() {
@@ -241,6 +245,10 @@ final class HttpApi implements AutoCloseable {
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                     head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
             r.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.type()).setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+            if (reply.status().equals(HttpResponseStatus.UNAUTHORIZED)) {
+                // a browser asks for the token as the password
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"tamtam agent\", charset=\"UTF-8\"");
+            }
             HttpUtil.setKeepAlive(r, keepAlive);
             ChannelFuture written = ctx.writeAndFlush(r);
             if (!keepAlive) {
@@ -282,6 +290,11 @@ final class HttpApi implements AutoCloseable {
             query = uri.parameters();
         } catch (IllegalArgumentException e) {
             return error(HttpResponseStatus.BAD_REQUEST, "malformed URI " + req.uri() + ": " + e.getMessage());
+        }
+        if (bearer != null && !path.equals("/health/live") && !path.equals("/health/ready")
+                && !authorized(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            return error(HttpResponseStatus.UNAUTHORIZED, "this agent requires a token: send the header 'Authorization: Bearer TOKEN' "
+                    + "(TOKEN is the agent's --rpc-token), or give the token as the password");
         }
         return switch (path) {
             case "/" -> new Reply(HttpResponseStatus.OK, "text/html; charset=utf-8", dashboard);
@@ -447,6 +460,19 @@ final class HttpApi implements AutoCloseable {
                 events.decrementAndGet();
             });
         }
+    }
+
+    /** @return whether {@code given} is {@code Bearer <token>}, or {@code Basic} with the token as the password */
+    private boolean authorized(String given) {
+        if (given != null && given.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String pair = new String(java.util.Base64.getDecoder().decode(given.substring(6).trim()), StandardCharsets.UTF_8);
+                given = "Bearer " + pair.substring(pair.indexOf(':') + 1);
+            } catch (IllegalArgumentException notBase64) {
+                return false;
+            }
+        }
+        return TokenInterceptor.matches(bearer, given);
     }
 
     private static Reply json(HttpResponseStatus status, Object body) {

@@ -62,7 +62,7 @@ class HttpSlowClientTest {
     }
 
     HttpApi http(AgentServer agent, HttpApi.Limits limits) throws IOException {
-        return agents.add(HttpApi.start(agent, new InetSocketAddress("127.0.0.1", 0), limits));
+        return agents.add(HttpApi.start(agent, new InetSocketAddress("127.0.0.1", 0), limits, ""));
     }
 
     @Test

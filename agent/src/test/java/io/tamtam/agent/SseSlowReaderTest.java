@@ -38,7 +38,7 @@ class SseSlowReaderTest {
     /** An agent with an HTTP server of these timeouts, and one event stream that reads nothing open on it. */
     HttpApi serverWithStalledStream(AgentServer agent, Duration writeTimeout, Socket[] stalled) throws IOException {
         HttpApi api = agents.add(HttpApi.start(agent, new InetSocketAddress("127.0.0.1", 0),
-                new HttpApi.Limits(Duration.ofSeconds(10), writeTimeout, 64)));
+                new HttpApi.Limits(Duration.ofSeconds(10), writeTimeout, 64), ""));
         stalled[0] = nonReadingStream(api.address());
         await().atMost(LONG).until(() -> api.openEventStreams() == 1);
         return api;
