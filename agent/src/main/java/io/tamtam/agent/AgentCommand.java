@@ -39,7 +39,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = {"-n", "--name"}, description = "node name, kept in metadata 'name' (default: host:port)")
     String name;
 
-    @Option(names = "--http", paramLabel = "HOST:PORT", description = "HTTP server address, or 'off' (default: localhost:6263)")
+    @Option(names = "--http", paramLabel = "HOST:PORT", description = "HTTP server address, or 'off' (default: localhost:6263); beyond loopback it requires --rpc-token")
     String http;
 
     @Option(names = {"-m", "--meta"}, paramLabel = "KEY=VALUE", split = ",", description = "initial metadata entry; repeatable")

@@ -52,6 +52,7 @@ final class AgentServer implements AutoCloseable {
     final List<Integer> messageTypes;
     final int expect;
     private Server grpcServer;
+    AgentService service;
     private HttpApi http;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private final CopyOnWriteArrayList<Consumer<Message>> messageSubscribers = new CopyOnWriteArrayList<>();
@@ -80,6 +81,13 @@ final class AgentServer implements AutoCloseable {
         if (!rpcAddress.getAddress().isLoopbackAddress() && token.isEmpty()) {
             throw new IllegalArgumentException("the gRPC API binds to " + settings.get("rpc")
                     + ", beyond loopback: set --rpc-token (or TAMTAM_RPC_TOKEN) so that only holders of the token can call it");
+        }
+        String httpSetting = settings.get("http");
+        InetSocketAddress httpAddress = httpSetting.equalsIgnoreCase("off") ? null : Addresses.parse(httpSetting, "http address");
+        if (httpAddress != null && !httpAddress.getAddress().isLoopbackAddress() && token.isEmpty()) {
+            throw new IllegalArgumentException("the HTTP server binds to " + httpSetting + ", beyond loopback: set --rpc-token "
+                    + "(or TAMTAM_RPC_TOKEN) so that only holders of the token can read it (health checks excepted), "
+                    + "or bind --http to loopback, or set it to 'off'");
         }
         ClusterConfig.Builder config = switch (settings.get("profile").toLowerCase(Locale.ROOT)) {
             case "lan" -> ClusterConfig.lan();
@@ -129,16 +137,16 @@ final class AgentServer implements AutoCloseable {
             io.micrometer.core.instrument.FunctionCounter.builder("tamtam.agent.stream.dropped", streamDrops, LongAdder::doubleValue)
                     .description("messages not passed to a stream subscriber that could not keep up").register(metrics);
 
-            AgentService service = new AgentService(this);
+            service = new AgentService(this);
             grpcServer = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(rpcAddress)
                     .addService(ServerInterceptors.intercept(service, new TokenInterceptor(token)))
                     .addService(ServerInterceptors.intercept(new KeysService(this), new TokenInterceptor(token)))
                     .maxInboundMessageSize(8 * 1024 * 1024)
+                    .maxConcurrentCallsPerConnection(AgentService.MAX_CALLS_PER_CONNECTION)
                     .build()
                     .start();
-            String httpSetting = settings.get("http");
-            http = httpSetting.equalsIgnoreCase("off") ? null
-                    : HttpApi.start(this, Addresses.parse(httpSetting, "http address"));
+            http = httpAddress == null ? null
+                    : HttpApi.start(this, httpAddress, httpAddress.getAddress().isLoopbackAddress() ? "" : token);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

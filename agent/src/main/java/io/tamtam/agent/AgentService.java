@@ -51,11 +51,31 @@ import java.util.function.Function;
 
 /** The gRPC control API of one agent. */
 final class AgentService extends AgentGrpc.AgentImplBase {
-    /** Events sent to an Events subscriber while its gRPC buffer stayed full before its stream is ended. */
+    /**
+     * Events waiting for an Events subscriber whose gRPC buffer stayed full, or messages skipped in a row for a
+     * Messages subscriber, before its stream is ended.
+     */
     static final int MAX_UNREAD_EVENTS = 1024;
+    /** Events streams, and Messages streams, open at once on one agent; more are refused with RESOURCE_EXHAUSTED. */
+    static final int MAX_STREAMS = 32;
+    /** Calls open at once on one client connection. */
+    static final int MAX_CALLS_PER_CONNECTION = 64;
+
+    private final java.util.concurrent.Semaphore eventStreams = new java.util.concurrent.Semaphore(MAX_STREAMS);
+    private final java.util.concurrent.Semaphore messageStreams = new java.util.concurrent.Semaphore(MAX_STREAMS);
 
     private final AgentServer agent;
     private final Cluster cluster;
+
+    /** @return the Events streams open now */
+    int openEventStreams() {
+        return MAX_STREAMS - eventStreams.availablePermits();
+    }
+
+    /** @return the Messages streams open now */
+    int openMessageStreams() {
+        return MAX_STREAMS - messageStreams.availablePermits();
+    }
 
     AgentService(AgentServer agent) {
         this.agent = agent;
@@ -249,59 +269,150 @@ final class AgentService extends AgentGrpc.AgentImplBase {
     public void events(EventsRequest request, StreamObserver<io.tamtam.agent.grpc.MembershipEvent> out) {
         ServerCallStreamObserver<io.tamtam.agent.grpc.MembershipEvent> call =
                 (ServerCallStreamObserver<io.tamtam.agent.grpc.MembershipEvent>) out;
-        int[] unread = new int[1];
-        java.util.concurrent.atomic.AtomicReference<Subscription> holder = new java.util.concurrent.atomic.AtomicReference<>();
-        Subscription sub = cluster.snapshotAndSubscribe(nodes -> {
-            synchronized (call) {
-                for (Node n : nodes) {
-                    call.onNext(io.tamtam.agent.grpc.MembershipEvent.newBuilder().setType("SNAPSHOT")
-                            .setMember(agent.member(n)).setUnixMillis(System.currentTimeMillis()).build());
-                }
+        Runnable release = take(eventStreams, call, "Events");
+        if (release == null) {
+            return;
+        }
+        EventFeed feed = new EventFeed(call, release);
+        call.setOnReadyHandler(feed::drain);
+        call.setOnCancelHandler(feed::end);
+        call.setOnCloseHandler(feed::end);
+        feed.subscribed(cluster.snapshotAndSubscribe(feed::snapshot, feed::event));
+    }
+
+    /**
+     * One Events stream: the snapshot and the events not yet passed to gRPC, passed only while the call is
+     * ready, so gRPC holds no more than its flow-control window for the client. When {@link #MAX_UNREAD_EVENTS}
+     * events wait behind that window, the stream ends with RESOURCE_EXHAUSTED (a gap would leave the client's
+     * view wrong: it subscribes again for a new snapshot).
+     */
+    private final class EventFeed {
+        private final ServerCallStreamObserver<io.tamtam.agent.grpc.MembershipEvent> call;
+        private final Runnable release;
+        private final java.util.ArrayDeque<io.tamtam.agent.grpc.MembershipEvent> queue = new java.util.ArrayDeque<>();
+        /** Snapshot entries still in the queue: they come first. */
+        private int snapshotQueued;
+        private Subscription subscription;
+        private boolean ended;
+
+        EventFeed(ServerCallStreamObserver<io.tamtam.agent.grpc.MembershipEvent> call, Runnable release) {
+            this.call = call;
+            this.release = release;
+        }
+
+        synchronized void subscribed(Subscription s) {
+            if (ended) {
+                s.close();
+            } else {
+                subscription = s;
             }
-        }, (MembershipEvent e) -> {
-            synchronized (call) {
-                if (call.isCancelled() || unread[0] > MAX_UNREAD_EVENTS) {
-                    return;
-                }
-                unread[0] = call.isReady() ? 0 : unread[0] + 1;
-                if (unread[0] > MAX_UNREAD_EVENTS) {
-                    // a client that reads nothing would make gRPC buffer events without end; a gap would
-                    // leave its view wrong, so it is told to subscribe again instead
-                    agent.streamDrops.increment();
-                    call.onError(Status.RESOURCE_EXHAUSTED.withDescription("the client read no event while "
-                            + MAX_UNREAD_EVENTS + " more arrived; subscribe again for a new snapshot").asRuntimeException());
-                    Subscription s = holder.get();
-                    if (s != null) {
-                        s.close();
-                    }
-                } else {
-                    call.onNext(io.tamtam.agent.grpc.MembershipEvent.newBuilder().setType(e.type().name())
-                            .setMember(agent.member(e.node())).setCause(e.cause().name())
-                            .setUnixMillis(System.currentTimeMillis()).build());
-                }
+        }
+
+        synchronized void snapshot(List<Node> nodes) {
+            if (ended) {
+                return;
             }
-        });
-        holder.set(sub);
-        call.setOnCancelHandler(sub::close);
+            for (Node n : nodes) {
+                queue.add(io.tamtam.agent.grpc.MembershipEvent.newBuilder().setType("SNAPSHOT")
+                        .setMember(agent.member(n)).setUnixMillis(System.currentTimeMillis()).build());
+            }
+            snapshotQueued += nodes.size();
+            drain();
+        }
+
+        synchronized void event(MembershipEvent e) {
+            if (ended) {
+                return;
+            }
+            if (queue.size() - snapshotQueued >= MAX_UNREAD_EVENTS) {
+                agent.streamDrops.increment();
+                call.onError(Status.RESOURCE_EXHAUSTED.withDescription("the client read no event while "
+                        + MAX_UNREAD_EVENTS + " more arrived; subscribe again for a new snapshot").asRuntimeException());
+                end();
+                return;
+            }
+            queue.add(io.tamtam.agent.grpc.MembershipEvent.newBuilder().setType(e.type().name())
+                    .setMember(agent.member(e.node())).setCause(e.cause().name())
+                    .setUnixMillis(System.currentTimeMillis()).build());
+            drain();
+        }
+
+        synchronized void drain() {
+            while (!ended && !queue.isEmpty() && call.isReady() && !call.isCancelled()) {
+                snapshotQueued = Math.max(0, snapshotQueued - 1);
+                call.onNext(queue.poll());
+            }
+        }
+
+        synchronized void end() {
+            if (!ended) {
+                ended = true;
+                queue.clear();
+                if (subscription != null) {
+                    subscription.close();
+                }
+                release.run();
+            }
+        }
     }
 
     @Override
     public void messages(MessagesRequest request, StreamObserver<Message> out) {
         ServerCallStreamObserver<Message> call = (ServerCallStreamObserver<Message>) out;
-        Subscription sub = agent.subscribeMessages(m -> {
-            synchronized (call) {
-                if (call.isCancelled()) {
-                    return;
-                }
-                if (!call.isReady()) {
-                    // the client is not reading: gRPC's buffer for it is full; drop rather than grow it
-                    agent.streamDrops.increment();
-                    return;
-                }
-                call.onNext(m);
+        Runnable release = take(messageStreams, call, "Messages");
+        if (release == null) {
+            return;
+        }
+        int[] skipped = new int[1];
+        java.util.concurrent.atomic.AtomicReference<Subscription> holder = new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable end = () -> {
+            Subscription s = holder.getAndSet(() -> { });
+            if (s != null) {
+                s.close();
             }
-        });
-        call.setOnCancelHandler(sub::close);
+            release.run();
+        };
+        holder.set(agent.subscribeMessages(m -> {
+            synchronized (call) {
+                if (call.isCancelled() || skipped[0] > MAX_UNREAD_EVENTS) {
+                    return;
+                }
+                if (call.isReady()) {
+                    skipped[0] = 0;
+                    call.onNext(m);
+                    return;
+                }
+                // the client is not reading: gRPC's buffer for it is full; skip rather than grow it
+                agent.streamDrops.increment();
+                if (++skipped[0] > MAX_UNREAD_EVENTS) {
+                    // it holds one of MAX_STREAMS slots: a client that reads nothing more gives it up
+                    call.onError(Status.RESOURCE_EXHAUSTED.withDescription("the client read no message while "
+                            + MAX_UNREAD_EVENTS + " more arrived (each was skipped); subscribe again").asRuntimeException());
+                    end.run();
+                }
+            }
+        }));
+        call.setOnCancelHandler(end);
+        call.setOnCloseHandler(end);
+    }
+
+    /**
+     * Takes one of an agent-wide bound of stream slots, or ends the call with RESOURCE_EXHAUSTED.
+     *
+     * @return what gives the slot back (once, however often it runs), or null when none was free
+     */
+    private static Runnable take(java.util.concurrent.Semaphore slots, ServerCallStreamObserver<?> call, String kind) {
+        if (!slots.tryAcquire()) {
+            call.onError(Status.RESOURCE_EXHAUSTED.withDescription("too many " + kind + " streams open on this agent ("
+                    + MAX_STREAMS + "): close a stream that is no longer read, or retry later").asRuntimeException());
+            return null;
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                slots.release();
+            }
+        };
     }
 
     private static MessageType<byte[]> type(int type) {

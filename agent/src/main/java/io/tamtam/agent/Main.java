@@ -34,7 +34,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--rpc", paramLabel = "HOST:PORT", description = "address the agent binds its gRPC API to, or other commands call (default: localhost:6262)")
     String rpc;
 
-    @Option(names = "--rpc-token", paramLabel = "TOKEN", description = "token for the gRPC API (required to bind it beyond loopback)")
+    @Option(names = "--rpc-token", paramLabel = "TOKEN", description = "token for the gRPC API, and for the HTTP server beyond loopback (required to bind either beyond loopback)")
     String rpcToken;
 
     @Option(names = "--verbose", description = "log at info level")

@@ -16,14 +16,24 @@ final class TokenInterceptor implements ServerInterceptor {
     private final byte[] expected;
 
     TokenInterceptor(String token) {
-        this.expected = token.isEmpty() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.expected = expected(token);
+    }
+
+    /** @return {@code Bearer <token>} in UTF-8, or null when the token is empty (no token is required) */
+    static byte[] expected(String token) {
+        return token.isEmpty() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @return whether {@code given} is {@code expected}, compared in constant time */
+    static boolean matches(byte[] expected, String given) {
+        return given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         if (expected != null) {
             String given = headers.get(AUTHORIZATION);
-            if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+            if (!matches(expected, given)) {
                 call.close(Status.UNAUTHENTICATED.withDescription(
                         "this agent requires a token: pass --rpc-token or set TAMTAM_RPC_TOKEN"), new Metadata());
                 return new ServerCall.Listener<>() { };

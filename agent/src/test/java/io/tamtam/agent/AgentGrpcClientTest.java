@@ -33,12 +33,7 @@ import io.tamtam.agent.grpc.StatsRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintStream;
-import java.io.OutputStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,30 +48,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Drives agents through a client generated from agent/src/main/proto, as any other program would. */
 class AgentGrpcClientTest {
     static final Duration LONG = Duration.ofSeconds(60);
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final TestAgents agents = new TestAgents();
 
     @AfterEach
     void close() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
+        agents.close();
     }
 
     AgentServer agent(String name, String... more) throws Exception {
-        Map<String, String> flags = new HashMap<>(Map.of("rpc", "127.0.0.1:0", "bind", "127.0.0.1:0", "http", "off",
-                "name", name, "profile", "local"));
-        for (int i = 0; i < more.length; i += 2) {
-            flags.put(more[i], more[i + 1]);
-        }
-        Settings settings = Settings.resolve(flags, Map.of(), null, Path.of("/nonexistent-home"));
-        AgentServer agent = new AgentServer(settings, new AgentLog(new PrintStream(OutputStream.nullOutputStream()), AgentLog.Level.WARN));
-        closeables.add(agent);
-        return agent;
+        return agents.agent(name, more);
     }
 
     ManagedChannel channel(AgentServer agent) {
         ManagedChannel ch = NettyChannelBuilder.forAddress(agent.rpcAddress()).usePlaintext().build();
-        closeables.add(() -> {
+        agents.add(() -> {
             ch.shutdownNow();
             ch.awaitTermination(10, TimeUnit.SECONDS);
         });
