@@ -89,7 +89,7 @@ public interface ClusterStats {
     /** @return sessions of senders that were not members, evicted because their bounded pool was full */
     long sessionsEvicted();
 
-    /** @return membership events a listener missed because it was too far behind */
+    /** @return membership, service and status events a listener missed because it was 65,536 events behind */
     long eventsMissed();
 
     // ------------------------------------------------------------------ traffic by path

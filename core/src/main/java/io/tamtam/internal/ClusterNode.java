@@ -117,6 +117,8 @@ public final class ClusterNode implements Cluster {
     private final io.tamtam.internal.query.QueryEngine queries;
     private final io.tamtam.internal.transfer.TransferService transfers;
     private volatile boolean closed;
+    /** Futures of work on the protocol thread or its timers, failed when the node closes (which stops both). */
+    private final io.tamtam.internal.runtime.OpenFutures openFutures = new io.tamtam.internal.runtime.OpenFutures();
     private CompletableFuture<Void> leaveFuture;
     /** Set once construction is complete: packets that arrive on the just-bound sockets before are ignored. */
     private volatile boolean ready;
@@ -237,7 +239,7 @@ public final class ClusterNode implements Cluster {
             rejoin.changed();
         });
         services = new io.tamtam.internal.services.ServiceLayer(ctx, messaging, direct, broadcasts, completions, callbacks,
-                this::reportError, () -> membership.self().snapshot(), localMetadata::change);
+                this::reportError, () -> membership.self().snapshot(), localMetadata::change, openFutures);
         status = new io.tamtam.internal.status.StatusTracker(ctx, callbacks, this::reportError);
         queries = new io.tamtam.internal.query.QueryEngine(ctx, messaging, direct, broadcasts, completions, callbacks,
                 this::reportError, () -> membership.self().snapshot(), services::offersLocally);
@@ -256,7 +258,8 @@ public final class ClusterNode implements Cluster {
                 default -> { }
             }
         });
-        stats.observe(errors, completions::moves, peers::evicted, events::missed);
+        stats.observe(errors, completions::moves, peers::evicted,
+                () -> events.missed() + services.listenerEventsMissed() + status.listenerEventsMissed());
         stats.observeDepths(receiver.protocolBacklog(), inboundBudget, dissemination.queue(), completions, awareness, peers);
         ready = true;
     }
@@ -323,12 +326,12 @@ public final class ClusterNode implements Cluster {
 
     @Override
     public CompletableFuture<Node> join(Collection<InetSocketAddress> seeds) {
-        return joins.join(seeds);
+        return openFutures.track(joins.join(seeds));
     }
 
     @Override
     public CompletableFuture<Node> join() {
-        return joins.join();
+        return openFutures.track(joins.join());
     }
 
     @Override
@@ -342,6 +345,7 @@ public final class ClusterNode implements Cluster {
             f.complete(null);
             return f;
         }
+        openFutures.track(f);
         scheduler.execute(() -> {
             detector.stop();
             pushPull.stop();
@@ -384,6 +388,7 @@ public final class ClusterNode implements Cluster {
         streams.close();
         datagrams.close();
         shutdownThreads();
+        openFutures.close("the cluster node is closed");
     }
 
     private void shutdownThreads() {
@@ -559,7 +564,7 @@ public final class ClusterNode implements Cluster {
         if (closed) {
             return CompletableFuture.failedFuture(new DeliveryException("the cluster node is closed"));
         }
-        return queries.query(name, payload, options, listener);
+        return openFutures.track(queries.query(name, payload, options, listener));
     }
 
     @Override
@@ -639,10 +644,10 @@ public final class ClusterNode implements Cluster {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("ping timeout must be positive, was " + timeout);
         }
-        CompletableFuture<Duration> f = new CompletableFuture<>();
         if (closed) {
             return CompletableFuture.failedFuture(new DeliveryException("the cluster node is closed"));
         }
+        CompletableFuture<Duration> f = openFutures.track(new CompletableFuture<>());
         scheduler.execute(() -> {
             Member m = ctx.table().get(node.id());
             if (m == null || !m.isLive() || node.id().equals(ctx.selfId())) {

@@ -4,19 +4,29 @@ import io.tamtam.Subscription;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * Listeners of one kind of event, each called on a lane of its own on the callback executor, in the
- * order events were fired; a listener that throws is reported and keeps its registration. Thread-safe.
+ * order events were fired; a listener that throws is reported and keeps its registration. A listener
+ * {@link #MAX_QUEUED} events behind (it blocks) misses later events until it catches up: each is counted
+ * ({@link #missed}) and the error handler told once per backlog. Thread-safe.
  *
  * @param <E> the event
  */
 public final class ListenerLanes<E> {
-    private record Entry<E>(Consumer<E> listener, SerialExecutor lane) {
+    /** Most events waiting for one listener, as for membership listeners. */
+    public static final int MAX_QUEUED = 65_536;
+
+    private record Entry<E>(Consumer<E> listener, SerialExecutor lane, AtomicInteger queued, AtomicBoolean behind) {
     }
+
+    private final LongAdder missed = new LongAdder();
 
     private final List<Entry<E>> entries = new CopyOnWriteArrayList<>();
     private final Executor callbacks;
@@ -39,7 +49,8 @@ public final class ListenerLanes<E> {
      * @return removes it
      */
     public Subscription add(Consumer<E> listener) {
-        Entry<E> e = new Entry<>(java.util.Objects.requireNonNull(listener, "listener"), new SerialExecutor(callbacks));
+        Entry<E> e = new Entry<>(java.util.Objects.requireNonNull(listener, "listener"), new SerialExecutor(callbacks),
+                new AtomicInteger(), new AtomicBoolean());
         entries.add(e);
         return () -> entries.remove(e);
     }
@@ -47,7 +58,18 @@ public final class ListenerLanes<E> {
     /** @param event handed to every listener */
     public void fire(E event) {
         for (Entry<E> e : entries) {
+            if (e.queued().incrementAndGet() > MAX_QUEUED) {
+                e.queued().decrementAndGet();
+                missed.increment();
+                if (e.behind().compareAndSet(false, true)) {
+                    errors.accept(what, new IllegalStateException("a " + what + " is " + MAX_QUEUED
+                            + " events behind (it blocks?): later events are dropped until it catches up"));
+                }
+                continue;
+            }
             e.lane().execute(() -> {
+                e.queued().decrementAndGet();
+                e.behind().set(false);
                 try {
                     e.listener().accept(event);
                 } catch (RuntimeException | Error t) {
@@ -55,5 +77,10 @@ public final class ListenerLanes<E> {
                 }
             });
         }
+    }
+
+    /** @return events a listener missed because it was {@link #MAX_QUEUED} behind */
+    public long missed() {
+        return missed.sum();
     }
 }

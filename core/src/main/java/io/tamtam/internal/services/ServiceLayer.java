@@ -18,6 +18,7 @@ import io.tamtam.internal.messaging.Messaging;
 import io.tamtam.internal.messaging.ReservedTypes;
 import io.tamtam.internal.runtime.Completions;
 import io.tamtam.internal.runtime.ListenerLanes;
+import io.tamtam.internal.runtime.OpenFutures;
 import io.tamtam.internal.runtime.SerialExecutor;
 import io.tamtam.internal.wire.WireException;
 import io.tamtam.services.Delivery;
@@ -73,6 +74,7 @@ public final class ServiceLayer implements Services {
     }
 
     private final Context ctx;
+    private final OpenFutures open;
     private final DirectMessages direct;
     private final Broadcasts broadcasts;
     private final Completions completions;
@@ -108,11 +110,13 @@ public final class ServiceLayer implements Services {
      * @param errors      reports user-code failures
      * @param self        this node's snapshot now
      * @param metadata    changes this node's metadata (throws IllegalArgumentException past its bound)
+     * @param open        fails what is still open (held messages included) when the node closes
      */
     public ServiceLayer(Context ctx, Messaging messaging, DirectMessages direct, Broadcasts broadcasts,
                         Completions completions, Executor callbacks, BiConsumer<String, Throwable> errors,
-                        Supplier<Node> self, Consumer<Consumer<Map<String, String>>> metadata) {
+                        Supplier<Node> self, Consumer<Consumer<Map<String, String>>> metadata, OpenFutures open) {
         this.ctx = ctx;
+        this.open = open;
         this.direct = direct;
         this.broadcasts = broadcasts;
         this.completions = completions;
@@ -407,7 +411,7 @@ public final class ServiceLayer implements Services {
         checkName(service);
         java.util.Objects.requireNonNull(payload, "payload");
         java.util.Objects.requireNonNull(delivery, "delivery");
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        CompletableFuture<byte[]> f = open.track(new CompletableFuture<>());
         ctx.scheduler().execute(() -> {
             Node target = pick(service, delivery);
             UUID gateway;
@@ -519,7 +523,7 @@ public final class ServiceLayer implements Services {
     public CompletableFuture<Integer> sendToGroup(String service, byte[] payload) {
         checkName(service);
         java.util.Objects.requireNonNull(payload, "payload");
-        CompletableFuture<Integer> f = new CompletableFuture<>();
+        CompletableFuture<Integer> f = open.track(new CompletableFuture<>());
         ctx.scheduler().execute(() -> {
             TreeMap<UUID, Node> m = byService.get(service);
             if (m == null || m.isEmpty()) {
@@ -683,5 +687,10 @@ public final class ServiceLayer implements Services {
     @Override
     public int cachedMessages() {
         return heldCountView;
+    }
+
+    /** @return events a service listener missed because it was too far behind */
+    public long listenerEventsMissed() {
+        return listeners.missed();
     }
 }

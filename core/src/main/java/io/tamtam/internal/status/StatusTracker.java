@@ -75,4 +75,9 @@ public final class StatusTracker implements Status {
             listeners.fire(new StatusEvent(c ? StatusEvent.Type.COMPLETE_UP : StatusEvent.Type.COMPLETE_LOST, s));
         }
     }
+
+    /** @return events a status listener missed because it was too far behind */
+    public long listenerEventsMissed() {
+        return listeners.missed();
+    }
 }
