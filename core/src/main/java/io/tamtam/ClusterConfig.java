@@ -730,7 +730,12 @@ public final class ClusterConfig {
         /** @param v this node's application version, at most 255 UTF-8 bytes @return this */
         public Builder applicationVersion(String v) { applicationVersion = v; return this; }
 
-        /** @param v accepts the application versions this node clusters with; others are refused @return this */
+        /**
+         * @param v accepts the application versions this node clusters with; others are refused. It runs on the
+         *          protocol thread for each new member's record and each push-pull, so it must be quick and
+         *          must not block (compare strings; no I/O, no locks held elsewhere)
+         * @return this
+         */
         public Builder applicationVersionCheck(Predicate<String> v) { applicationVersionCheck = v; return this; }
 
         /** @param v see {@link #DEFAULT_PROBE_INTERVAL} @return this */

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What one remote peer, sending only well-formed packets, can make a real node hold: the node runs on
@@ -118,7 +119,7 @@ class RemoteInputBoundsTest {
                     replies(net, peer) + node.stats().dropped(DropReason.QUEUE_FULL) - fullBefore == requests);
             int answered = replies(net, peer);
             // a burst, and what the interval refilled while the test ran (15 s interval: one per second)
-            org.junit.jupiter.api.Assertions.assertTrue(answered >= 16 && answered <= 16 + 20,
+            assertTrue(answered >= 16 && answered <= 16 + 20,
                     "answered " + answered + " of " + requests);
             await().until(() -> node.member(peer).isPresent()); // merged all the same
         }
@@ -140,5 +141,75 @@ class RemoteInputBoundsTest {
             }
         }
         return n;
+    }
+
+    @Test
+    void refusalsOfJoinsGoOutAtABoundedRate() throws Exception {
+        TappedTransports net = new TappedTransports(PEER);
+        try (Cluster node = start(net, ClusterConfig.local())) {
+            int packets = 100;
+            int perPacket = 20;
+            long incompatibleBefore = node.stats().dropped(DropReason.INCOMPATIBLE_VERSION);
+            for (int i = 0; i < packets; i++) {
+                UUID sender = UUID.randomUUID();
+                Message[] joins = new Message[perPacket];
+                for (int j = 0; j < perPacket; j++) {
+                    // a join of protocol version 0, naming the address the refusal goes to
+                    joins[j] = new Message.PushPull(i * perPacket + j + 1, WireFormat.PUSH_PULL_JOIN, List.of(
+                            new MemberInfo(sender, 1, NodeState.ALIVE, PEER, 0, "", Map.of())), null);
+                }
+                net.datagram(PEER, packet(sender, joins));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    node.stats().dropped(DropReason.INCOMPATIBLE_VERSION) - incompatibleBefore == (long) packets * perPacket);
+            long refusals = net.sentToTapped.stream().filter(b -> {
+                try {
+                    return new PacketCodec(UUID.randomUUID(), null, Integer.MAX_VALUE, List.of(), 16 << 20)
+                            .decode(b, 0, b.length, 16 << 20).messages().get(0) instanceof Message.Refuse;
+                } catch (Exception notOurs) {
+                    return false;
+                }
+            }).count();
+            // a burst of 16, and 16 a second while the test ran
+            assertTrue(refusals >= 16 && refusals <= 16 + 16 * 10, refusals + " refusals sent");
+        }
+    }
+
+    @Test
+    void aServiceListenerThatBlocksMissesEventsPastItsBound() throws Exception {
+        TappedTransports net = new TappedTransports(PEER);
+        try (Cluster node = start(net, ClusterConfig.local())) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+            node.services().addListener(e -> {
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                handled.incrementAndGet();
+            });
+            UUID peer = UUID.randomUUID();
+            StringBuilder a = new StringBuilder();
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < io.tamtam.services.Services.MAX_SERVICES_PER_NODE; i++) {
+                a.append(i == 0 ? "" : ",").append('a').append(i);
+                b.append(i == 0 ? "" : ",").append('b').append(i);
+            }
+            int updates = 1_100; // 64 events each (32 services gone, 32 new): 70,368 in all
+            for (int i = 1; i <= updates; i++) {
+                Map<String, String> meta = Map.of(io.tamtam.services.Services.METADATA_KEY, (i % 2 == 0 ? a : b).toString());
+                net.datagram(PEER, packet(peer, new Message.Alive(
+                        new MemberInfo(peer, i, NodeState.ALIVE, PEER, WireFormat.PROTOCOL_VERSION, "", meta))));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    node.member(peer).map(n -> n.incarnation() == updates).orElse(false));
+            long missed = node.stats().eventsMissed();
+            assertTrue(missed > 0, "no event missed");
+            release.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() + missed >= 32 + (updates - 1) * 64L);
+            assertTrue(handled.get() <= io.tamtam.internal.runtime.ListenerLanes.MAX_QUEUED + 1,
+                    handled.get() + " events were queued for one blocked listener");
+        }
     }
 }

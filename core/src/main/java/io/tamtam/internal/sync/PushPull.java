@@ -6,6 +6,7 @@ import io.tamtam.internal.Context;
 import io.tamtam.internal.Dispatch;
 import io.tamtam.internal.membership.Member;
 import io.tamtam.internal.membership.Membership;
+import io.tamtam.internal.runtime.TokenBucket;
 import io.tamtam.internal.wire.MemberInfo;
 import io.tamtam.internal.wire.Message;
 import io.tamtam.internal.wire.WireFormat;
@@ -64,8 +65,13 @@ public final class PushPull {
      * merged but not answered, and counted as QUEUE_FULL.
      */
     static final int ANSWER_BURST = 16;
-    private double answerTokens = ANSWER_BURST;
-    private long answerTokensAt;
+    private final TokenBucket answers;
+    /**
+     * REFUSE frames sent to joiners of incompatible versions, at most in a burst and per second: each goes to
+     * the address the join names, so past it a refusal is not sent (the join is counted all the same).
+     */
+    static final int REFUSE_BURST = 16;
+    private final TokenBucket refusals;
 
     /**
      * @param ctx        shared parts
@@ -78,7 +84,8 @@ public final class PushPull {
         this.appStates = appStates;
         this.storm = new JoinStorm(ctx, membership, appStates);
         this.nextRequest = ctx.random().nextInt();
-        this.answerTokensAt = ctx.now();
+        this.answers = new TokenBucket(ANSWER_BURST, ctx.config().pushPullInterval().toNanos(), ctx.now());
+        this.refusals = new TokenBucket(REFUSE_BURST, 1_000_000_000L, ctx.now());
     }
 
     /** Starts the periodic exchange. */
@@ -324,7 +331,7 @@ public final class PushPull {
         String reason = membership.incompatibility(from);
         if (reason != null) {
             ctx.stats().drop(DropReason.INCOMPATIBLE_VERSION);
-            if (pp.join()) {
+            if (pp.join() && refusals.tryTake(ctx.now())) {
                 ctx.outbox().sendFrame(from.address(), new Message.Refuse(pp.requestId(), reason));
             }
             return;
@@ -345,12 +352,7 @@ public final class PushPull {
 
     /** @return whether a request other than a join may be answered now (see {@link #ANSWER_BURST}); counts it if not */
     private boolean mayAnswer() {
-        long now = ctx.now();
-        answerTokens = Math.min(ANSWER_BURST, answerTokens
-                + (double) (now - answerTokensAt) * ANSWER_BURST / ctx.config().pushPullInterval().toNanos());
-        answerTokensAt = now;
-        if (answerTokens >= 1) {
-            answerTokens -= 1;
+        if (answers.tryTake(ctx.now())) {
             return true;
         }
         ctx.stats().drop(DropReason.QUEUE_FULL);

@@ -39,6 +39,7 @@ public final class Rejoin {
     private final Membership membership;
     private final PushPull pushPull;
     private final Executor io;
+    private final Executor snapshotWrites;
     private final SeedProvider seedProvider;
     private final SnapshotFile snapshot;
     private final BiConsumer<String, Throwable> errors;
@@ -81,6 +82,8 @@ public final class Rejoin {
         this.membership = membership;
         this.pushPull = pushPull;
         this.io = io;
+        // One write at a time, in order: the empty snapshot of a leave must land after any earlier write.
+        this.snapshotWrites = new io.tamtam.internal.runtime.SerialExecutor(io);
         this.seedProvider = seedProvider;
         this.snapshot = snapshot;
         this.errors = errors;
@@ -127,7 +130,7 @@ public final class Rejoin {
     public void stop(boolean left) {
         stopped = true;
         if (left && snapshot != null) {
-            io.execute(() -> writeSnapshot(List.of()));
+            snapshotWrites.execute(() -> writeSnapshot(List.of()));
         }
     }
 
@@ -202,7 +205,7 @@ public final class Rejoin {
             lastSnapshot = now;
             List<SnapshotFile.Entry> entries = snapshotEntries(self);
             writing = true;
-            io.execute(() -> {
+            snapshotWrites.execute(() -> {
                 writeSnapshot(entries);
                 writing = false;
             });
