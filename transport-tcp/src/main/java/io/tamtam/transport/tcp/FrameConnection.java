@@ -310,6 +310,20 @@ final class FrameConnection extends ChannelInboundHandlerAdapter implements Runn
         loop.schedule(idleCheck, idle >= timeout ? timeout : timeout - idle, TimeUnit.NANOSECONDS);
     }
 
+    /** Closes the connection, as after the idle timeout, if it has nothing to write or to read now; any thread. */
+    void closeIfIdle() {
+        try {
+            loop.execute(() -> {
+                if (state == OPEN && inFlight.isEmpty() && queue.isEmpty() && (decoder == null || !decoder.receiving())) {
+                    closeWith(new IOException("connection to " + describe() + " closed: idle while the transport was"
+                            + " at its most frame connections"), true);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the loop is gone, and the connection with it
+        }
+    }
+
     /**
      * Closes the connection from any thread, failing every pending frame with {@code cause}.
      *

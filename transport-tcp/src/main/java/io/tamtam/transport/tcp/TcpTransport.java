@@ -98,7 +98,10 @@ import org.slf4j.LoggerFactory;
  * which {@link #sendFrame} fails with "send queue full". Frames to one address are written in call order,
  * many per flush, from the connection's event loop; a future completes when its frame was handed to the
  * socket. A write that makes no progress for {@code writeTimeout} closes the connection; a connection that
- * breaks fails its pending futures with the cause, and the next frame opens a new one.
+ * breaks fails its pending futures with the cause, and the next frame opens a new one. At most
+ * {@value #MAX_FRAME_CONNECTIONS} frame connections, opened or accepted, are kept: a frame to a new address
+ * beyond that fails ("too many frame connections"), and the idle connections are closed then, so that
+ * later frames find room (a node made to send to many addresses cannot run out of file descriptors).
  *
  * <h2>TLS</h2>
  * Built with a {@link TlsConfig}, the transport speaks mutual TLS on every connection before the preface:
@@ -147,6 +150,9 @@ public final class TcpTransport implements StreamTransport {
     private final InboundLimits inboundLimits;
     private final ConcurrentHashMap<InetSocketAddress, FrameConnection> pool = new ConcurrentHashMap<>();
     private final Set<FrameConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Most frame connections kept, opened and accepted; see the class comment. */
+    static final int MAX_FRAME_CONNECTIONS = 8192;
+    private volatile int maxFrameConnections = MAX_FRAME_CONNECTIONS;
     private final Set<TcpStreamChannel> streams = ConcurrentHashMap.newKeySet();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger openFrameConnections = new AtomicInteger();
@@ -327,6 +333,12 @@ public final class TcpTransport implements StreamTransport {
         if (unusable != null) {
             return CompletableFuture.failedFuture(unusable);
         }
+        if (!pool.containsKey(to) && connections.size() >= maxFrameConnections) {
+            connections.forEach(FrameConnection::closeIfIdle);
+            return CompletableFuture.failedFuture(new IOException("too many frame connections (" + connections.size()
+                    + ", at most " + maxFrameConnections + ") to open one to " + to + "; the idle ones are being closed:"
+                    + " try again"));
+        }
         FrameWrite write = new FrameWrite(encodeFrame(ByteBufAllocator.DEFAULT, (int) length, head, body));
         connectionTo(to).enqueue(write);
         return write;
@@ -449,6 +461,11 @@ public final class TcpTransport implements StreamTransport {
      */
     public int openConnections() {
         return openFrameConnections.get();
+    }
+
+    /** @param max the most frame connections kept, for tests (default {@value #MAX_FRAME_CONNECTIONS}) */
+    void maxFrameConnections(int max) {
+        maxFrameConnections = max;
     }
 
     /** @return the number of open streams, inbound and outbound */

@@ -432,6 +432,26 @@ class TcpFramesTest {
     }
 
     @Test
+    void beyondTheMostFrameConnectionsAFrameToANewAddressFailsAndIdleConnectionsClose() throws Exception {
+        Node a = transports.node("127.0.0.1");
+        a.transport().maxFrameConnections(3);
+        List<Node> remotes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            remotes.add(transports.node("127.0.0.1"));
+        }
+        for (int i = 0; i < 3; i++) {
+            a.transport().sendFrame(remotes.get(i).address(), utf8("to " + i)).get(10, TimeUnit.SECONDS);
+        }
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> a.transport().sendFrame(remotes.get(3).address(), utf8("to 3")).get(10, TimeUnit.SECONDS));
+        assertTrue(refused.getCause().getMessage().contains("too many frame connections"), refused.getCause()::getMessage);
+        // the refusal closed the idle ones: the next frame finds room
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.transport().openConnections() < 3);
+        a.transport().sendFrame(remotes.get(3).address(), utf8("to 3")).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> remotes.get(3).listener().frames.size() == 1);
+    }
+
+    @Test
     void runsOnAUserSuppliedNioGroup() throws Exception {
         EventLoopGroup group = new NioEventLoopGroup(2);
         try {
