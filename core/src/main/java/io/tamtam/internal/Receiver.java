@@ -202,6 +202,11 @@ final class Receiver implements StreamTransport.Listener, DatagramTransport.List
     }
 
     @Override
+    public void onDropped(InetSocketAddress remote, DropReason reason, long count) {
+        stats.drop(reason, count);
+    }
+
+    @Override
     public void onFailure(String context, Throwable error) {
         errors.accept(context, error);
     }

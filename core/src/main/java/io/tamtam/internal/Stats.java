@@ -57,6 +57,14 @@ public final class Stats implements ClusterStats, io.tamtam.internal.wire.Packet
         dropped.incrementAndGet(reason.ordinal());
     }
 
+    /**
+     * @param reason why
+     * @param count  how many were dropped
+     */
+    public void drop(DropReason reason, long count) {
+        dropped.addAndGet(reason.ordinal(), count);
+    }
+
     private static LongAdder[] adders() {
         LongAdder[] a = new LongAdder[PATHS.length];
         for (int i = 0; i < a.length; i++) {

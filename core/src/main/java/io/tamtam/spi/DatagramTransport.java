@@ -77,6 +77,20 @@ public interface DatagramTransport extends AutoCloseable {
         }
 
         /**
+         * {@code count} datagrams refused for one reason at once, such as those the kernel dropped since the
+         * last look. The default calls {@link #onDropped(InetSocketAddress, io.tamtam.DropReason)} for each.
+         *
+         * @param sender the source address, or {@code null} when unknown
+         * @param reason why they were refused
+         * @param count  how many
+         */
+        default void onDropped(InetSocketAddress sender, io.tamtam.DropReason reason, long count) {
+            for (long i = 0; i < count; i++) {
+                onDropped(sender, reason);
+            }
+        }
+
+        /**
          * A failure inside the transport that is not a refused datagram (an exception in its pipeline,
          * a socket error other than a routine network one). The cluster passes it to its error handler.
          * The default ignores it.

@@ -176,7 +176,7 @@ class RemoteInputBoundsTest {
     }
 
     @Test
-    void aServiceListenerThatBlocksMissesEventsPastItsBound() throws Exception {
+    void aServiceListenerOrChangeHookThatBlocksHoldsABoundedQueue() throws Exception {
         TappedTransports net = new TappedTransports(PEER);
         try (Cluster node = start(net, ClusterConfig.local())) {
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -188,6 +188,16 @@ class RemoteInputBoundsTest {
                     Thread.currentThread().interrupt();
                 }
                 handled.incrementAndGet();
+            });
+            // a gateway's change hook that blocks too: at most one more run waits behind it
+            java.util.concurrent.atomic.AtomicInteger hookRuns = new java.util.concurrent.atomic.AtomicInteger();
+            ((io.tamtam.internal.services.ServiceLayer) node.services()).onChange(() -> {
+                hookRuns.incrementAndGet();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
             });
             UUID peer = UUID.randomUUID();
             StringBuilder a = new StringBuilder();
@@ -210,6 +220,9 @@ class RemoteInputBoundsTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> handled.get() + missed >= 32 + (updates - 1) * 64L);
             assertTrue(handled.get() <= io.tamtam.internal.runtime.ListenerLanes.MAX_QUEUED + 1,
                     handled.get() + " events were queued for one blocked listener");
+            await().atMost(Duration.ofSeconds(10)).until(() -> hookRuns.get() >= 2);
+            // the blocked run and one that waited for it (a later change of the peer, say its suspicion, may add one)
+            assertTrue(hookRuns.get() <= 4, hookRuns.get() + " runs of the hook for " + updates + " changes");
         }
     }
 }

@@ -97,7 +97,33 @@ public final class ServiceLayer implements Services {
     private long heldBytes;
     private volatile int heldCountView;
     private volatile Map<String, List<ServiceInstance>> view = Map.of();
-    private final List<Runnable> changeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Coalesced> changeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A change hook with at most one run waiting: changes while it waits are seen by that run. */
+    private final class Coalesced implements Runnable {
+        private final Runnable hook;
+        private final java.util.concurrent.atomic.AtomicBoolean waiting = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Coalesced(Runnable hook) {
+            this.hook = hook;
+        }
+
+        void changed() {
+            if (waiting.compareAndSet(false, true)) {
+                callbacks.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            waiting.set(false);
+            try {
+                hook.run();
+            } catch (RuntimeException | Error e) {
+                errors.accept("service change hook", e);
+            }
+        }
+    }
     private final RoutedTraffic routing;
 
     /**
@@ -273,8 +299,8 @@ public final class ServiceLayer implements Services {
     }
 
     private void hooks() {
-        for (Runnable r : changeHooks) {
-            callbacks.execute(r);
+        for (Coalesced c : changeHooks) {
+            c.changed();
         }
     }
 
@@ -294,14 +320,16 @@ public final class ServiceLayer implements Services {
     }
 
     /**
-     * Used by gateways: runs {@code hook} on the callback executor after each change of instances or routes.
+     * Used by gateways: runs {@code hook} on the callback executor after changes of instances or routes, at
+     * most one run waiting at a time (a run sees every change made before it starts).
      *
      * @param hook the hook
      * @return removes it
      */
     public Subscription onChange(Runnable hook) {
-        changeHooks.add(hook);
-        return () -> changeHooks.remove(hook);
+        Coalesced c = new Coalesced(java.util.Objects.requireNonNull(hook, "hook"));
+        changeHooks.add(c);
+        return () -> changeHooks.remove(c);
     }
 
     /**

@@ -316,9 +316,7 @@ public final class UdpTransport implements DatagramTransport {
             return;
         }
         try {
-            for (long i = 0; i < datagrams; i++) {
-                l.onDropped(null, DropReason.RECEIVE_BUFFER_FULL);
-            }
+            l.onDropped(null, DropReason.RECEIVE_BUFFER_FULL, datagrams); // one call per look, however many
         } catch (RuntimeException e) {
             LOG.warn("Datagram listener failed on a drop report", e);
         }
