@@ -197,11 +197,13 @@ public final class QueryEngine {
                 duplicates++;
                 return;
             }
+            if (responses.size() >= MAX_RESPONSES) {
+                ctx.stats().drop(DropReason.QUEUE_FULL);
+                return;
+            }
             long charge = answer.length + (long) ANSWER_OVERHEAD;
-            if (responses.size() >= MAX_RESPONSES || answerBytes.addAndGet(charge) > MAX_ANSWER_BYTES) {
-                if (responses.size() < MAX_RESPONSES) {
-                    answerBytes.addAndGet(-charge);
-                }
+            if (answerBytes.addAndGet(charge) > MAX_ANSWER_BYTES) {
+                answerBytes.addAndGet(-charge);
                 ctx.stats().drop(DropReason.QUEUE_FULL);
                 return;
             }
