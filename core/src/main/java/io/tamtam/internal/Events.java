@@ -5,15 +5,13 @@ import io.tamtam.MembershipListener;
 import io.tamtam.Subscription;
 import io.tamtam.internal.membership.EventSink;
 import io.tamtam.internal.membership.NodeSnapshot;
-import io.tamtam.internal.runtime.SerialExecutor;
+import io.tamtam.internal.runtime.BoundedListenerLane;
 import io.tamtam.spi.NanoClock;
 
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -25,9 +23,9 @@ import java.util.function.BiConsumer;
  */
 final class Events implements EventSink {
     /** Most events waiting for one listener. */
-    static final int MAX_QUEUED = 65_536;
+    static final int MAX_QUEUED = BoundedListenerLane.MAX_QUEUED;
 
-    private record Entry(MembershipListener listener, SerialExecutor lane, AtomicInteger queued, AtomicBoolean behind) {
+    private record Entry(MembershipListener listener, BoundedListenerLane lane) {
     }
 
     private final LongAdder missed = new LongAdder();
@@ -49,7 +47,7 @@ final class Events implements EventSink {
     }
 
     private Entry entry(MembershipListener l) {
-        return new Entry(l, new SerialExecutor(callbacks), new AtomicInteger(), new AtomicBoolean());
+        return new Entry(l, new BoundedListenerLane(callbacks, missed, errors, "membership listener"));
     }
 
     private Subscription register(Entry e) {
@@ -63,13 +61,7 @@ final class Events implements EventSink {
      */
     Subscription add(MembershipListener l, Runnable first) {
         Entry e = entry(l);
-        e.lane().execute(() -> {
-            try {
-                first.run();
-            } catch (RuntimeException | Error t) {
-                errors.accept("membership snapshot consumer", t);
-            }
-        });
+        e.lane().callFirst(first, "membership snapshot consumer");
         return register(e);
     }
 
@@ -89,28 +81,7 @@ final class Events implements EventSink {
         MembershipEvent ev = new MembershipEvent(type, node, previous == null ? null : previous.state(),
                 previous == null ? Map.of() : previous.metadata(), clock.nanoTime(), cause, source, confirmations);
         for (Entry e : listeners) {
-            if (e.queued().incrementAndGet() > MAX_QUEUED) {
-                e.queued().decrementAndGet();
-                missed.increment();
-                if (e.behind().compareAndSet(false, true)) {
-                    errors.accept("membership listener", new IllegalStateException("a membership listener is "
-                            + MAX_QUEUED + " events behind (it blocks?): later events are dropped until it catches up"));
-                }
-                continue;
-            }
-            try {
-                e.lane().execute(() -> {
-                    e.queued().decrementAndGet();
-                    e.behind().set(false);
-                    try {
-                        e.listener().onEvent(ev);
-                    } catch (RuntimeException | Error t) {
-                        errors.accept("membership listener", t);
-                    }
-                });
-            } catch (RuntimeException rejected) {
-                e.queued().decrementAndGet();
-            }
+            e.lane().call(() -> e.listener().onEvent(ev));
         }
     }
 

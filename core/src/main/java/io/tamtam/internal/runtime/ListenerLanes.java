@@ -4,8 +4,6 @@ import io.tamtam.Subscription;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -21,9 +19,9 @@ import java.util.function.Consumer;
  */
 public final class ListenerLanes<E> {
     /** Most events waiting for one listener, as for membership listeners. */
-    public static final int MAX_QUEUED = 65_536;
+    public static final int MAX_QUEUED = BoundedListenerLane.MAX_QUEUED;
 
-    private record Entry<E>(Consumer<E> listener, SerialExecutor lane, AtomicInteger queued, AtomicBoolean behind) {
+    private record Entry<E>(Consumer<E> listener, BoundedListenerLane lane) {
     }
 
     private final LongAdder missed = new LongAdder();
@@ -49,8 +47,8 @@ public final class ListenerLanes<E> {
      * @return removes it
      */
     public Subscription add(Consumer<E> listener) {
-        Entry<E> e = new Entry<>(java.util.Objects.requireNonNull(listener, "listener"), new SerialExecutor(callbacks),
-                new AtomicInteger(), new AtomicBoolean());
+        Entry<E> e = new Entry<>(java.util.Objects.requireNonNull(listener, "listener"),
+                new BoundedListenerLane(callbacks, missed, errors, what));
         entries.add(e);
         return () -> entries.remove(e);
     }
@@ -58,24 +56,7 @@ public final class ListenerLanes<E> {
     /** @param event handed to every listener */
     public void fire(E event) {
         for (Entry<E> e : entries) {
-            if (e.queued().incrementAndGet() > MAX_QUEUED) {
-                e.queued().decrementAndGet();
-                missed.increment();
-                if (e.behind().compareAndSet(false, true)) {
-                    errors.accept(what, new IllegalStateException("a " + what + " is " + MAX_QUEUED
-                            + " events behind (it blocks?): later events are dropped until it catches up"));
-                }
-                continue;
-            }
-            e.lane().execute(() -> {
-                e.queued().decrementAndGet();
-                e.behind().set(false);
-                try {
-                    e.listener().accept(event);
-                } catch (RuntimeException | Error t) {
-                    errors.accept(what, t);
-                }
-            });
+            e.lane().call(() -> e.listener().accept(event));
         }
     }
 
