@@ -415,7 +415,7 @@ public final class Messaging {
         Object value;
         try {
             value = payloads.decode(payload, reg.payloadClass());
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // a codec of the user's may fail any way: as for a handler
             stats.drop(DropReason.UNDECODABLE_PAYLOAD);
             if (outcome != null) {
                 outcome.done(WireFormat.STATUS_UNDECODABLE, utf8("cannot decode payload of type " + userType

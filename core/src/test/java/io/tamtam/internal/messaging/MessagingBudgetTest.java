@@ -59,4 +59,54 @@ class MessagingBudgetTest {
         assertEquals(0, budget.bytes());
         assertEquals(0, budget.items());
     }
+
+    /** A payload class a codec is made to fail on. */
+    record Thing(int n) {
+    }
+
+    @Test
+    void aPayloadTheCodecFailsOnIsCountedAndAnsweredUndecodableWhateverItThrows() {
+        io.tamtam.spi.Codec failing = new io.tamtam.spi.Codec() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public boolean supports(Class<?> type) {
+                return type == Thing.class;
+            }
+
+            @Override
+            public byte[] encode(Object value) {
+                return new byte[] {(byte) ((Thing) value).n()};
+            }
+
+            @Override
+            public <T> T decode(byte[] bytes, int offset, int length, Class<T> type) throws java.io.IOException {
+                if (bytes[offset] == 1) {
+                    throw new java.io.IOException("not a thing");
+                }
+                throw new StackOverflowError("nested too deep");
+            }
+        };
+        ByteBudget budget = new ByteBudget(100_000, 1_000);
+        Stats stats = new Stats();
+        Peers peers = new Peers(Runnable::run, new InOrder(TestSchedulers.INLINE_NO_TIMERS, 1, budget), id -> false, a -> null);
+        Messaging messaging = new Messaging(peers, budget, new Payloads(failing), stats, (c, e) -> { }, id -> null);
+        MessageType<Thing> type = MessageType.of(1001, Thing.class);
+        messaging.handle(type, p -> { });
+        List<String> answers = new CopyOnWriteArrayList<>();
+        UUID sender = UUID.randomUUID();
+        for (byte b : new byte[] {1, 2}) {
+            messaging.deliver(sender, type.id(), new byte[] {b}, false, (status, reply) ->
+                    answers.add(status + ":" + new String(reply, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        await().until(() -> answers.size() == 2);
+        for (String a : answers) {
+            assertTrue(a.startsWith(WireFormat.STATUS_UNDECODABLE + ":cannot decode payload"), a);
+        }
+        assertEquals(2, stats.dropped(DropReason.UNDECODABLE_PAYLOAD));
+        assertEquals(0, budget.items());
+    }
 }
