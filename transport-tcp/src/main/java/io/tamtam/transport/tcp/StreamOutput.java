@@ -3,7 +3,9 @@ package io.tamtam.transport.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -19,8 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Bounded: a write blocks the calling thread while {@link TcpTransport#STREAM_BUFFER_BYTES} bytes or
  * more are written but not yet taken by the socket, so a slow reader bounds the writer's memory. A
- * blocked write fails with an {@link IOException} when the connection fails or the channel is closed.
- * {@link #close()} half-closes once every accepted byte is written: the remote reads end of stream.
+ * blocked write fails with an {@link IOException} when the connection fails or the channel is closed,
+ * and when the socket has taken nothing for {@code writeTimeout} (a remote that does not read): the
+ * connection is then reset. {@link #close()} half-closes once every accepted byte is written: the remote
+ * reads end of stream; if the socket takes nothing for {@code writeTimeout} before that, the connection
+ * is reset instead.
  */
 final class StreamOutput extends OutputStream {
 
@@ -29,6 +34,9 @@ final class StreamOutput extends OutputStream {
 
     private final Channel channel;
     private final long bound;
+    private final long writeTimeoutNanos;
+    /** When the socket last took bytes of a write (part of one counts), or when the writes waiting began. */
+    private volatile long lastProgressNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long outstanding;
@@ -37,9 +45,15 @@ final class StreamOutput extends OutputStream {
     private IOException failure;
     private ChannelFuture lastWrite;
 
-    StreamOutput(Channel channel, long bound) {
+    /**
+     * @param channel           the connection
+     * @param bound             most bytes written and not yet taken by the socket
+     * @param writeTimeoutNanos how long the socket may take nothing while writes wait
+     */
+    StreamOutput(Channel channel, long bound, long writeTimeoutNanos) {
         this.channel = channel;
         this.bound = bound;
+        this.writeTimeoutNanos = writeTimeoutNanos;
     }
 
     @Override
@@ -54,8 +68,18 @@ final class StreamOutput extends OutputStream {
             int n = Math.min(len, CHUNK);
             reserve(n);
             ByteBuf chunk = channel.alloc().directBuffer(n).writeBytes(b, off, n);
-            ChannelPromise promise = channel.newPromise();
-            promise.addListener(written -> written(n, written));
+            ChannelProgressivePromise promise = channel.newProgressivePromise();
+            promise.addListener(new ChannelProgressiveFutureListener() {
+                @Override
+                public void operationProgressed(ChannelProgressiveFuture f, long progress, long total) {
+                    lastProgressNanos = System.nanoTime(); // a slow reader that takes part of a chunk is no stall
+                }
+
+                @Override
+                public void operationComplete(ChannelProgressiveFuture f) {
+                    written(n, f);
+                }
+            });
             ChannelFuture write = channel.writeAndFlush(chunk, promise);
             lock.lock();
             try {
@@ -79,11 +103,23 @@ final class StreamOutput extends OutputStream {
                     throw new IOException(halfClosed ? "the stream's output is closed" : "the stream is closed");
                 }
                 if (outstanding == 0 || outstanding + n <= bound) {
+                    if (outstanding == 0) {
+                        lastProgressNanos = System.nanoTime();
+                    }
                     outstanding += n;
                     return;
                 }
+                long left = lastProgressNanos + writeTimeoutNanos - System.nanoTime();
+                if (left <= 0) {
+                    failure = new IOException("the stream to " + channel.remoteAddress() + " took nothing for "
+                            + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(writeTimeoutNanos)
+                            + " ms (writeTimeout): the remote is not reading; the connection was reset");
+                    changed.signalAll();
+                    reset();
+                    throw failure;
+                }
                 try {
-                    changed.await();
+                    changed.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting for the stream to drain");
@@ -99,6 +135,7 @@ final class StreamOutput extends OutputStream {
         try {
             long before = outstanding;
             outstanding -= n;
+            lastProgressNanos = System.nanoTime();
             if (!result.isSuccess() && failure == null) {
                 Throwable cause = result.cause();
                 failure = cause instanceof IOException io ? io
@@ -152,11 +189,47 @@ final class StreamOutput extends OutputStream {
             lock.unlock();
         }
         // Shutting the output down fails writes still queued, so it waits for the last one.
+        afterLastWrite(last, () -> ((DuplexChannel) channel).shutdownOutput());
+    }
+
+    /**
+     * Runs {@code then} once {@code last} is written; if the socket takes nothing for {@code writeTimeout}
+     * before that (a remote that does not read), resets the connection instead. Any thread.
+     *
+     * @param last the last write, or {@code null}
+     * @param then what follows it
+     */
+    void afterLastWrite(ChannelFuture last, Runnable then) {
         if (last == null || last.isDone()) {
-            ((DuplexChannel) channel).shutdownOutput();
-        } else {
-            last.addListener(done -> ((DuplexChannel) channel).shutdownOutput());
+            then.run();
+            return;
         }
+        last.addListener(done -> then.run());
+        watch(last, writeTimeoutNanos);
+    }
+
+    private void watch(ChannelFuture last, long delayNanos) {
+        channel.eventLoop().schedule(() -> {
+            if (last.isDone() || !channel.isOpen()) {
+                return;
+            }
+            long idle = System.nanoTime() - lastProgressNanos;
+            if (idle >= writeTimeoutNanos) {
+                reset();
+            } else {
+                watch(last, writeTimeoutNanos - idle);
+            }
+        }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes the connection with a reset (no graceful end): bytes not yet delivered are lost. Any thread. */
+    void reset() {
+        try {
+            channel.config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        } catch (RuntimeException alreadyClosed) {
+            // nothing to reset
+        }
+        channel.close();
     }
 
     /**

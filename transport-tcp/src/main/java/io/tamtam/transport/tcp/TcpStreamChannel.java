@@ -2,8 +2,6 @@ package io.tamtam.transport.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.tamtam.spi.StreamChannel;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link StreamOutput} for the bounds.
  *
  * <p>{@link #close()} closes gracefully (the bytes written so far, then a FIN) when either direction has
- * already ended: the output was half-closed or the remote's end of stream arrived. Otherwise it resets
+ * already ended: the output was half-closed or the remote's end of stream arrived; a remote that takes
+ * nothing of those bytes for {@code writeTimeout} gets a reset instead. Otherwise it resets
  * the connection, so that a read or write blocked on the remote fails with an {@code IOException} instead
  * of reading a clean end of stream; bytes not yet delivered are then lost. To finish sending, close
  * {@link #outputStream()} first.
@@ -28,11 +27,11 @@ final class TcpStreamChannel implements StreamChannel {
     private final StreamOutput output;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    TcpStreamChannel(Channel channel, InetSocketAddress remote, long bound) {
+    TcpStreamChannel(Channel channel, InetSocketAddress remote, long bound, long writeTimeoutNanos) {
         this.channel = channel;
         this.remote = remote;
         this.input = new StreamInput(channel, bound);
-        this.output = new StreamOutput(channel, bound);
+        this.output = new StreamOutput(channel, bound, writeTimeoutNanos);
     }
 
     @Override
@@ -73,17 +72,10 @@ final class TcpStreamChannel implements StreamChannel {
         boolean graceful = output.isHalfClosed() || input.hasEnded();
         input.close();
         ChannelFuture lastWrite = output.closeForChannel();
-        if (!graceful) {
-            try {
-                channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            } catch (RuntimeException alreadyClosed) {
-                // nothing to reset
-            }
-            channel.close();
-        } else if (lastWrite == null || lastWrite.isDone()) {
-            channel.close();
+        if (graceful) {
+            output.afterLastWrite(lastWrite, channel::close); // reset if the remote stops reading
         } else {
-            lastWrite.addListener(ChannelFutureListener.CLOSE);
+            output.reset();
         }
     }
 

@@ -408,7 +408,7 @@ public final class TcpTransport implements StreamTransport {
                 track(ch);
                 addClientTls(ch, to);
                 ch.pipeline().addLast(new StreamHandler(TcpTransport.this, new TcpStreamChannel(ch, to,
-                        STREAM_BUFFER_BYTES)));
+                        STREAM_BUFFER_BYTES, writeTimeoutNanos)));
             }
         }).connect(to);
         connecting.addListener((ChannelFutureListener) connected -> {
@@ -553,7 +553,7 @@ public final class TcpTransport implements StreamTransport {
         InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
         if (kind == Preface.KIND_STREAM) {
             ch.config().setRecvByteBufAllocator(STREAM_READS);
-            TcpStreamChannel stream = new TcpStreamChannel(ch, remote, STREAM_BUFFER_BYTES);
+            TcpStreamChannel stream = new TcpStreamChannel(ch, remote, STREAM_BUFFER_BYTES, writeTimeoutNanos);
             ch.pipeline().addLast(new StreamHandler(this, stream));
             if (closed) {
                 stream.close();

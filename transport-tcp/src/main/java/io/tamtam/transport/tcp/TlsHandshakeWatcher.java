@@ -11,7 +11,8 @@ import javax.net.ssl.SSLException;
 /**
  * Sits right behind an {@link io.netty.handler.ssl.SslHandler}: reports a failed handshake once (the
  * transports count it as {@link io.tamtam.DropReason#TLS_REFUSED}) and closes the connection, and keeps
- * the TLS exceptions that follow from reaching later handlers as failures.
+ * the TLS exceptions that follow from reaching later handlers as failures. A handshake cut short by the
+ * connection closing (the preface timeout, a remote gone without an alert) is not reported.
  */
 public final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
 
@@ -45,6 +46,12 @@ public final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
     }
 
     private void refused(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.nio.channels.ClosedChannelException) {
+            // The connection closed before the handshake ended (the preface timeout, or the remote went
+            // away without an alert): whoever closed it counted it, it is no refused certificate.
+            ctx.close();
+            return;
+        }
         if (!reported) {
             reported = true;
             onRefused.accept((InetSocketAddress) ctx.channel().remoteAddress(), cause);

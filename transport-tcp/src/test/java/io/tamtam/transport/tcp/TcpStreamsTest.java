@@ -156,7 +156,7 @@ class TcpStreamsTest {
             long now = accepted.get();
             boolean stable = now == lastSeen[0];
             lastSeen[0] = now;
-            return stable && writerThread[0] != null && writerThread[0].getState() == Thread.State.WAITING;
+            return stable && writerThread[0] != null && blocked(writerThread[0]);
         });
         long held = accepted.get();
         // The transport holds at most STREAM_BUFFER_BYTES per side (plus one read burst); the rest is
@@ -170,7 +170,13 @@ class TcpStreamsTest {
     }
 
     private static void awaitBlocked(Thread[] thread) {
-        await().until(() -> thread[0] != null && thread[0].getState() == Thread.State.WAITING);
+        await().until(() -> thread[0] != null && blocked(thread[0]));
+    }
+
+    /** @return whether {@code t} waits (a blocked writer waits with the write timeout as its limit) */
+    private static boolean blocked(Thread t) {
+        Thread.State state = t.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
     }
 
     @Test
@@ -244,5 +250,70 @@ class TcpStreamsTest {
         assertEquals(0, a.transport().openStreams());
         assertEquals("transport closed", assertThrows(ExecutionException.class,
                 () -> a.transport().openStream(b.address()).get(10, TimeUnit.SECONDS)).getCause().getMessage());
+    }
+
+    /** A stream opened by hand on a plain socket with a small receive buffer that the test never reads. */
+    private static java.net.Socket nonReadingStream(java.net.InetSocketAddress to) throws IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(to, 5000);
+        io.netty.buffer.ByteBuf preface = Preface.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT,
+                Preface.KIND_STREAM, 0);
+        byte[] bytes = new byte[preface.readableBytes()];
+        preface.readBytes(bytes);
+        preface.release();
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    private Node shortWriteTimeout() {
+        return transports.node("127.0.0.1", Transports.with(Duration.ofSeconds(60), Duration.ofMillis(300), 1 << 20));
+    }
+
+    /** Writes 64 MiB at most into {@code stream} on a thread of the test; completes with what ended it. */
+    private Future<Throwable> writeUntilItFails(StreamChannel stream) {
+        return threads.submit(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                for (int i = 0; i < 1024; i++) {
+                    stream.outputStream().write(chunk);
+                }
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+    }
+
+    @Test
+    void aWriterToARemoteThatDoesNotReadFailsAfterTheWriteTimeoutAndTheConnectionIsReset() throws Exception {
+        Node node = shortWriteTimeout();
+        try (java.net.Socket remote = nonReadingStream(node.address())) {
+            assertTrue(remote.isConnected());
+            StreamChannel accepted = node.listener().streams.poll(5, TimeUnit.SECONDS);
+            Throwable ended = writeUntilItFails(accepted).get(20, TimeUnit.SECONDS);
+            assertInstanceOf(IOException.class, ended);
+            assertTrue(ended.getMessage().contains("writeTimeout"), ended.getMessage());
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.transport().openStreams() == 0);
+            accepted.close();
+        }
+    }
+
+    @Test
+    void aGracefulCloseToARemoteThatDoesNotReadResetsAfterTheWriteTimeout() throws Exception {
+        Node node = shortWriteTimeout();
+        try (java.net.Socket remote = nonReadingStream(node.address())) {
+            remote.shutdownOutput(); // its end of stream: the stream's close is graceful
+            StreamChannel accepted = node.listener().streams.poll(5, TimeUnit.SECONDS);
+            assertEquals(-1, accepted.inputStream().read());
+            // fill what the sockets hold without blocking on the timeout: 1 MiB waits in the transport
+            Future<Throwable> writing = writeUntilItFails(accepted);
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.transport().openStreams() == 1);
+            accepted.close();
+            writing.get(20, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.transport().openStreams() == 0
+                    && node.transport().openInboundConnections() == 0);
+        }
     }
 }

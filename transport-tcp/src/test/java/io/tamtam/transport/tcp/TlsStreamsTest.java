@@ -68,4 +68,22 @@ class TlsStreamsTest {
             assertEquals(0, atB.drops.size(), atB.drops::toString);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aHandshakeThatStallsIsClosedByThePrefaceTimeoutAndCountedOnceAsASlowSender() throws Exception {
+        DevCertificates.CertSet certs = DevCertificates.generate(dir, Duration.ofDays(1), "127.0.0.1", "127.0.0.1");
+        RecordingListener listener = new RecordingListener();
+        io.tamtam.spi.TransportOptions options = Transports.DEFAULTS.withInboundLimits(Duration.ofMillis(500), 128 * 1024,
+                Duration.ofMillis(300), 1024, 256, 32 << 20);
+        try (TcpTransport node = new TcpTransport(options, null, certs.tlsBuilder("node-1").build());
+             java.net.Socket socket = new java.net.Socket()) {
+            InetSocketAddress at = node.bind(new InetSocketAddress("127.0.0.1", 0), listener);
+            socket.connect(at, 5000);
+            socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x50}); // a record header, then nothing
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(15)).until(() -> node.openInboundConnections() == 0
+                    && listener.drops.contains(io.tamtam.DropReason.SLOW_SENDER));
+            assertEquals(java.util.List.of(io.tamtam.DropReason.SLOW_SENDER), java.util.List.copyOf(listener.drops));
+        }
+    }
 }
