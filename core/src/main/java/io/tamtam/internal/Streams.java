@@ -79,30 +79,38 @@ final class Streams {
                 node.failAsync(result, new DeliveryException("cannot open a stream to " + remote.id() + ": " + err.getMessage(), err));
                 return;
             }
-            threads.execute(() -> {
-                var guard = timers.schedule(ch::close, node.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                try {
-                    long openerNonce = nonces.nextLong();
-                    writePacket(ch, codec.encode(new Message.StreamOpen(type, openerNonce)));
-                    Packet reply = readPacket(ch);
-                    guard.cancel(false);
-                    if (reply.messages().size() != 1 || !(reply.messages().get(0) instanceof Message.StreamReply r)) {
-                        throw new IOException("unexpected stream handshake answer");
-                    }
-                    if (r.status() != WireFormat.STATUS_OK) {
-                        ch.close();
-                        node.failAsync(result, new DeliveryException("node " + remote.id() + " refused the stream: " + r.error()));
-                        return;
-                    }
-                    node.completeAsync(result, track(stream(remote, type, ch, openerNonce, r.nonce(), true)));
-                } catch (IOException | WireException e) {
-                    guard.cancel(false);
-                    ch.close();
-                    node.failAsync(result, new DeliveryException("stream handshake with " + remote.id() + " failed: " + e.getMessage(), e));
-                }
-            });
+            try {
+                threads.execute(() -> handshake(remote, type, ch, result));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                ch.close();
+                node.failAsync(result, new DeliveryException("the cluster node is closed"));
+            }
         });
         return result;
+    }
+
+    /** The opener's side of the handshake, on a stream thread: completes {@code result}. */
+    private void handshake(Node remote, int type, StreamChannel ch, CompletableFuture<NodeStream> result) {
+        var guard = timers.schedule(ch::close, node.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            long openerNonce = nonces.nextLong();
+            writePacket(ch, codec.encode(new Message.StreamOpen(type, openerNonce)));
+            Packet reply = readPacket(ch);
+            guard.cancel(false);
+            if (reply.messages().size() != 1 || !(reply.messages().get(0) instanceof Message.StreamReply r)) {
+                throw new IOException("unexpected stream handshake answer");
+            }
+            if (r.status() != WireFormat.STATUS_OK) {
+                ch.close();
+                node.failAsync(result, new DeliveryException("node " + remote.id() + " refused the stream: " + r.error()));
+                return;
+            }
+            node.completeAsync(result, track(stream(remote, type, ch, openerNonce, r.nonce(), true)));
+        } catch (IOException | WireException e) {
+            guard.cancel(false);
+            ch.close();
+            node.failAsync(result, new DeliveryException("stream handshake with " + remote.id() + " failed: " + e.getMessage(), e));
+        }
     }
 
     void accept(StreamChannel ch) {

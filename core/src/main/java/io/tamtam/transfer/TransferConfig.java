@@ -16,7 +16,8 @@ import java.util.Objects;
  *                           on the sender and {@code window × partSize} on the receiver
  * @param partTimeout        a part not acknowledged for this long is sent again
  * @param unreachableTimeout how long a sender waits for a destination that is not a live member (DEAD,
- *                           restarting) before the transfer fails, resumable by sending it again
+ *                           restarting), or a live one that says nothing about the transfer, before the
+ *                           transfer fails, resumable by sending it again
  * @param idleTimeout        a receiver drops an accepted transfer that got nothing for this long (failed,
  *                           its partial content kept or deleted by {@code keepPartial})
  * @param keepPartial        whether a failed incoming transfer's partial content and state stay on disk

@@ -225,4 +225,49 @@ class RemoteInputBoundsTest {
             assertTrue(hookRuns.get() <= 4, hookRuns.get() + " runs of the hook for " + updates + " changes");
         }
     }
+
+    @Test
+    void onlyItsReceiverEndsATransferAndAReceiverThatAnswersNothingFailsIt(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        TappedTransports net = new TappedTransports(PEER);
+        io.tamtam.transfer.TransferConfig transfers = io.tamtam.transfer.TransferConfig.defaults().withDirectory(dir)
+                .withPartTimeout(Duration.ofMillis(200)).withUnreachableTimeout(Duration.ofSeconds(2));
+        // probes far apart: the silent receiver stays a live member while the test runs
+        try (Cluster node = start(net, ClusterConfig.local().transfers(transfers)
+                .probeInterval(Duration.ofSeconds(30)).probeTimeout(Duration.ofSeconds(10)).rejoinMaxBackoff(Duration.ofMinutes(1)))) {
+            UUID peer = UUID.randomUUID();
+            net.datagram(PEER, packet(peer, new Message.Alive(alive(peer, PEER))));
+            await().until(() -> node.member(peer).isPresent());
+            io.tamtam.transfer.Transfer t = node.transfers().send(peer, io.tamtam.transfer.TransferType.of(600),
+                    new java.io.ByteArrayInputStream(new byte[10_000]), 10_000, io.tamtam.transfer.TransferOptions.defaults());
+            UUID id = await().atMost(Duration.ofSeconds(10)).until(() -> offerId(net, peer), o -> o != null);
+            // a third node says the transfer completed: not its receiver, so it is ignored and counted
+            long wrongBefore = node.stats().dropped(DropReason.WRONG_TARGET);
+            UUID stranger = UUID.randomUUID();
+            net.frame(new InetSocketAddress("127.0.0.1", 40_003), packet(stranger, new Message.TransferDone(id, 0, "")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.stats().dropped(DropReason.WRONG_TARGET) > wrongBefore);
+            assertTrue(!t.result().isDone(), "a stranger ended the transfer: " + t.result());
+            // the receiver stays a live member and answers nothing
+            io.tamtam.transfer.TransferResult r = t.result().get(20, TimeUnit.SECONDS);
+            assertEquals(io.tamtam.transfer.TransferResult.Status.FAILED, r.status());
+            assertTrue(r.reason().contains("answered nothing"), r.reason());
+        }
+    }
+
+    /** @return the wire id of the first transfer offer the node sent to {@code peer}'s address */
+    private static UUID offerId(TappedTransports net, UUID peer) {
+        PacketCodec codec = new PacketCodec(peer, null, Integer.MAX_VALUE, List.of(), 16 << 20);
+        for (byte[] b : net.sentToTapped) {
+            try {
+                for (Message m : codec.decode(b, 0, b.length, 16 << 20).messages()) {
+                    if (m instanceof Message.TransferOffer o) {
+                        return o.id();
+                    }
+                }
+            } catch (Exception notOurs) {
+                // another kind of packet
+            }
+        }
+        return null;
+    }
 }

@@ -68,6 +68,8 @@ final class Outgoing extends TransferSide {
     private long endSentAt;
     private byte[] digest;
     private long unreachableSince = -1;
+    /** When the receiver last said anything about this transfer (or it became reachable again). */
+    private long lastHeardAt;
     private boolean accepted;
     private long lastProgressAt;
 
@@ -82,6 +84,7 @@ final class Outgoing extends TransferSide {
         this.listenerLane = new SerialExecutor(service.callbacks());
         this.reader = new SerialExecutor(service.sources());
         this.deadlineAt = deadline == null ? Long.MAX_VALUE : startedAt + deadline.toNanos();
+        this.lastHeardAt = startedAt;
     }
 
     @Override
@@ -105,6 +108,7 @@ final class Outgoing extends TransferSide {
     }
 
     void onAccept(Message.TransferAccept a) {
+        lastHeardAt = service.now();
         if (phase != Phase.OFFERING) {
             return;
         }
@@ -159,6 +163,7 @@ final class Outgoing extends TransferSide {
     }
 
     void onAck(int index) {
+        lastHeardAt = service.now();
         if (phase == Phase.DONE) {
             return;
         }
@@ -217,7 +222,15 @@ final class Outgoing extends TransferSide {
         long timeout = service.config().partTimeout().toNanos();
         if (unreachableSince >= 0) {
             unreachableSince = -1;
+            lastHeardAt = now;
             offer();   // it may have restarted: ask what it holds
+            return;
+        }
+        long silent = service.config().unreachableTimeout().toNanos();
+        if (now - lastHeardAt > silent) {
+            finish(TransferResult.Status.FAILED, "node " + node + " is a live member but answered nothing about the"
+                    + " transfer for " + service.config().unreachableTimeout().toSeconds() + " s; send again with the"
+                    + " same id to resume", false);
             return;
         }
         switch (phase) {

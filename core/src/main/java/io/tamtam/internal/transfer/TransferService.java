@@ -77,6 +77,12 @@ public final class TransferService implements Transfers {
      */
     private final ThreadPoolExecutor sourcePool;
     private final SerialExecutor control;
+    /**
+     * Most tasks that remote messages (offers, ends, dones) queue on {@link #control} at once: each may
+     * touch the disk, so past it they are dropped and counted as QUEUE_FULL (senders offer and end again).
+     */
+    static final int MAX_CONTROL_QUEUED = 4096;
+    private final java.util.concurrent.atomic.AtomicInteger controlQueued = new java.util.concurrent.atomic.AtomicInteger();
     private final ByteBudget queuedParts = new ByteBudget(MAX_QUEUED_PART_BYTES, 1 << 20);
     private final Map<Integer, TransferHandler> handlers = new ConcurrentHashMap<>();
     private final Map<UUID, Outgoing> outgoing = new ConcurrentHashMap<>();
@@ -114,14 +120,14 @@ public final class TransferService implements Transfers {
     public void register(Dispatch dispatch) {
         dispatch.onReceivingThread(Message.TransferOffer.class, (m, sender, from, viaFrame) -> onOffer(sender, m));
         dispatch.onReceivingThread(Message.TransferAccept.class, (m, sender, from, viaFrame) -> {
-            Outgoing o = outgoing.get(m.id());
+            Outgoing o = fromItsReceiver(m.id(), sender);
             if (o != null) {
                 o.lane.execute(() -> o.onAccept(m));
             }
         });
         dispatch.onReceivingThread(Message.TransferPart.class, (m, sender, from, viaFrame) -> onPart(sender, m));
         dispatch.onReceivingThread(Message.TransferPartAck.class, (m, sender, from, viaFrame) -> {
-            Outgoing o = outgoing.get(m.id());
+            Outgoing o = fromItsReceiver(m.id(), sender);
             if (o != null) {
                 o.lane.execute(() -> o.onAck(m.index()));
             }
@@ -130,19 +136,59 @@ public final class TransferService implements Transfers {
         dispatch.onReceivingThread(Message.TransferDone.class, (m, sender, from, viaFrame) -> {
             Outgoing o = outgoing.get(m.id());
             if (o != null) {
-                o.lane.execute(() -> o.onDone(m));
+                if (sender.equals(o.peer)) {
+                    o.lane.execute(() -> o.onDone(m));
+                } else {
+                    ctx.stats().drop(DropReason.WRONG_TARGET);
+                }
             }
             // through the control lane, behind an offer of the same transfer that may still be there
-            control.execute(() -> {
+            controlLater(() -> {
                 Incoming in = incoming.get(m.id());
                 if (in != null) {
-                    in.lane.execute(() -> in.ended(m));
-                } else if (m.status() == DONE_CANCELLED) {
+                    if (sender.equals(in.peer)) {
+                        in.lane.execute(() -> in.ended(m));
+                    } else {
+                        ctx.stats().drop(DropReason.WRONG_TARGET); // only its sender ends an incoming transfer
+                    }
+                } else if (m.status() == DONE_CANCELLED && address(sender) != null) {
                     synchronized (cancelled) {
                         cancelled.put(m.id(), m.reason());
                     }
                 }
             });
+        });
+    }
+
+    /**
+     * @param id     a transfer's wire id
+     * @param sender who sent a message about it
+     * @return the outgoing transfer when {@code sender} is its receiver; else null, and a message from
+     *         another node is counted as WRONG_TARGET
+     */
+    private Outgoing fromItsReceiver(UUID id, UUID sender) {
+        Outgoing o = outgoing.get(id);
+        if (o != null && !sender.equals(o.peer)) {
+            ctx.stats().drop(DropReason.WRONG_TARGET);
+            return null;
+        }
+        return o;
+    }
+
+    /**
+     * Queues a task a remote message asked for on the control lane, unless {@link #MAX_CONTROL_QUEUED} wait.
+     *
+     * @param task the task
+     */
+    private void controlLater(Runnable task) {
+        if (controlQueued.incrementAndGet() > MAX_CONTROL_QUEUED) {
+            controlQueued.decrementAndGet();
+            ctx.stats().drop(DropReason.QUEUE_FULL);
+            return;
+        }
+        control.execute(() -> {
+            controlQueued.decrementAndGet();
+            task.run();
         });
     }
 
@@ -284,7 +330,7 @@ public final class TransferService implements Transfers {
             ctx.stats().drop(DropReason.MALFORMED);
             return;
         }
-        control.execute(() -> {
+        controlLater(() -> {
             if (closed) {
                 return;
             }
@@ -359,7 +405,7 @@ public final class TransferService implements Transfers {
             in.lane.execute(() -> in.end(sender, m));
             return;
         }
-        control.execute(() -> sendTo(sender, store.isCompleted(m.id())
+        controlLater(() -> sendTo(sender, store.isCompleted(m.id())
                 ? new Message.TransferDone(m.id(), DONE_COMPLETED, "")
                 : new Message.TransferDone(m.id(), DONE_UNKNOWN, "no such transfer open")));
     }
