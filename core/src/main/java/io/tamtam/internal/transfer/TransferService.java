@@ -289,6 +289,12 @@ public final class TransferService implements Transfers {
             closeQuietly(source);
             throw new IllegalStateException("transfer " + options.id() + " is being sent already; wait for its result");
         }
+        if (closed) {
+            // close() may have gone over the transfers before this one was added: it would never end
+            outgoing.remove(o.wireId, o);
+            closeQuietly(source);
+            throw new IllegalStateException("this cluster node is closed; create a new one");
+        }
         ctx.stats().transferStarted();
         o.start();
         return o;
