@@ -42,6 +42,8 @@ import java.util.concurrent.TimeUnit;
 final class Streams {
     /** Most inbound streams handled at once; more are refused. */
     static final int MAX_INBOUND = 256;
+    /** Most of them from one node: one that opens streams and goes quiet cannot take every slot. */
+    static final int MAX_INBOUND_PER_NODE = MAX_INBOUND / 2;
     private static final int MAX_HANDSHAKE_BYTES = 64 * 1024;
 
     private final ClusterNode node;
@@ -51,6 +53,8 @@ final class Streams {
     private final ExecutorService threads;
     private final ScheduledExecutorService timers;
     private final Semaphore inbound = new Semaphore(MAX_INBOUND);
+    /** Inbound streams being handled per opener (entries leave at zero; at most {@link #MAX_INBOUND}). */
+    private final Map<java.util.UUID, Integer> inboundByNode = new ConcurrentHashMap<>();
     private final Map<java.util.UUID, java.util.Set<ChannelStream>> open = new ConcurrentHashMap<>();
     private final java.security.SecureRandom nonces = new java.security.SecureRandom();
 
@@ -155,25 +159,51 @@ final class Streams {
                 return;
             }
             StreamHandler h = handlers.get(o.streamType());
-            String refusal = h == null ? "no handler for stream type " + o.streamType() : null;
+            boolean admitted = h != null && admit(open.sender());
+            String refusal = h == null ? "no handler for stream type " + o.streamType()
+                    : !admitted ? MAX_INBOUND_PER_NODE + " streams of that node are open here already; close some" : null;
             long acceptorNonce = nonces.nextLong();
-            writePacket(ch, codec.encode(new Message.StreamReply(refusal == null ? WireFormat.STATUS_OK
-                    : WireFormat.STATUS_NO_HANDLER, refusal == null ? "" : refusal, acceptorNonce)));
-            if (refusal != null) {
-                ch.close();
-                return;
+            int status = h == null ? WireFormat.STATUS_NO_HANDLER : !admitted ? WireFormat.STATUS_OVERLOADED : WireFormat.STATUS_OK;
+            if (h != null && !admitted) {
+                ((Stats) node.stats()).drop(DropReason.QUEUE_FULL);
             }
-            ChannelStream stream = track(stream(node.nodeOrPlaceholder(open.sender()), o.streamType(), ch, o.nonce(), acceptorNonce, false));
             try {
-                h.handle(stream);
-            } catch (Exception | Error e) {
-                ((Stats) node.stats()).callbackError();
-                node.reportError("stream handler of type " + o.streamType(), e);
-                stream.close();
+                writePacket(ch, codec.encode(new Message.StreamReply(status, refusal == null ? "" : refusal, acceptorNonce)));
+                if (refusal != null) {
+                    ch.close();
+                    return;
+                }
+                ChannelStream stream = track(stream(node.nodeOrPlaceholder(open.sender()), o.streamType(), ch, o.nonce(),
+                        acceptorNonce, false));
+                try {
+                    h.handle(stream);
+                } catch (Exception | Error e) {
+                    ((Stats) node.stats()).callbackError();
+                    node.reportError("stream handler of type " + o.streamType(), e);
+                    stream.close();
+                }
+            } finally {
+                if (admitted) {
+                    inboundByNode.computeIfPresent(open.sender(), (id, n) -> n == 1 ? null : n - 1);
+                }
             }
         } catch (IOException e) {
             ch.close();
         }
+    }
+
+    /** @return whether another inbound stream of {@code opener} may be handled now; counts it if so */
+    private boolean admit(java.util.UUID opener) {
+        boolean[] admitted = {false};
+        inboundByNode.compute(opener, (id, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= MAX_INBOUND_PER_NODE) {
+                return n;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        return admitted[0];
     }
 
     private static void writePacket(StreamChannel ch, byte[] packet) throws IOException {

@@ -62,4 +62,47 @@ class StreamFailureTest {
             accepted.get().close();
         }
     }
+
+    @Test
+    void oneNodeCannotHoldEveryInboundStreamSlot() throws Exception {
+        try (SimNetwork net = SimNetwork.builder().seed(12).build()) {
+            List<SimNode> nodes = net.addNodes(2);
+            nodes.get(1).cluster().join(nodes.get(0).address());
+            assertTrue(net.runUntil(net::converged, Duration.ofSeconds(30)));
+            SimNode a = nodes.get(0);
+            SimNode b = nodes.get(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            b.cluster().handleStream(301, s -> {
+                try {
+                    release.await(60, java.util.concurrent.TimeUnit.SECONDS); // a handler that waits: its slot stays taken
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    s.close();
+                }
+            });
+            Node bNode = a.cluster().member(b.id()).orElseThrow();
+            int tries = 130; // 128 may be open from one node
+            List<CompletableFuture<NodeStream>> opened = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < tries; i++) {
+                    opened.add(a.cluster().openStream(bNode, 301));
+                }
+                await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
+                    net.runFor(Duration.ofMillis(1));
+                    return opened.stream().allMatch(CompletableFuture::isDone);
+                });
+                long refused = opened.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+                assertTrue(refused == 2, refused + " of " + tries + " refused");
+                Throwable why = opened.stream().filter(CompletableFuture::isCompletedExceptionally).findFirst()
+                        .orElseThrow().handle((v, e) -> e).join();
+                assertTrue(why.getMessage().contains("streams of that node are open here already"), why.getMessage());
+            } finally {
+                release.countDown();
+                for (CompletableFuture<NodeStream> f : opened) {
+                    f.thenAccept(NodeStream::close);
+                }
+            }
+        }
+    }
 }
