@@ -28,6 +28,24 @@ public final class TappedTransports implements DatagramTransport, StreamTranspor
         this.tapped = tapped;
     }
 
+    /**
+     * @return the messages of every packet the node sent to {@link #tapped} so far, in order (packets this
+     *         test codec cannot read, compressed ones say, left out)
+     */
+    public java.util.List<io.tamtam.internal.wire.Message> messagesSentToTapped() {
+        io.tamtam.internal.wire.PacketCodec codec = new io.tamtam.internal.wire.PacketCodec(new java.util.UUID(0, 0), null,
+                Integer.MAX_VALUE, java.util.List.of(), 16 << 20);
+        java.util.List<io.tamtam.internal.wire.Message> messages = new java.util.ArrayList<>();
+        for (byte[] b : sentToTapped) {
+            try {
+                messages.addAll(codec.decode(b, 0, b.length, 16 << 20).messages());
+            } catch (io.tamtam.internal.wire.WireException unreadable) {
+                // not one a test looks for
+            }
+        }
+        return messages;
+    }
+
     /** @return whether the node bound both transports */
     public boolean bound() {
         return datagrams != null && frames != null;
